@@ -1,0 +1,63 @@
+// ParquetReader: reads Parquet files (ours and other writers') through a RandomAccessFile.
+//
+// Open reads only the tail (footer length + magic, then the footer), parses it with the Thrift
+// compact protocol under explicit limits (string/container sizes, nesting depth), and validates
+// every offset against the file size before use. ReadRowGroup reads only the byte ranges of the
+// projected column chunks. Every failure names the file and what is wrong; nothing read from the
+// file is trusted (checked arithmetic, caps before allocation).
+//
+// Top-level fields map to Batch columns: primitive columns (with their logical types) and
+// list<primitive> (3-level LIST, and the legacy 2-level form). Other nested fields are listed in the
+// schema as unsupported and refused only when projected.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ailake/status.h"
+#include "core/io.h"
+#include "parquet/batch.h"
+#include "parquet/file_info.h"
+
+namespace ailake::parquet {
+
+struct ReaderOptions {
+  uint32_t max_footer_bytes = 64u << 20;        // refuse larger footers
+  uint32_t max_thrift_string_bytes = 16u << 20;
+  uint32_t max_thrift_container_items = 1u << 20;
+  int32_t max_thrift_depth = 64;
+  uint64_t max_page_bytes = 512ull << 20;       // refuse pages claiming more (compressed or not)
+  bool verify_page_crc = false;
+};
+
+class ParquetReader {
+ public:
+  static Result<std::unique_ptr<ParquetReader>> Open(std::shared_ptr<RandomAccessFile> file,
+                                                     ReaderOptions options = {});
+  static Result<std::unique_ptr<ParquetReader>> OpenPath(const std::string& path, ReaderOptions options = {});
+  virtual ~ParquetReader() = default;
+
+  // Top-level fields as Batch fields. Fields the reader cannot decode are present with
+  // supported(i) == false.
+  virtual const Schema& schema() const = 0;
+  virtual bool supported(int field) const = 0;
+  virtual const FileInfo& info() const = 0;
+  virtual int64_t num_rows() const = 0;
+  virtual int num_row_groups() const = 0;
+  virtual int64_t row_group_num_rows(int rg) const = 0;
+  // File key/value lookup (nullptr when absent).
+  virtual const std::string* FindKeyValue(const std::string& key) const = 0;
+
+  // Reads the given top-level fields (indices into schema()) of one row group. The Batch schema is
+  // the projected fields in the given order. An empty `fields` list means all supported fields.
+  virtual Result<Batch> ReadRowGroup(int rg, const std::vector<int>& fields) = 0;
+  // All row groups concatenated.
+  virtual Result<Batch> ReadAll(const std::vector<int>& fields) = 0;
+
+  // Resolves column names to field indices (NotFound naming the missing column and the ones present).
+  Result<std::vector<int>> FieldIndices(const std::vector<std::string>& names) const;
+};
+
+}  // namespace ailake::parquet
