@@ -1,0 +1,39 @@
+# The README's two commands:
+#   make demo   install what is missing, build (release), run the tour on a local warehouse folder
+#   make test   install what is missing, build (warnings as errors), run every test + a short fuzz run
+# Other targets: build, bench, asan (unit tests under ASan+UBSan), fuzz, clean.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: setup build demo test unit asan fuzz bench clean
+
+setup:
+	@./scripts/setup.sh
+
+build: setup
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DAILAKE_WERROR=ON $(CMAKE_FLAGS) >/dev/null
+	@ninja -C $(BUILD) -j $(JOBS)
+
+demo: build
+	@./scripts/demo.sh $(BUILD)/ailake
+
+unit: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+test: unit
+	@./scripts/fuzz.sh
+
+asan: setup
+	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAILAKE_SANITIZE=ON -DAILAKE_WERROR=ON -DAILAKE_BENCH=OFF >/dev/null
+	@ninja -C build-asan -j $(JOBS)
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) --timeout 1800
+
+fuzz: setup
+	@./scripts/fuzz.sh
+
+bench: build
+	@echo "benchmark programs are in $(BUILD)/bench/ (see docs/BENCHMARKS.md)"
+
+clean:
+	rm -rf build build-asan build-fuzz

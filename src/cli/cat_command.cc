@@ -1,0 +1,73 @@
+// `ailake cat FILE [--columns a,b] [--limit N]`: rows of any Parquet file as JSON Lines.
+#include <ostream>
+
+#include "cli/commands.h"
+#include "parquet/reader.h"
+#include "parquet/value_json.h"
+
+namespace ailake::cli {
+
+namespace {
+
+std::vector<std::string> SplitCsv(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t comma = s.find(',', start);
+    if (comma == std::string::npos) comma = s.size();
+    std::string part = s.substr(start, comma - start);
+    if (!part.empty()) out.push_back(part);
+    start = comma + 1;
+  }
+  return out;
+}
+
+int RunCat(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  auto limit = args.has("limit") ? args.GetInt("limit", 0, INT64_MAX) : Result<long long>(-1LL);
+  if (!limit.ok()) return ReportError(limit.status(), err);
+  auto reader = parquet::ParquetReader::OpenPath(args.positional(0));
+  if (!reader.ok()) return ReportError(reader.status(), err);
+  std::vector<int> fields;
+  if (args.has("columns")) {
+    auto idx = (*reader)->FieldIndices(SplitCsv(args.get("columns")));
+    if (!idx.ok()) return ReportError(Status::InvalidArgument(idx.status().message()), err);
+    fields = *idx;
+  } else {
+    for (size_t i = 0; i < (*reader)->schema().fields.size(); ++i) {
+      if ((*reader)->supported(static_cast<int>(i))) fields.push_back(static_cast<int>(i));
+    }
+  }
+  long long remaining = *limit;
+  std::string line;
+  for (int rg = 0; rg < (*reader)->num_row_groups() && remaining != 0; ++rg) {
+    auto batch = (*reader)->ReadRowGroup(rg, fields);
+    if (!batch.ok()) return ReportError(batch.status(), err);
+    for (int64_t r = 0; r < batch->num_rows && remaining != 0; ++r) {
+      line = parquet::RowToJson(*batch, r);
+      line.push_back('\n');
+      out << line;
+      if (remaining > 0) --remaining;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command CatCommand() {
+  CommandSpec spec;
+  spec.name = "cat";
+  spec.summary = "Print the rows of a Parquet file as JSON Lines";
+  spec.positionals = {"FILE"};
+  spec.flags = {
+      {"columns", "", "a,b,...", "only these columns, in this order", ""},
+      {"limit", "n", "N", "at most N rows", ""},
+  };
+  spec.details =
+      "One JSON object per row. Integers and floats are JSON numbers (NaN/Infinity as strings), strings\n"
+      "as strings, binary and fixed-size binary as base64, dates as YYYY-MM-DD, timestamps as ISO-8601\n"
+      "UTC, lists as arrays, null as null. Reads files written by ailake and by other Parquet writers.";
+  return {spec, RunCat};
+}
+
+}  // namespace ailake::cli

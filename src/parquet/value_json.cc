@@ -1,0 +1,173 @@
+#include "parquet/value_json.h"
+
+#include <charconv>
+#include <cmath>
+
+namespace ailake::parquet {
+
+std::string Base64Encode(std::string_view in) {
+  static const char* kTable = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
+    out += kTable[v >> 18];
+    out += kTable[(v >> 12) & 63];
+    out += kTable[(v >> 6) & 63];
+    out += kTable[v & 63];
+  }
+  if (i + 1 == in.size()) {
+    uint32_t v = uint8_t(in[i]) << 16;
+    out += kTable[v >> 18];
+    out += kTable[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
+    out += kTable[v >> 18];
+    out += kTable[(v >> 12) & 63];
+    out += kTable[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+namespace {
+// Days since 1970-01-01 -> proleptic Gregorian (y, m, d); the classic era-based civil algorithm.
+void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2 ? 1 : 0);
+}
+std::string Pad(int64_t v, int width) {
+  std::string s = std::to_string(v < 0 ? -v : v);
+  if (static_cast<int>(s.size()) < width) s.insert(0, static_cast<size_t>(width) - s.size(), '0');
+  return v < 0 ? "-" + s : s;
+}
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
+}  // namespace
+
+std::string FormatDate(int64_t days) {
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  return Pad(y, 4) + "-" + Pad(m, 2) + "-" + Pad(d, 2);
+}
+
+std::string FormatTimestamp(int64_t value, TimeUnit unit) {
+  int64_t per_sec = unit == TimeUnit::kMillis ? 1000 : unit == TimeUnit::kMicros ? 1000000 : 1000000000;
+  int digits = unit == TimeUnit::kMillis ? 3 : unit == TimeUnit::kMicros ? 6 : 9;
+  int64_t secs = FloorDiv(value, per_sec);
+  int64_t frac = value - secs * per_sec;
+  int64_t days = FloorDiv(secs, 86400);
+  int64_t sod = secs - days * 86400;
+  return FormatDate(days) + "T" + Pad(sod / 3600, 2) + ":" + Pad((sod / 60) % 60, 2) + ":" + Pad(sod % 60, 2) + "." +
+         Pad(frac, digits) + "Z";
+}
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  out->push_back('"');
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(static_cast<char>(c));
+      ++i;
+    } else if (c < 0x20) {
+      static const char* kHex = "0123456789abcdef";
+      switch (c) {
+        case '\n': *out += "\\n"; break;
+        case '\r': *out += "\\r"; break;
+        case '\t': *out += "\\t"; break;
+        case '\b': *out += "\\b"; break;
+        case '\f': *out += "\\f"; break;
+        default: *out += "\\u00"; out->push_back(kHex[c >> 4]); out->push_back(kHex[c & 15]);
+      }
+      ++i;
+    } else if (c < 0x80) {
+      out->push_back(static_cast<char>(c));
+      ++i;
+    } else {
+      // Validate one UTF-8 sequence; copy it or emit U+FFFD for a bad byte.
+      size_t len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+      bool ok = len > 0 && i + len <= s.size();
+      for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
+      if (ok) {
+        out->append(s.substr(i, len));
+        i += len;
+      } else {
+        *out += "\xEF\xBF\xBD";
+        ++i;
+      }
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendJsonDouble(double v, std::string* out) {
+  if (std::isnan(v)) { *out += "\"NaN\""; return; }
+  if (std::isinf(v)) { *out += v > 0 ? "\"Infinity\"" : "\"-Infinity\""; return; }
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, r.ptr);
+}
+
+void AppendJsonFloat(float v, std::string* out) {
+  if (std::isnan(v)) { *out += "\"NaN\""; return; }
+  if (std::isinf(v)) { *out += v > 0 ? "\"Infinity\"" : "\"-Infinity\""; return; }
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, r.ptr);
+}
+
+void AppendValueJson(const Column& col, int64_t row, TimeUnit unit, std::string* out) {
+  if (!col.IsValid(row)) {
+    *out += "null";
+    return;
+  }
+  switch (col.type()) {
+    case DataType::kBool: *out += col.Value<uint8_t>(row) ? "true" : "false"; break;
+    case DataType::kInt32: *out += std::to_string(col.Value<int32_t>(row)); break;
+    case DataType::kInt64: *out += std::to_string(col.Value<int64_t>(row)); break;
+    case DataType::kFloat: AppendJsonFloat(col.Value<float>(row), out); break;
+    case DataType::kDouble: AppendJsonDouble(col.Value<double>(row), out); break;
+    case DataType::kString: AppendJsonString(col.StringValue(row), out); break;
+    case DataType::kBinary: AppendJsonString(Base64Encode(col.StringValue(row)), out); break;
+    case DataType::kFixedBinary:
+      AppendJsonString(Base64Encode({reinterpret_cast<const char*>(col.FixedValue(row)), size_t(col.fixed_len())}), out);
+      break;
+    case DataType::kDate: AppendJsonString(FormatDate(col.Value<int32_t>(row)), out); break;
+    case DataType::kTimestamp: AppendJsonString(FormatTimestamp(col.Value<int64_t>(row), unit), out); break;
+    case DataType::kList: {
+      out->push_back('[');
+      const Column* child = col.child();
+      for (int64_t e = col.ListBegin(row); e < col.ListEnd(row); ++e) {
+        if (e != col.ListBegin(row)) out->push_back(',');
+        AppendValueJson(*child, e, unit, out);
+      }
+      out->push_back(']');
+      break;
+    }
+  }
+}
+
+std::string RowToJson(const Batch& batch, int64_t row) {
+  std::string out = "{";
+  for (size_t c = 0; c < batch.columns.size(); ++c) {
+    if (c) out.push_back(',');
+    AppendJsonString(batch.schema.fields[c].name, &out);
+    out.push_back(':');
+    AppendValueJson(batch.columns[c], row, batch.schema.fields[c].unit, &out);
+  }
+  out.push_back('}');
+  return out;
+}
+
+}  // namespace ailake::parquet
