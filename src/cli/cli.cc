@@ -22,7 +22,7 @@ void PrintUsage(std::ostream& out) {
 }  // namespace
 
 const std::vector<Command>& AllCommands() {
-  static const std::vector<Command> commands = {InspectCommand(), CatCommand()};
+  static const std::vector<Command> commands = {InspectCommand(), CatCommand(), KnnCommand(), SampleCommand()};
   return commands;
 }
 

@@ -23,5 +23,7 @@ int ReportError(const Status& status, std::ostream& err);
 
 Command InspectCommand();
 Command CatCommand();
+Command KnnCommand();
+Command SampleCommand();
 
 }  // namespace ailake::cli

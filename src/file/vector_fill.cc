@@ -1,0 +1,39 @@
+#include "file/vector_fill.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "vec/quantize.h"
+
+namespace ailake::file {
+
+vec::CentroidRadius CentroidOfPresentRows(VectorMetric metric, VectorPrecision precision, size_t dim,
+                                          const std::vector<uint8_t>& rows, const std::vector<uint8_t>& nulls,
+                                          size_t count) {
+  const size_t rb = vec::RowBytes(precision, dim);
+  const bool any_null = std::any_of(nulls.begin(), nulls.end(), [](uint8_t b) { return b != 0; });
+  if (!any_null) return vec::ComputeCentroidRadiusRows(metric, rows.data(), precision, dim, count);
+  std::vector<uint8_t> present;
+  size_t n = 0;
+  for (size_t r = 0; r < count; ++r) {
+    if (nulls[r]) continue;
+    present.insert(present.end(), rows.begin() + static_cast<std::ptrdiff_t>(r * rb),
+                   rows.begin() + static_cast<std::ptrdiff_t>((r + 1) * rb));
+    ++n;
+  }
+  vec::CentroidRadius cr = vec::ComputeCentroidRadiusRows(metric, present.data(), precision, dim, n);
+  if (cr.centroid.size() != dim) cr.centroid.assign(dim, 0.0f);
+  return cr;
+}
+
+void FillNullRows(VectorPrecision precision, size_t dim, const std::vector<float>& centroid,
+                  const std::vector<uint8_t>& nulls, std::vector<uint8_t>* rows) {
+  const size_t rb = vec::RowBytes(precision, dim);
+  std::vector<uint8_t> encoded(rb);
+  vec::EncodeRow(precision, centroid.data(), dim, encoded.data());
+  for (size_t r = 0; r < nulls.size(); ++r) {
+    if (nulls[r]) std::memcpy(rows->data() + r * rb, encoded.data(), rb);
+  }
+}
+
+}  // namespace ailake::file

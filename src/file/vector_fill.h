@@ -1,0 +1,25 @@
+// Helpers shared by the AI-Lake file writer and reader for rows without a vector.
+//
+// Invariant: in the contiguous row buffer an index is built or loaded over, a null row holds the
+// encoded centroid. Writer and reader apply the same rule, so the graph the writer built is the graph
+// the reader validates and searches; null rows are excluded from every search result.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "ailake/types.h"
+#include "vec/centroid.h"
+
+namespace ailake::file {
+
+// Centroid/radius over the rows whose nulls[r] == 0 (nulls may be empty: no nulls).
+vec::CentroidRadius CentroidOfPresentRows(VectorMetric metric, VectorPrecision precision, size_t dim,
+                                          const std::vector<uint8_t>& rows, const std::vector<uint8_t>& nulls,
+                                          size_t count);
+
+// Writes the encoded centroid into every null row of `rows`.
+void FillNullRows(VectorPrecision precision, size_t dim, const std::vector<float>& centroid,
+                  const std::vector<uint8_t>& nulls, std::vector<uint8_t>* rows);
+
+}  // namespace ailake::file
