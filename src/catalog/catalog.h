@@ -1,0 +1,78 @@
+// Catalog: where a table's current metadata file is recorded, and the compare-and-swap that makes
+// every commit atomic.
+//
+// A catalog maps `namespace.table` to the location of the table's current Iceberg metadata JSON.
+// CommitTable(base, updated) succeeds only if the table's current metadata is still `base`; when
+// another writer committed in between it returns kCommitConflict and changes nothing, and the caller
+// (iceberg/commit.h) re-reads, re-applies its delta and retries. Metadata files are never rewritten:
+// each commit writes a new one.
+//
+// Implementations: FsCatalog (Hadoop-style version files; the embedded default) and, later, the SQL
+// catalogs (SQLite, PostgreSQL) on the Iceberg JDBC catalog tables.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ailake/status.h"
+#include "iceberg/table_metadata.h"
+#include "store/store.h"
+
+namespace ailake::catalog {
+
+struct TableIdent {
+  std::string ns = "default";
+  std::string name;
+
+  std::string ToString() const { return ns + "." + name; }
+  // "table" (namespace "default") or "namespace.table". Names: letters, digits, '_' and '-', starting
+  // with a letter or digit, at most 128 bytes (they become folder names).
+  static Result<TableIdent> Parse(const std::string& text);
+  bool operator==(const TableIdent&) const = default;
+};
+
+Status ValidateName(const std::string& what, const std::string& name);
+
+struct LoadedTable {
+  TableIdent ident;
+  iceberg::TableMetadata metadata;
+  std::string metadata_key;  // store key of the metadata file this state was read from
+  int64_t version = 0;       // catalog-specific version (fs: N of vN.metadata.json)
+};
+
+class Catalog {
+ public:
+  virtual ~Catalog() = default;
+
+  virtual std::string Describe() const = 0;
+  // The object store holding table files, and the URI prefix its keys live under (Iceberg metadata
+  // stores absolute locations: "<warehouse_uri>/<key>").
+  virtual Store& store() = 0;
+  virtual const std::string& warehouse_uri() const = 0;
+
+  virtual Status CreateNamespace(const std::string& ns, const std::map<std::string, std::string>& properties) = 0;
+  virtual Result<std::vector<std::string>> ListNamespaces() = 0;
+  virtual Result<std::vector<TableIdent>> ListTables(const std::string& ns) = 0;
+
+  // Creates the table with `metadata` as its first version (no snapshot yet). kAlreadyExists when the
+  // table exists. The namespace is created if missing.
+  virtual Result<LoadedTable> CreateTable(const TableIdent& ident, iceberg::TableMetadata metadata) = 0;
+  virtual Result<LoadedTable> LoadTable(const TableIdent& ident) = 0;
+  // Atomic compare-and-swap from base to updated (see above).
+  virtual Result<LoadedTable> CommitTable(const LoadedTable& base, iceberg::TableMetadata updated) = 0;
+  // Forgets the table. With purge, also deletes every object under the table's folder.
+  virtual Status DropTable(const TableIdent& ident, bool purge) = 0;
+
+  // Store key of the table's folder ("<ns>/<table>") and its absolute location URI.
+  static std::string TableKey(const TableIdent& ident) { return ident.ns + "/" + ident.name; }
+  std::string LocationOf(const std::string& key) { return warehouse_uri() + "/" + key; }
+  // Inverse of LocationOf; InvalidArgument when `location` is not inside this warehouse.
+  Result<std::string> KeyOf(const std::string& location);
+};
+
+// "fs" (the default) over a local warehouse folder.
+Result<std::unique_ptr<Catalog>> OpenCatalog(const std::string& kind, const std::string& warehouse_dir);
+
+}  // namespace ailake::catalog
