@@ -1,0 +1,262 @@
+#include "iceberg/table_change.h"
+
+#include <set>
+
+#include "core/uuid.h"
+#include "iceberg/snapshot_files.h"
+
+namespace ailake::iceberg {
+
+namespace {
+
+std::string BoundPath(const DataFile& f) {
+  auto lo = f.lower_bounds.find(kDeleteFilePathFieldId);
+  auto hi = f.upper_bounds.find(kDeleteFilePathFieldId);
+  if (lo == f.lower_bounds.end() || hi == f.upper_bounds.end() || lo->second != hi->second) return "";
+  return std::string(lo->second.begin(), lo->second.end());
+}
+
+int64_t SumRecords(const std::vector<ManifestEntry>& v) {
+  int64_t n = 0;
+  for (const auto& e : v) n += e.file.record_count;
+  return n;
+}
+int64_t SumBytes(const std::vector<ManifestEntry>& v) {
+  int64_t n = 0;
+  for (const auto& e : v) n += e.file.file_size_in_bytes;
+  return n;
+}
+
+// Schema change: reuse an identical existing schema, else add it with the next id.
+Status ApplySchema(const Schema& requested, TableMetadata* m) {
+  AILAKE_RETURN_IF_ERROR(ValidateSchema(requested));
+  const Schema* current = m->CurrentSchema();
+  // Field ids are identities: a field keeping its id must keep its type (no silent retyping).
+  for (const auto& f : requested.fields) {
+    const NestedField* old = current ? current->FindFieldById(f.id) : nullptr;
+    if (old && !TypesEqual(*old->type, *f.type) && old->type->is_primitive() && f.type->is_primitive()) {
+      return Status::InvalidArgument("schema change retypes field id " + std::to_string(f.id) + " ('" + f.name +
+                                     "') from " + TypeToString(*old->type) + " to " + TypeToString(*f.type) +
+                                     ": give the new column a new field id");
+    }
+  }
+  for (const auto& s : m->schemas) {
+    if (s.SameStructure(requested)) {
+      m->current_schema_id = s.schema_id;
+      return Status::OK();
+    }
+  }
+  Schema added = requested;
+  int next = 0;
+  for (const auto& s : m->schemas) next = std::max(next, s.schema_id + 1);
+  added.schema_id = next;
+  m->last_column_id = std::max(m->last_column_id, added.HighestFieldId());
+  m->schemas.push_back(added);
+  m->current_schema_id = next;
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std::string& table_key,
+                                  const TableMetadata& base, const TableChange& change, int64_t now_ms) {
+  AppliedChange out;
+  out.metadata = base;
+  TableMetadata& m = out.metadata;
+  if (change.expected_schema_id && *change.expected_schema_id != base.current_schema_id) {
+    return Status::CommitConflict("the table schema changed (schema " + std::to_string(base.current_schema_id) +
+                                  ") since this change was planned on schema " +
+                                  std::to_string(*change.expected_schema_id) + "; plan again");
+  }
+  for (const auto& [k, v] : change.set_properties) m.properties[k] = v;
+  for (const auto& k : change.remove_properties) m.properties.erase(k);
+  if (change.new_schema) AILAKE_RETURN_IF_ERROR(ApplySchema(*change.new_schema, &m));
+  const int64_t last_ts = base.snapshot_log.empty() ? 0 : base.snapshot_log.back().timestamp_ms;
+  m.last_updated_ms = std::max({now_ms, base.last_updated_ms + 1, last_ts});
+  const bool makes_snapshot =
+      !change.add_data_files.empty() || !change.add_delete_files.empty() || !change.remove_files.empty();
+  if (!makes_snapshot) return out;
+
+  const Snapshot* current = base.CurrentSnapshot();
+  AILAKE_ASSIGN_OR_RETURN(SnapshotFiles files, ReadSnapshotFiles(store, loc, current));
+
+  // Validation against the latest state.
+  std::set<std::string> live;
+  for (const auto& e : files.data_files) live.insert(e.file.file_path);
+  std::set<std::string> removing(change.remove_files.begin(), change.remove_files.end());
+  for (const auto& path : removing) {
+    if (!live.count(path)) {
+      return Status::CommitConflict("data file " + path + " is no longer live (a concurrent commit removed it); plan again");
+    }
+  }
+  if (!removing.empty()) {
+    int64_t planned_seq = 0;
+    if (change.planned_snapshot_id) {
+      const Snapshot* planned = base.FindSnapshot(*change.planned_snapshot_id);
+      if (!planned) return Status::CommitConflict("the snapshot this change was planned on has expired; plan again");
+      planned_seq = planned->sequence_number;
+    }
+    for (const auto& d : files.delete_files) {
+      if (d.sequence_number.value_or(0) <= planned_seq) continue;
+      std::string target = BoundPath(d.file);
+      if (target.empty() || removing.count(target)) {
+        return Status::CommitConflict("rows of " + (target.empty() ? std::string("a file being replaced") : target) +
+                                      " were deleted after this change was planned (" + d.file.file_path +
+                                      "); replacing it now would resurrect them; plan again");
+      }
+    }
+  }
+  for (const auto& a : change.add_data_files) {
+    if (live.count(a.file.file_path)) {
+      return Status::InvalidArgument("data file " + a.file.file_path + " is already in the table");
+    }
+  }
+
+  // The new snapshot.
+  int64_t snapshot_id;
+  do {
+    snapshot_id = RandomPositiveId();
+  } while (base.FindSnapshot(snapshot_id));
+  const int64_t seq = base.last_sequence_number + 1;
+  const std::string meta_prefix = table_key + "/metadata/";
+  const std::string tag = Uuid::Random().ToString();
+  const Schema* schema = m.CurrentSchema();
+  std::vector<ManifestFile> manifests;
+  auto cleanup_on_error = [&](Status st) {
+    for (const auto& k : out.written_keys) (void)store.Delete(k);
+    return st;
+  };
+
+  // Existing manifests: reused as they are unless they list a removed file; those are rewritten with
+  // the removed entries DELETED and the rest EXISTING (explicit sequence numbers).
+  int64_t deleted_records = 0, deleted_files = 0, removed_bytes = 0;
+  for (size_t i = 0; i < files.manifests.size(); ++i) {
+    const auto& mf = files.manifests[i];
+    const auto& entries = files.entries[i];
+    bool touched = false;
+    for (const auto& e : entries) touched |= e.status != EntryStatus::kDeleted && removing.count(e.file.file_path);
+    if (!touched) {
+      manifests.push_back(mf);
+      continue;
+    }
+    ManifestWrite w;
+    w.key = meta_prefix + tag + "-m" + std::to_string(manifests.size()) + ".avro";
+    w.table_schema = schema;
+    w.content = mf.content;
+    w.snapshot_id = snapshot_id;
+    w.sequence_number = seq;
+    for (const auto& e : entries) {
+      if (e.status == EntryStatus::kDeleted) continue;  // deletions of earlier snapshots are history
+      ManifestEntry ne = e;
+      if (removing.count(e.file.file_path)) {
+        ne.status = EntryStatus::kDeleted;
+        ne.snapshot_id = snapshot_id;
+        deleted_records += e.file.record_count;
+        removed_bytes += e.file.file_size_in_bytes;
+        ++deleted_files;
+      } else {
+        ne.status = EntryStatus::kExisting;
+        auto st = files.vector_stats.find(e.file.file_path);
+        if (st != files.vector_stats.end()) w.vector_stats[e.file.file_path] = st->second;
+      }
+      w.entries.push_back(std::move(ne));
+    }
+    auto written = WriteManifest(store, loc, w);
+    if (!written.ok()) return cleanup_on_error(written.status());
+    out.written_keys.push_back(w.key);
+    manifests.push_back(*written);
+  }
+  // New data files.
+  int64_t added_records = 0, added_bytes = 0;
+  if (!change.add_data_files.empty()) {
+    ManifestWrite w;
+    w.key = meta_prefix + tag + "-m" + std::to_string(manifests.size()) + ".avro";
+    w.table_schema = schema;
+    w.snapshot_id = snapshot_id;
+    w.sequence_number = seq;
+    for (const auto& a : change.add_data_files) {
+      ManifestEntry e;
+      e.status = EntryStatus::kAdded;
+      e.snapshot_id = snapshot_id;
+      e.file = a.file;
+      e.file.content = FileContent::kData;
+      added_records += a.file.record_count;
+      added_bytes += a.file.file_size_in_bytes;
+      if (!a.vector_stats.empty()) w.vector_stats[a.file.file_path] = a.vector_stats;
+      w.entries.push_back(std::move(e));
+    }
+    auto written = WriteManifest(store, loc, w);
+    if (!written.ok()) return cleanup_on_error(written.status());
+    out.written_keys.push_back(w.key);
+    manifests.push_back(*written);
+  }
+  int64_t added_deletes = 0;
+  if (!change.add_delete_files.empty()) {
+    ManifestWrite w;
+    w.key = meta_prefix + tag + "-m" + std::to_string(manifests.size()) + ".avro";
+    w.table_schema = schema;
+    w.content = ManifestContent::kDeletes;
+    w.snapshot_id = snapshot_id;
+    w.sequence_number = seq;
+    for (const auto& d : change.add_delete_files) {
+      ManifestEntry e;
+      e.status = EntryStatus::kAdded;
+      e.snapshot_id = snapshot_id;
+      e.file = d;
+      e.file.content = FileContent::kPositionDeletes;
+      added_deletes += d.record_count;
+      w.entries.push_back(std::move(e));
+    }
+    auto written = WriteManifest(store, loc, w);
+    if (!written.ok()) return cleanup_on_error(written.status());
+    out.written_keys.push_back(w.key);
+    manifests.push_back(*written);
+  }
+  const std::string list_key = meta_prefix + "snap-" + std::to_string(snapshot_id) + "-" + tag + ".avro";
+  std::optional<int64_t> parent;
+  if (current) parent = current->snapshot_id;
+  Status st = WriteManifestList(store, list_key, snapshot_id, parent, seq, manifests);
+  if (!st.ok()) return cleanup_on_error(st);
+  out.written_keys.push_back(list_key);
+
+  // Totals after the change.
+  const int64_t total_records = SumRecords(files.data_files) + added_records - deleted_records;
+  const int64_t total_files = static_cast<int64_t>(files.data_files.size() + change.add_data_files.size()) - deleted_files;
+  const int64_t total_bytes = SumBytes(files.data_files) + added_bytes - removed_bytes;
+  const int64_t total_delete_files = static_cast<int64_t>(files.delete_files.size() + change.add_delete_files.size());
+  const int64_t total_pos_deletes = SumRecords(files.delete_files) + added_deletes;
+
+  Snapshot snap;
+  snap.snapshot_id = snapshot_id;
+  snap.parent_snapshot_id = parent;
+  snap.sequence_number = seq;
+  snap.timestamp_ms = m.last_updated_ms;
+  snap.manifest_list = loc.LocationOf(list_key);
+  snap.schema_id = m.current_schema_id;
+  snap.summary = {{"operation", change.operation},
+                  {"added-data-files", std::to_string(change.add_data_files.size())},
+                  {"deleted-data-files", std::to_string(deleted_files)},
+                  {"added-records", std::to_string(added_records)},
+                  {"deleted-records", std::to_string(deleted_records)},
+                  {"added-files-size", std::to_string(added_bytes)},
+                  {"removed-files-size", std::to_string(removed_bytes)},
+                  {"added-delete-files", std::to_string(change.add_delete_files.size())},
+                  {"added-position-deletes", std::to_string(added_deletes)},
+                  {"total-records", std::to_string(total_records)},
+                  {"total-data-files", std::to_string(total_files)},
+                  {"total-files-size", std::to_string(total_bytes)},
+                  {"total-delete-files", std::to_string(total_delete_files)},
+                  {"total-position-deletes", std::to_string(total_pos_deletes)},
+                  {"total-equality-deletes", "0"}};
+  for (const auto& [k, v] : change.extra_summary) snap.summary[k] = v;
+  m.snapshots.push_back(snap);
+  m.last_sequence_number = seq;
+  m.current_snapshot_id = snapshot_id;
+  m.refs["main"] = {snapshot_id, "branch"};
+  m.snapshot_log.push_back({snapshot_id, snap.timestamp_ms});
+  out.snapshot_id = snapshot_id;
+  AILAKE_RETURN_IF_ERROR(m.Validate());
+  return out;
+}
+
+}  // namespace ailake::iceberg

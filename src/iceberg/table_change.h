@@ -1,0 +1,67 @@
+// A table change as a DELTA, and how it is applied to the latest table state (guide §4).
+//
+// A writer plans a change on some snapshot (files to add, files to remove, properties, a schema),
+// then commits it. ApplyChange re-applies the delta to whatever the table looks like *now*:
+//   - every file to remove must still be live (a concurrent commit may have removed it);
+//   - no position-delete file committed after the planning snapshot may target a removed file
+//     (rewriting such a file would resurrect the deleted rows);
+//   - the current schema must still be the one the change was planned on;
+// each violated rule is a kCommitConflict naming the file or schema. Files appended concurrently are
+// simply kept: a commit never replaces "the whole file list", so nothing appended meanwhile is lost.
+//
+// ApplyChange writes the new manifests and manifest list (unique names) and returns the new metadata;
+// the caller publishes it with the catalog's compare-and-swap and, on losing that race, deletes the
+// written objects and calls ApplyChange again on the newer state (table/commit.h).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ailake/status.h"
+#include "iceberg/manifest_io.h"
+#include "iceberg/table_metadata.h"
+
+namespace ailake::iceberg {
+
+// Field id Iceberg reserves for the file_path column of position-delete files; its lower == upper
+// bounds name the one data file a delete file targets.
+inline constexpr int32_t kDeleteFilePathFieldId = 2147483546;
+inline constexpr int32_t kDeletePosFieldId = 2147483545;
+
+struct AddedFile {
+  DataFile file;
+  std::vector<FileVectorStats> vector_stats;
+};
+
+struct TableChange {
+  std::string operation = "append";  // snapshot summary operation: append | overwrite | delete | replace
+  std::vector<AddedFile> add_data_files;
+  std::vector<DataFile> add_delete_files;   // position deletes (content kPositionDeletes)
+  std::vector<std::string> remove_files;    // locations of live data files
+  std::map<std::string, std::string> set_properties;
+  std::vector<std::string> remove_properties;
+  std::optional<Schema> new_schema;         // becomes the current schema (field ids must be kept)
+  std::optional<int> expected_schema_id;    // schema the change was planned on
+  std::optional<int64_t> planned_snapshot_id;  // snapshot the change was planned on (delete checks)
+  std::map<std::string, std::string> extra_summary;
+
+  bool empty() const {
+    return add_data_files.empty() && add_delete_files.empty() && remove_files.empty() && set_properties.empty() &&
+           remove_properties.empty() && !new_schema;
+  }
+};
+
+struct AppliedChange {
+  TableMetadata metadata;
+  std::vector<std::string> written_keys;  // manifests + manifest list written by this attempt
+  int64_t snapshot_id = 0;                // 0 when the change made no snapshot (properties only)
+};
+
+// `table_key` is the table's folder in the store ("ns/table"); `now_ms` the commit time.
+Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std::string& table_key,
+                                  const TableMetadata& base, const TableChange& change, int64_t now_ms);
+
+}  // namespace ailake::iceberg
