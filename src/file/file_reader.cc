@@ -192,6 +192,13 @@ Result<std::unique_ptr<LoadedVectorColumn>> AiLakeFileReader::LoadColumn(const s
 Result<std::vector<index::Neighbor>> LoadedVectorColumn::Search(const float* query, size_t k, size_t ef, bool exact,
                                                                 const index::AllowedRows* allowed) const {
   const index::VectorIndex& idx = (exact && flat_) ? *flat_ : *index_;
+  std::vector<float> unit;
+  if (meta_.model.metric == VectorMetric::kNormalizedCosine) {
+    // Rows are stored unit-length; the query must be too for 1 - dot to be the cosine distance.
+    unit.assign(query, query + meta_.model.dim);
+    NormalizeInPlace(unit.data(), unit.size());
+    query = unit.data();
+  }
   if (!any_null_) return idx.Search(query, k, ef, allowed);
   // Rows without a vector are never results.
   index::AllowedRows mask(nulls_.size(), allowed == nullptr);

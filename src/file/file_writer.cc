@@ -72,6 +72,7 @@ class FileWriterImpl final : public AiLakeFileWriter {
       full.schema.fields.push_back(field);
       parquet::Column out(field);
       const size_t base = col.encoded.size();
+      std::vector<float> unit;
       col.encoded.resize(base + static_cast<size_t>(n) * col.row_bytes, 0);
       col.nulls.resize(col.nulls.size() + static_cast<size_t>(n), 0);
       for (int64_t r = 0; r < n; ++r) {
@@ -81,7 +82,14 @@ class FileWriterImpl final : public AiLakeFileWriter {
           out.AppendNull();
           continue;
         }
-        vec::EncodeRow(col.spec.policy.precision, in.data + static_cast<size_t>(r) * dim, dim, dst);
+        const float* src = in.data + static_cast<size_t>(r) * dim;
+        if (col.spec.model.metric == VectorMetric::kNormalizedCosine) {
+          // This metric's distance is 1 - dot, exact only for unit vectors: store them normalised.
+          unit.assign(src, src + dim);
+          NormalizeInPlace(unit.data(), dim);
+          src = unit.data();
+        }
+        vec::EncodeRow(col.spec.policy.precision, src, dim, dst);
         out.AppendFixed(dst);
         ++col.non_null;
       }

@@ -1,6 +1,7 @@
 #include "file/vector_fill.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "vec/quantize.h"
@@ -34,6 +35,14 @@ void FillNullRows(VectorPrecision precision, size_t dim, const std::vector<float
   for (size_t r = 0; r < nulls.size(); ++r) {
     if (nulls[r]) std::memcpy(rows->data() + r * rb, encoded.data(), rb);
   }
+}
+
+void NormalizeInPlace(float* v, size_t dim) {
+  double n2 = 0;
+  for (size_t i = 0; i < dim; ++i) n2 += double(v[i]) * v[i];
+  if (n2 <= 0) return;
+  const float inv = static_cast<float>(1.0 / std::sqrt(n2));
+  for (size_t i = 0; i < dim; ++i) v[i] *= inv;
 }
 
 }  // namespace ailake::file

@@ -22,4 +22,7 @@ vec::CentroidRadius CentroidOfPresentRows(VectorMetric metric, VectorPrecision p
 void FillNullRows(VectorPrecision precision, size_t dim, const std::vector<float>& centroid,
                   const std::vector<uint8_t>& nulls, std::vector<uint8_t>* rows);
 
+// Scales v to unit L2 length (a zero vector stays zero).
+void NormalizeInPlace(float* v, size_t dim);
+
 }  // namespace ailake::file
