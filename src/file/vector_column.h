@@ -32,6 +32,7 @@ struct VectorColumnSpec {
   std::string name;
   EmbeddingModelInfo model;     // dim and metric come from here
   VectorStoragePolicy policy;   // precision and index parameters
+  int32_t field_id = -1;        // Parquet field_id (the Iceberg column id), -1 = none
 };
 
 // What a reader learns from the footer.

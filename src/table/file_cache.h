@@ -1,0 +1,38 @@
+// A cache of loaded vector columns (decoded vectors + validated index) keyed by file location, so
+// repeated searches do not re-read and re-validate files. Files are immutable once committed, so an
+// entry never goes stale; entries are evicted least-recently-used beyond a byte budget.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "file/file_reader.h"
+
+namespace ailake::table {
+
+struct CachedFile {
+  std::shared_ptr<file::AiLakeFileReader> reader;
+  std::shared_ptr<file::LoadedVectorColumn> column;
+  uint64_t bytes = 0;
+};
+
+class FileCache {
+ public:
+  explicit FileCache(uint64_t budget_bytes = 2ull << 30) : budget_(budget_bytes) {}
+  std::shared_ptr<CachedFile> Get(const std::string& key);
+  void Put(const std::string& key, std::shared_ptr<CachedFile> file);
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  std::mutex mu_;
+  uint64_t budget_;
+  uint64_t bytes_ = 0;
+  std::list<std::string> lru_;  // front = most recent
+  std::unordered_map<std::string, std::pair<std::shared_ptr<CachedFile>, std::list<std::string>::iterator>> map_;
+};
+
+}  // namespace ailake::table

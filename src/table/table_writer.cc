@@ -1,0 +1,115 @@
+#include "table/table_writer.h"
+
+#include "core/uuid.h"
+#include "table/data_file_stats.h"
+
+namespace ailake::table {
+
+Result<std::unique_ptr<TableWriter>> TableWriter::Open(Table& table, TableWriterOptions options) {
+  AILAKE_ASSIGN_OR_RETURN(parquet::Schema data, table.DataSchema());
+  if (options.target_file_rows <= 0) options.target_file_rows = table.vectors().target_file_rows;
+  return std::unique_ptr<TableWriter>(new TableWriter(table, options, std::move(data)));
+}
+
+TableWriter::~TableWriter() { Abandon(); }
+
+Status TableWriter::StartFile() {
+  const VectorConfig& v = table_->vectors();
+  current_key_ = table_->table_key() + "/data/" + Uuid::Random().ToString() + ".parquet";
+  AILAKE_ASSIGN_OR_RETURN(out_, table_->catalog().store().OpenWritable(current_key_, PublishMode::kIfAbsent));
+  file::VectorColumnSpec spec;
+  spec.name = v.vector_column;
+  spec.model = v.model;
+  spec.policy = v.policy;
+  const iceberg::NestedField* vf = table_->schema().FindField(v.vector_column);
+  if (vf == nullptr) return Status::Corruption("table schema has no vector column '" + v.vector_column + "'");
+  spec.field_id = vf->id;  // engines map Parquet columns to Iceberg columns by field id
+  file::FileWriterOptions fo;
+  fo.build_threads = options_.build_threads;
+  fo.parquet.compression = options_.compression;
+  fo.parquet.row_group_rows = 128 * 1024;
+  AILAKE_ASSIGN_OR_RETURN(writer_, file::AiLakeFileWriter::Open(out_.get(), data_schema_, {spec}, fo));
+  current_rows_ = 0;
+  return Status::OK();
+}
+
+Status TableWriter::FinishFile() {
+  if (!writer_) return Status::OK();
+  auto written = writer_->Finish();
+  writer_.reset();
+  if (!written.ok()) {
+    out_.reset();  // never published
+    return written.status();
+  }
+  out_.reset();
+  Store& store = table_->catalog().store();
+  AILAKE_ASSIGN_OR_RETURN(auto readable, store.OpenReadable(current_key_));
+  AILAKE_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(readable));
+  WrittenDataFile f;
+  f.key = current_key_;
+  f.added.file = DataFileFromFooter(*reader, table_->catalog().LocationOf(current_key_),
+                                    static_cast<int64_t>(written->file_bytes));
+  const VectorConfig& v = table_->vectors();
+  for (const auto& c : written->columns) {
+    iceberg::FileVectorStats s;
+    s.column = c.name;
+    s.model = v.model.name;
+    s.model_version = v.model.version;
+    s.dim = v.model.dim;
+    s.metric = v.model.metric;
+    s.precision = v.policy.precision;
+    s.index = c.index_kind;
+    s.centroid = c.centroid;
+    s.radius = c.radius;
+    s.rows_with_vector = c.rows_with_vector;
+    f.added.vector_stats.push_back(std::move(s));
+  }
+  files_.push_back(std::move(f));
+  return Status::OK();
+}
+
+Status TableWriter::Append(const parquet::Batch& data, const float* vectors, const uint8_t* nulls) {
+  if (data.columns.size() != data_schema_.fields.size()) {
+    return Status::InvalidArgument("TableWriter::Append: the batch has " + std::to_string(data.columns.size()) +
+                                   " columns; the table's data columns are " + std::to_string(data_schema_.fields.size()));
+  }
+  const size_t dim = table_->vectors().model.dim;
+  int64_t done = 0;
+  while (done < data.num_rows) {
+    if (!writer_) AILAKE_RETURN_IF_ERROR(StartFile());
+    const int64_t room = options_.target_file_rows - current_rows_;
+    const int64_t n = std::min(room, data.num_rows - done);
+    parquet::Batch part = (done == 0 && n == data.num_rows) ? data : data.Slice(done, n);
+    part.schema = data_schema_;
+    AILAKE_RETURN_IF_ERROR(writer_->Append(
+        part, {file::VectorInput{vectors + static_cast<size_t>(done) * dim, nulls ? nulls + done : nullptr}}));
+    current_rows_ += n;
+    pending_rows_ += n;
+    done += n;
+    if (current_rows_ >= options_.target_file_rows) AILAKE_RETURN_IF_ERROR(FinishFile());
+  }
+  return Status::OK();
+}
+
+Result<CommitResult> TableWriter::Commit(const std::string& operation) {
+  AILAKE_RETURN_IF_ERROR(FinishFile());
+  if (files_.empty()) return CommitResult{table_->state(), 0, 0};
+  iceberg::TableChange change;
+  change.operation = operation;
+  for (const auto& f : files_) change.add_data_files.push_back(f.added);
+  AILAKE_ASSIGN_OR_RETURN(CommitResult r, CommitChange(table_->catalog(), table_->ident(), change));
+  files_.clear();
+  pending_rows_ = 0;
+  AILAKE_RETURN_IF_ERROR(table_->Refresh());
+  return r;
+}
+
+void TableWriter::Abandon() {
+  writer_.reset();
+  out_.reset();
+  for (const auto& f : files_) (void)table_->catalog().store().Delete(f.key);
+  files_.clear();
+  pending_rows_ = 0;
+}
+
+}  // namespace ailake::table

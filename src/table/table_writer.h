@@ -1,0 +1,66 @@
+// TableWriter: appends rows (with vectors) to a table as new AI-Lake files, one commit per Commit().
+//
+// Rows are buffered into the current file; a file is finished (index built, AILK written, object
+// published under a unique key "<ns>/<table>/data/<uuid>.parquet") when it reaches the table's
+// target row count. Commit() finishes the open file and commits every finished file as one
+// append snapshot (a delta: concurrent appends are kept). Files are invisible to readers until that
+// commit; Abandon() (or destroying an uncommitted writer) deletes them.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ailake/status.h"
+#include "file/file_writer.h"
+#include "table/commit.h"
+#include "table/table.h"
+
+namespace ailake::table {
+
+struct TableWriterOptions {
+  int64_t target_file_rows = 0;  // 0 = the table's ailake.target-file-rows
+  uint32_t build_threads = 0;    // index build threads (0 = all cores)
+  parquet::Compression compression = parquet::Compression::kZstd;
+};
+
+struct WrittenDataFile {
+  std::string key;
+  iceberg::AddedFile added;
+};
+
+class TableWriter {
+ public:
+  static Result<std::unique_ptr<TableWriter>> Open(Table& table, TableWriterOptions options = {});
+  ~TableWriter();
+
+  // `data` has the table's data columns (Table::DataSchema(), same order); vectors holds
+  // data.num_rows x dim floats; nulls (optional, one byte per row) marks rows without a vector.
+  Status Append(const parquet::Batch& data, const float* vectors, const uint8_t* nulls = nullptr);
+  // Finishes the open file and commits all files written since the last Commit as one snapshot.
+  // With no rows written, commits nothing and returns the table's current state.
+  Result<CommitResult> Commit(const std::string& operation = "append");
+  // Deletes every uncommitted file.
+  void Abandon();
+
+  int64_t pending_rows() const { return pending_rows_; }
+  const std::vector<WrittenDataFile>& pending_files() const { return files_; }
+
+ private:
+  TableWriter(Table& table, TableWriterOptions options, parquet::Schema data_schema)
+      : table_(&table), options_(options), data_schema_(std::move(data_schema)) {}
+  Status StartFile();
+  Status FinishFile();
+
+  Table* table_;
+  TableWriterOptions options_;
+  parquet::Schema data_schema_;
+  std::unique_ptr<WritableFile> out_;
+  std::unique_ptr<file::AiLakeFileWriter> writer_;
+  std::string current_key_;
+  int64_t current_rows_ = 0;
+  int64_t pending_rows_ = 0;
+  std::vector<WrittenDataFile> files_;
+};
+
+}  // namespace ailake::table
