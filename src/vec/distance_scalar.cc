@@ -1,55 +1,95 @@
-// The scalar reference kernels: the definition every SIMD path is tested against.
+// The scalar reference kernels: the definition every SIMD path is tested against. Plain sequential
+// float sums; elements are read through memcpy because rows may sit at any byte offset.
 #include "vec/distance.h"
+#include "vec/distance_isa.h"
 #include "vec/f16.h"
 
 namespace ailake::vec {
 
 namespace {
-float DotF32(const float* a, const float* b, size_t n) {
+using internal::LoadUnaligned;
+
+// Element i of a row as a float, whatever its storage type.
+inline float At(const float* p, size_t i) { return LoadUnaligned(p + i); }
+inline float At(const uint16_t* p, size_t i) { return HalfToFloat(LoadUnaligned(p + i)); }
+
+template <typename A, typename B>
+float Dot(const A* a, const B* b, size_t n) {
   float s = 0;
-  for (size_t i = 0; i < n; ++i) s += a[i] * b[i];
+  for (size_t i = 0; i < n; ++i) s += At(a, i) * At(b, i);
   return s;
 }
-float L2F32(const float* a, const float* b, size_t n) {
+template <typename A, typename B>
+float L2(const A* a, const B* b, size_t n) {
   float s = 0;
   for (size_t i = 0; i < n; ++i) {
-    float d = a[i] - b[i];
+    const float d = At(a, i) - At(b, i);
     s += d * d;
   }
   return s;
 }
-float DotF32F16(const float* a, const uint16_t* b, size_t n) {
-  float s = 0;
-  for (size_t i = 0; i < n; ++i) s += a[i] * HalfToFloat(b[i]);
-  return s;
-}
-float L2F32F16(const float* a, const uint16_t* b, size_t n) {
+template <typename A>
+float NormSq(const A* a, size_t n) {
   float s = 0;
   for (size_t i = 0; i < n; ++i) {
-    float d = a[i] - HalfToFloat(b[i]);
+    const float x = At(a, i);
+    s += x * x;
+  }
+  return s;
+}
+// Same sums as Dot and NormSq, in one pass.
+template <typename B>
+float DotNorm(const float* q, const B* x, size_t n, float* x_norm_sq) {
+  float dot = 0, nx = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const float xi = At(x, i);
+    dot += At(q, i) * xi;
+    nx += xi * xi;
+  }
+  *x_norm_sq = nx;
+  return dot;
+}
+// i8: each element is decoded exactly as DecodeRow does (float(x) * scale), then as for f32.
+float DotF32I8(const float* q, const int8_t* x, float scale, size_t n) {
+  float s = 0;
+  for (size_t i = 0; i < n; ++i) s += At(q, i) * (static_cast<float>(x[i]) * scale);
+  return s;
+}
+float L2F32I8(const float* q, const int8_t* x, float scale, size_t n) {
+  float s = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const float d = At(q, i) - static_cast<float>(x[i]) * scale;
     s += d * d;
   }
   return s;
 }
-float DotF16F16(const uint16_t* a, const uint16_t* b, size_t n) {
-  float s = 0;
-  for (size_t i = 0; i < n; ++i) s += HalfToFloat(a[i]) * HalfToFloat(b[i]);
-  return s;
-}
-float L2F16F16(const uint16_t* a, const uint16_t* b, size_t n) {
-  float s = 0;
+float DotNormF32I8(const float* q, const int8_t* x, float scale, size_t n, float* x_norm_sq) {
+  float dot = 0, nx = 0;
   for (size_t i = 0; i < n; ++i) {
-    float d = HalfToFloat(a[i]) - HalfToFloat(b[i]);
-    s += d * d;
+    const float xi = static_cast<float>(x[i]) * scale;
+    dot += At(q, i) * xi;
+    nx += xi * xi;
   }
-  return s;
+  *x_norm_sq = nx;
+  return dot;
 }
-float NormSqF32(const float* a, size_t n) { return DotF32(a, a, n); }
-float NormSqF16(const uint16_t* a, size_t n) { return DotF16F16(a, a, n); }
 }  // namespace
 
 const Kernels& ScalarKernels() {
-  static const Kernels k{Isa::kScalar, DotF32, L2F32, DotF32F16, L2F32F16, DotF16F16, L2F16F16, NormSqF32, NormSqF16};
+  static const Kernels k{Isa::kScalar,
+                         Dot<float, float>,
+                         L2<float, float>,
+                         Dot<float, uint16_t>,
+                         L2<float, uint16_t>,
+                         Dot<uint16_t, uint16_t>,
+                         L2<uint16_t, uint16_t>,
+                         NormSq<float>,
+                         NormSq<uint16_t>,
+                         DotNorm<float>,
+                         DotNorm<uint16_t>,
+                         DotF32I8,
+                         L2F32I8,
+                         DotNormF32I8};
   return k;
 }
 

@@ -22,14 +22,10 @@ void EncodeRow(VectorPrecision precision, const float* in, size_t dim, uint8_t* 
     case VectorPrecision::kF32:
       std::memcpy(out, in, 4 * dim);
       return;
-    case VectorPrecision::kF16: {
-      uint16_t h;
-      for (size_t i = 0; i < dim; ++i) {
-        h = FloatToHalf(in[i]);
-        std::memcpy(out + 2 * i, &h, 2);
-      }
+    case VectorPrecision::kF16:
+      // The bulk conversion accepts any alignment (rows sit at any byte offset).
+      FloatToHalfN(in, reinterpret_cast<uint16_t*>(out), dim);
       return;
-    }
     case VectorPrecision::kI8: {
       float maxabs = 0;
       for (size_t i = 0; i < dim; ++i) maxabs = std::fmax(maxabs, std::fabs(in[i]));
@@ -51,14 +47,9 @@ void DecodeRow(VectorPrecision precision, const uint8_t* in, size_t dim, float* 
     case VectorPrecision::kF32:
       std::memcpy(out, in, 4 * dim);
       return;
-    case VectorPrecision::kF16: {
-      uint16_t h;
-      for (size_t i = 0; i < dim; ++i) {
-        std::memcpy(&h, in + 2 * i, 2);
-        out[i] = HalfToFloat(h);
-      }
+    case VectorPrecision::kF16:
+      HalfToFloatN(reinterpret_cast<const uint16_t*>(in), out, dim);
       return;
-    }
     case VectorPrecision::kI8: {
       float scale;
       std::memcpy(&scale, in + dim, 4);
