@@ -22,7 +22,8 @@ void PrintUsage(std::ostream& out) {
 }  // namespace
 
 const std::vector<Command>& AllCommands() {
-  static const std::vector<Command> commands = {InspectCommand(), CatCommand(), KnnCommand(), SampleCommand()};
+  static const std::vector<Command> commands = {CreateCommand(), InsertCommand(), SearchCommand(), InfoCommand(), HistoryCommand(),
+                                                InspectCommand(), CatCommand(), KnnCommand(), SampleCommand()};
   return commands;
 }
 

@@ -25,5 +25,10 @@ Command InspectCommand();
 Command CatCommand();
 Command KnnCommand();
 Command SampleCommand();
+Command CreateCommand();
+Command InsertCommand();
+Command SearchCommand();
+Command InfoCommand();
+Command HistoryCommand();
 
 }  // namespace ailake::cli

@@ -98,6 +98,7 @@ Result<CommitResult> TableWriter::Commit(const std::string& operation) {
   change.operation = operation;
   for (const auto& f : files_) change.add_data_files.push_back(f.added);
   AILAKE_ASSIGN_OR_RETURN(CommitResult r, CommitChange(table_->catalog(), table_->ident(), change));
+  last_commit_files_ = files_.size();
   files_.clear();
   pending_rows_ = 0;
   AILAKE_RETURN_IF_ERROR(table_->Refresh());

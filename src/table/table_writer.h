@@ -44,6 +44,8 @@ class TableWriter {
   void Abandon();
 
   int64_t pending_rows() const { return pending_rows_; }
+  // Data files the last successful Commit added.
+  size_t last_commit_files() const { return last_commit_files_; }
   const std::vector<WrittenDataFile>& pending_files() const { return files_; }
 
  private:
@@ -61,6 +63,7 @@ class TableWriter {
   int64_t current_rows_ = 0;
   int64_t pending_rows_ = 0;
   std::vector<WrittenDataFile> files_;
+  size_t last_commit_files_ = 0;
 };
 
 }  // namespace ailake::table

@@ -1,0 +1,208 @@
+// The table commands end to end: create, insert (JSONL, CSV, Parquet), search, info, history, and
+// their errors; DuckDB reads every data file of the table with the values we wrote.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "cli/oracle_test_util.h"
+#include "core/uuid.h"
+
+namespace ailake::cli {
+namespace {
+
+struct Out {
+  int code;
+  std::string out, err;
+};
+
+class CliTableTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("ailake_clitable_" + Uuid::Random().ToString());
+    std::filesystem::create_directories(dir_);
+    wh_ = (dir_ / "wh").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  Out Cli(std::vector<std::string> args, bool warehouse = true) {
+    if (warehouse) {
+      args.push_back("--warehouse");
+      args.push_back(wh_);
+    }
+    std::ostringstream o, e;
+    int code = cli::Run(args, o, e);
+    return {code, o.str(), e.str()};
+  }
+  std::string Write(const std::string& name, const std::string& content) {
+    std::string p = (dir_ / name).string();
+    std::ofstream(p) << content;
+    return p;
+  }
+  std::filesystem::path dir_;
+  std::string wh_;
+};
+
+TEST_F(CliTableTest, CreateInsertSearchInfoHistory) {
+  ASSERT_EQ(Cli({"create", "docs", "--dim", "4", "--model", "m@1", "--metric", "euclidean", "--columns", "year:int"}).code, 0);
+  std::string jsonl;
+  for (int i = 0; i < 50; ++i) {
+    jsonl += nlohmann::json({{"id", "j" + std::to_string(i)}, {"chunk_text", "t" + std::to_string(i)},
+                             {"embedding", {i, 0.5, -1, 2}}, {"year", 2000 + i}, {"source", "web"}})
+                 .dump() +
+             "\n";
+  }
+  auto ins = Cli({"insert", "docs", Write("a.jsonl", jsonl)});
+  ASSERT_EQ(ins.code, 0) << ins.err;
+  EXPECT_NE(ins.out.find("inserted 50 rows"), std::string::npos);
+  auto csv = Cli({"insert", "docs", Write("b.csv", "id,chunk_text,embedding,year\nc1,\"a, quoted \"\"text\"\"\",\"[100,0.5,-1,2]\",1999\nc2,,\"[101,0.5,-1,2]\",\n")});
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  // Query close to [100, .5, -1, 2]: the CSV row c1 first, then c2.
+  std::ofstream q(dir_ / "q.fvecs", std::ios::binary);
+  int32_t dim = 4;
+  float v[4] = {100.2f, 0.5f, -1, 2};
+  q.write(reinterpret_cast<char*>(&dim), 4);
+  q.write(reinterpret_cast<char*>(v), 16);
+  q.close();
+  auto s = Cli({"search", "docs", "--vector-file", (dir_ / "q.fvecs").string(), "-k", "3", "--columns",
+                "id,chunk_text,year,metadata", "--format", "json"});
+  ASSERT_EQ(s.code, 0) << s.err;
+  auto j = nlohmann::json::parse(s.out);
+  ASSERT_EQ(j["results"].size(), 3u);
+  EXPECT_EQ(j["results"][0]["id"], "c1");
+  EXPECT_EQ(j["results"][0]["chunk_text"], "a, quoted \"text\"");
+  EXPECT_EQ(j["results"][0]["year"], 1999);
+  EXPECT_EQ(j["results"][1]["id"], "c2");
+  EXPECT_TRUE(j["results"][1]["year"].is_null());
+  EXPECT_EQ(j["results"][2]["id"], "j49");
+  EXPECT_EQ(nlohmann::json::parse(std::string(j["results"][2]["metadata"]))["source"], "web");
+
+  auto info = Cli({"info", "docs", "--format", "json"});
+  ASSERT_EQ(info.code, 0) << info.err;
+  auto ij = nlohmann::json::parse(info.out);
+  EXPECT_EQ(ij["rows"], 52);
+  EXPECT_EQ(ij["snapshots"], 2);
+  EXPECT_EQ(ij["model"], "m@1");
+  auto hist = Cli({"history", "docs", "--format", "json"});
+  ASSERT_EQ(hist.code, 0);
+  auto hj = nlohmann::json::parse(hist.out);
+  ASSERT_EQ(hj.size(), 2u);
+  EXPECT_TRUE(hj[1]["current"]);
+  // Time travel to the first snapshot: the CSV rows are not there yet.
+  const std::string first = std::to_string(hj[0]["snapshot_id"].get<int64_t>());
+  auto old = Cli({"search", "docs", "--vector-file", (dir_ / "q.fvecs").string(), "-k", "1", "--snapshot", first,
+                  "--format", "json"});
+  ASSERT_EQ(old.code, 0) << old.err;
+  EXPECT_EQ(nlohmann::json::parse(old.out)["results"][0]["id"], "j49");
+
+  // Parquet input: our own `cat`-able sample file has no vectors field; use DuckDB to write one.
+  const std::string pq = (dir_ / "in.parquet").string();
+  testing::DuckDbQuery({"COPY (SELECT 'p' || range AS id, 'text ' || range AS chunk_text, [range::FLOAT, 0.5, -1.0, 2.0] AS embedding FROM range(5)) TO '" + pq + "' (FORMAT parquet)"});
+  auto pins = Cli({"insert", "docs", pq});
+  ASSERT_EQ(pins.code, 0) << pins.err;
+  EXPECT_NE(pins.out.find("inserted 5 rows"), std::string::npos);
+}
+
+TEST_F(CliTableTest, BadInputIsAClearErrorAndCommitsNothing) {
+  EXPECT_EQ(Cli({"create", "docs", "--model", "m"}).code, 2);                  // no --dim
+  EXPECT_EQ(Cli({"create", "docs", "--dim", "4"}).code, 2);                    // no --model
+  EXPECT_EQ(Cli({"create", "docs", "--dim", "0", "--model", "m"}).code, 2);
+  EXPECT_EQ(Cli({"create", "docs", "--dim", "4", "--model", "m", "--metric", "hamming"}).code, 2);
+  EXPECT_EQ(Cli({"create", "../x", "--dim", "4", "--model", "m"}).code, 2);
+  ASSERT_EQ(Cli({"create", "docs", "--dim", "3", "--model", "m"}).code, 0);
+  EXPECT_EQ(Cli({"create", "docs", "--dim", "3", "--model", "m"}).code, 1);  // exists
+  auto unknown = Cli({"insert", "nope", Write("x.jsonl", "{}\n")});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_NE(unknown.err.find("default.nope"), std::string::npos);
+  auto wrong_dim = Cli({"insert", "docs", Write("w.jsonl", "{\"id\":\"a\",\"embedding\":[1,2,3]}\n{\"id\":\"b\",\"embedding\":[1,2]}\n")});
+  EXPECT_EQ(wrong_dim.code, 2);
+  EXPECT_NE(wrong_dim.err.find("line 2"), std::string::npos) << wrong_dim.err;
+  EXPECT_NE(wrong_dim.err.find("dim is 3"), std::string::npos) << wrong_dim.err;
+  auto nan = Cli({"insert", "docs", Write("n.jsonl", "{\"id\":\"a\",\"embedding\":[1,\"NaN\",3]}\n")});
+  EXPECT_EQ(nan.code, 2);
+  EXPECT_NE(nan.err.find("finite"), std::string::npos) << nan.err;
+  auto inf = Cli({"insert", "docs", Write("i.jsonl", "{\"id\":\"a\",\"embedding\":[1,1e999,3]}\n")});
+  EXPECT_NE(inf.code, 0);
+  auto bad_json = Cli({"insert", "docs", Write("b.jsonl", "{\"id\":\n")});
+  EXPECT_EQ(bad_json.code, 2);
+  EXPECT_NE(bad_json.err.find("line 1"), std::string::npos);
+  auto no_vec = Cli({"insert", "docs", Write("t.jsonl", "{\"id\":\"a\",\"chunk_text\":\"hello\"}\n")});
+  EXPECT_EQ(no_vec.code, 2);
+  EXPECT_NE(no_vec.err.find("--embedder"), std::string::npos);
+  auto wrong_model = Cli({"insert", "docs", Write("t2.jsonl", "{\"id\":\"a\",\"chunk_text\":\"hello\"}\n"), "--embedder", "hash:dim=3"});
+  EXPECT_EQ(wrong_model.code, 2);
+  EXPECT_EQ(Cli({"insert", "docs", Write("f.txt", "x")}).code, 2);
+  EXPECT_EQ(Cli({"insert", "docs", (dir_ / "missing.jsonl").string()}).code, 1);
+  EXPECT_EQ(Cli({"search", "docs", "--text", "x"}).code, 2);  // no embedder
+  EXPECT_EQ(Cli({"search", "docs"}).code, 2);
+  EXPECT_EQ(Cli({"info", "docs", "--catalog", "hive"}).code, 2);
+  // Nothing of the failed inserts was committed, and no data file was left behind.
+  auto info = Cli({"info", "docs", "--format", "json"});
+  ASSERT_EQ(info.code, 0);
+  EXPECT_EQ(nlohmann::json::parse(info.out)["snapshots"], 0);
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(wh_) / "default/docs/data") &&
+               !std::filesystem::is_empty(std::filesystem::path(wh_) / "default/docs/data"));
+}
+
+TEST_F(CliTableTest, CorruptMetadataAndMissingManifest) {
+  ASSERT_EQ(Cli({"create", "docs", "--dim", "2", "--model", "m"}).code, 0);
+  ASSERT_EQ(Cli({"insert", "docs", Write("a.jsonl", "{\"id\":\"a\",\"embedding\":[1,2]}\n")}).code, 0);
+  const auto meta = std::filesystem::path(wh_) / "default/docs/metadata";
+  // A missing manifest list is reported with its path.
+  std::string list;
+  for (const auto& e : std::filesystem::directory_iterator(meta))
+    if (e.path().filename().string().rfind("snap-", 0) == 0) list = e.path().string();
+  ASSERT_FALSE(list.empty());
+  std::filesystem::rename(list, list + ".moved");
+  auto missing = Cli({"info", "docs"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("snap-"), std::string::npos) << missing.err;
+  std::filesystem::rename(list + ".moved", list);
+  EXPECT_EQ(Cli({"info", "docs"}).code, 0);
+  // Corrupt metadata JSON.
+  std::ofstream(meta / "v2.metadata.json", std::ios::trunc) << "{\"format-version\": 2, ";
+  auto corrupt = Cli({"info", "docs"});
+  EXPECT_EQ(corrupt.code, 1);
+  EXPECT_NE(corrupt.err.find("v2.metadata.json"), std::string::npos) << corrupt.err;
+}
+
+// Every data file of a table is ordinary Parquet: DuckDB reads it with the values `search` returns.
+TEST_F(CliTableTest, DuckDbReadsTableDataFiles) {
+  ASSERT_EQ(Cli({"create", "docs", "--dim", "8", "--model", "hash-8@seed0", "--columns", "score:double"}).code, 0);
+  std::string jsonl;
+  for (int i = 0; i < 300; ++i) {
+    jsonl += nlohmann::json({{"id", std::to_string(i)}, {"doc_id", "d" + std::to_string(i % 7)},
+                             {"chunk_text", "chunk " + std::to_string(i)}, {"score", i * 0.5}})
+                 .dump() + "\n";
+  }
+  ASSERT_EQ(Cli({"insert", "docs", Write("a.jsonl", jsonl), "--embedder", "hash:dim=8", "--target-file-rows", "100"}).code, 0);
+  const auto data = std::filesystem::path(wh_) / "default/docs/data";
+  int files = 0;
+  int64_t total = 0;
+  for (const auto& e : std::filesystem::directory_iterator(data)) {
+    ++files;
+    auto rows = testing::DuckDbQuery({"SELECT id, doc_id, chunk_text, score FROM read_parquet('" + e.path().string() +
+                                      "') ORDER BY CAST(id AS INTEGER)"});
+    ASSERT_EQ(rows.size(), 100u);
+    for (const auto& r : rows) {
+      int id = std::stoi(r["id"].get<std::string>());
+      EXPECT_EQ(r["doc_id"], "d" + std::to_string(id % 7));
+      EXPECT_EQ(r["chunk_text"], "chunk " + std::to_string(id));
+      EXPECT_DOUBLE_EQ(r["score"].get<double>(), id * 0.5);
+      ++total;
+    }
+    // Iceberg engines map columns by Parquet field id.
+    auto ids = testing::DuckDbQuery({"SELECT name, field_id FROM parquet_schema('" + e.path().string() + "') WHERE field_id IS NOT NULL ORDER BY field_id"});
+    ASSERT_EQ(ids.size(), 6u);
+    EXPECT_EQ(ids[0]["name"], "id");
+    EXPECT_EQ(ids[4]["name"], "embedding");
+    EXPECT_EQ(ids[4]["field_id"], 5);
+  }
+  EXPECT_EQ(files, 3);
+  EXPECT_EQ(total, 300);
+}
+
+}  // namespace
+}  // namespace ailake::cli

@@ -1,0 +1,372 @@
+// Table commands: create, insert, search, info, history.
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "cli/commands.h"
+#include "cli/table_context.h"
+#include "cli/vector_file.h"
+#include "embed/embedder.h"
+#include "iceberg/snapshot_files.h"
+#include "parquet/value_json.h"
+#include "table/ingest.h"
+#include "table/table_search.h"
+
+namespace ailake::cli {
+
+namespace {
+
+std::vector<FlagSpec> With(std::vector<FlagSpec> flags) {
+  for (auto& f : WarehouseFlags()) flags.push_back(f);
+  return flags;
+}
+
+int CheckFormat(const ParsedArgs& args, std::ostream& err) {
+  const std::string f = args.get("format");
+  if (f != "text" && f != "json") return ReportError(Status::InvalidArgument("--format must be text or json"), err);
+  return 0;
+}
+
+// ---- create -----------------------------------------------------------------------------------
+
+int RunCreate(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  auto ident = catalog::TableIdent::Parse(args.positional(0));
+  if (!ident.ok()) return ReportError(ident.status(), err);
+  if (!args.has("dim")) return ReportError(Status::InvalidArgument("--dim N is required"), err);
+  if (!args.has("model")) {
+    return ReportError(Status::InvalidArgument("--model NAME[@VERSION] is required: every vector column records its model"), err);
+  }
+  table::TableOptions o;
+  auto dim = args.GetInt("dim", 1, 65536);
+  if (!dim.ok()) return ReportError(dim.status(), err);
+  auto model = EmbeddingModelInfo::ParseId(args.get("model"));
+  if (!model.ok()) return ReportError(model.status(), err);
+  o.model = *model;
+  o.model.dim = static_cast<uint32_t>(*dim);
+  auto metric = ParseMetric(args.get("metric"));
+  if (!metric.ok()) return ReportError(metric.status(), err);
+  o.model.metric = *metric;
+  auto precision = ParsePrecision(args.get("precision"));
+  if (!precision.ok()) return ReportError(precision.status(), err);
+  o.policy.precision = *precision;
+  auto index = ParseIndexKind(args.get("index"));
+  if (!index.ok()) return ReportError(index.status(), err);
+  o.policy.index = *index;
+  o.vector_column = args.get("column");
+  o.text_column = args.get("text-column");
+  auto rows = args.GetInt("target-file-rows", 1, 100000000);
+  if (!rows.ok()) return ReportError(rows.status(), err);
+  o.target_file_rows = *rows;
+  for (const auto& spec : SplitCommaList(args.get("columns"))) {
+    auto colon = spec.find(':');
+    if (colon == std::string::npos) {
+      return ReportError(Status::InvalidArgument("--columns entries are name:type, got '" + spec + "'"), err);
+    }
+    o.extra_columns.push_back({spec.substr(0, colon), spec.substr(colon + 1)});
+  }
+  for (const auto& name : {o.vector_column, o.text_column}) {
+    Status st = catalog::ValidateName("column", name);
+    if (!st.ok()) return ReportError(st, err);
+  }
+  auto cat = OpenCatalogFromArgs(args);
+  if (!cat.ok()) return ReportError(cat.status(), err);
+  auto t = table::Table::Create(**cat, *ident, o);
+  if (!t.ok()) return ReportError(t.status(), err);
+  out << "created table " << ident->ToString() << " (" << (*cat)->Describe() << ")\n"
+      << "  vector column " << o.vector_column << ": " << *dim << "-d " << MetricName(o.model.metric) << " "
+      << PrecisionName(o.policy.precision) << ", model " << o.model.Id() << "\n"
+      << "  text column " << o.text_column << "\n";
+  return 0;
+}
+
+// ---- insert -----------------------------------------------------------------------------------
+
+int RunInsert(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  auto opened = OpenTableFromArgs(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  std::unique_ptr<embed::Embedder> embedder;
+  if (args.has("embedder")) {
+    auto e = embed::MakeEmbedder(args.get("embedder"));
+    if (!e.ok()) return ReportError(e.status(), err);
+    embedder = std::move(*e);
+  }
+  table::IngestOptions io;
+  io.format = args.get("format");
+  auto batch = args.GetInt("batch-size", 1, 1000000);
+  if (!batch.ok()) return ReportError(batch.status(), err);
+  io.batch_rows = static_cast<size_t>(*batch);
+  if (args.has("target-file-rows")) {
+    auto r = args.GetInt("target-file-rows", 1, 100000000);
+    if (!r.ok()) return ReportError(r.status(), err);
+    io.writer.target_file_rows = *r;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = table::IngestFile(*opened->table, args.positional(1), embedder.get(), io);
+  if (!r.ok()) return ReportError(r.status(), err);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out << "inserted " << r->rows << " rows into " << opened->table->ident().ToString() << " in " << r->files
+      << " file(s), snapshot " << r->snapshot_id << " (" << r->embedded << " embedded, " << r->without_vector
+      << " without a vector) in " << secs << " s\n";
+  return 0;
+}
+
+// ---- search -----------------------------------------------------------------------------------
+
+int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
+  if (int(args.has("text")) + int(args.has("vector-file")) != 1) {
+    return ReportError(Status::InvalidArgument("give exactly one query: --text T --embedder SPEC, or --vector-file F"), err);
+  }
+  if (args.has("snapshot") && args.has("as-of")) {
+    return ReportError(Status::InvalidArgument("give --snapshot or --as-of, not both"), err);
+  }
+  auto opened = OpenTableFromArgs(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  table::Table& t = *opened->table;
+  table::SearchOptions o;
+  auto k = args.GetInt("k", 1, 100000);
+  if (!k.ok()) return ReportError(k.status(), err);
+  auto ef = args.GetInt("ef", 1, 1000000);
+  if (!ef.ok()) return ReportError(ef.status(), err);
+  o.k = static_cast<size_t>(*k);
+  o.ef = static_cast<size_t>(*ef);
+  o.exact = args.has("exact");
+  o.columns = args.has("columns") ? SplitCommaList(args.get("columns"))
+                                  : std::vector<std::string>{"id", t.vectors().text_column};
+  if (args.has("snapshot")) {
+    auto s = args.GetInt("snapshot", 1, INT64_MAX);
+    if (!s.ok()) return ReportError(s.status(), err);
+    o.snapshot_id = *s;
+  }
+  if (args.has("as-of")) {
+    auto ms = ParseTimeMs(args.get("as-of"));
+    if (!ms.ok()) return ReportError(ms.status(), err);
+    o.as_of_ms = *ms;
+  }
+  std::vector<float> query;
+  if (args.has("text")) {
+    if (!args.has("embedder")) return ReportError(Status::InvalidArgument("--text needs --embedder SPEC"), err);
+    auto e = embed::MakeEmbedder(args.get("embedder"));
+    if (!e.ok()) return ReportError(e.status(), err);
+    o.model = (*e)->model();
+    Status st = (*e)->Embed({args.get("text")}, &query);
+    if (!st.ok()) return ReportError(st, err);
+  } else {
+    auto fv = ReadFvecs(args.get("vector-file"), 1);
+    if (!fv.ok()) return ReportError(fv.status(), err);
+    if (fv->dim != t.vectors().model.dim) {
+      return ReportError(Status::InvalidArgument("the query vector has dim " + std::to_string(fv->dim) + ", the table " +
+                                                 std::to_string(t.vectors().model.dim)), err);
+    }
+    query = std::move(fv->values);
+  }
+  table::FileCache cache;
+  auto r = table::SearchTable(t, query.data(), o, &cache);
+  if (!r.ok()) return ReportError(r.status(), err);
+  if (args.get("format") == "json") {
+    nlohmann::json j;
+    j["snapshot_id"] = r->snapshot_id;
+    j["files"] = {{"total", r->files_total}, {"searched", r->files_searched}, {"pruned", r->files_pruned}};
+    j["results"] = nlohmann::json::array();
+    for (size_t i = 0; i < r->hits.size(); ++i) {
+      std::string values = "{\"distance\":";
+      parquet::AppendJsonFloat(r->hits[i].distance, &values);
+      for (size_t c = 0; c < r->values.columns.size(); ++c) {
+        values += ",";
+        parquet::AppendJsonString(r->values.schema.fields[c].name, &values);
+        values += ":";
+        parquet::AppendValueJson(r->values.columns[c], static_cast<int64_t>(i), r->values.schema.fields[c].unit, &values);
+      }
+      values += "}";
+      j["results"].push_back(nlohmann::json::parse(values));
+    }
+    out << j.dump() << "\n";
+    return 0;
+  }
+  out << "snapshot " << r->snapshot_id << ": searched " << r->files_searched << " of " << r->files_total
+      << " file(s), pruned " << r->files_pruned << "\n";
+  for (size_t i = 0; i < r->hits.size(); ++i) {
+    out << "  " << (i + 1) << ". distance " << r->hits[i].distance;
+    for (size_t c = 0; c < r->values.columns.size(); ++c) {
+      std::string v;
+      parquet::AppendValueJson(r->values.columns[c], static_cast<int64_t>(i), r->values.schema.fields[c].unit, &v);
+      if (v.size() > 90) v = v.substr(0, 87) + "...";
+      out << "  " << r->values.schema.fields[c].name << "=" << v;
+    }
+    out << "\n";
+  }
+  return 0;
+}
+
+// ---- info / history ---------------------------------------------------------------------------
+
+int RunInfo(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
+  auto opened = OpenTableFromArgs(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  table::Table& t = *opened->table;
+  const auto& m = t.metadata();
+  const auto* snap = m.CurrentSnapshot();
+  auto files = iceberg::ReadSnapshotFiles(t.catalog().store(), t.locations(), snap);
+  if (!files.ok()) return ReportError(files.status(), err);
+  int64_t rows = 0, bytes = 0;
+  for (const auto& e : files->data_files) {
+    rows += e.file.record_count;
+    bytes += e.file.file_size_in_bytes;
+  }
+  int64_t deleted = 0;
+  for (const auto& e : files->delete_files) deleted += e.file.record_count;
+  const auto& v = t.vectors();
+  if (args.get("format") == "json") {
+    nlohmann::json j = {{"table", t.ident().ToString()},
+                        {"location", m.location},
+                        {"table_uuid", m.table_uuid},
+                        {"metadata", t.catalog().LocationOf(t.state().metadata_key)},
+                        {"current_snapshot_id", snap ? nlohmann::json(snap->snapshot_id) : nlohmann::json()},
+                        {"snapshots", m.snapshots.size()},
+                        {"data_files", files->data_files.size()},
+                        {"delete_files", files->delete_files.size()},
+                        {"rows", rows},
+                        {"deleted_rows", deleted},
+                        {"bytes", bytes},
+                        {"vector_column", v.vector_column},
+                        {"text_column", v.text_column},
+                        {"dim", v.model.dim},
+                        {"metric", std::string(MetricName(v.model.metric))},
+                        {"precision", std::string(PrecisionName(v.policy.precision))},
+                        {"model", v.model.Id()},
+                        {"properties", m.properties}};
+    out << j.dump(2) << "\n";
+    return 0;
+  }
+  out << "table:        " << t.ident().ToString() << "\n"
+      << "location:     " << m.location << "\n"
+      << "metadata:     " << t.catalog().LocationOf(t.state().metadata_key) << "\n"
+      << "snapshot:     " << (snap ? std::to_string(snap->snapshot_id) : std::string("(none)")) << " of "
+      << m.snapshots.size() << "\n"
+      << "rows:         " << rows << " in " << files->data_files.size() << " data file(s), " << bytes << " bytes"
+      << (deleted ? ", " + std::to_string(deleted) + " deleted by " + std::to_string(files->delete_files.size()) +
+                        " delete file(s)"
+                  : std::string())
+      << "\n"
+      << "vectors:      " << v.vector_column << " " << v.model.dim << "-d " << MetricName(v.model.metric) << " "
+      << PrecisionName(v.policy.precision) << ", model " << v.model.Id() << "\n"
+      << "text column:  " << v.text_column << "\n"
+      << "schema:\n";
+  for (const auto& f : t.schema().fields) {
+    out << "  " << f.id << " " << f.name << " " << iceberg::TypeToString(*f.type) << (f.required ? " required" : "")
+        << "\n";
+  }
+  return 0;
+}
+
+int RunHistory(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
+  auto opened = OpenTableFromArgs(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  const auto& m = opened->table->metadata();
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& e : m.snapshot_log) {
+    const auto* s = m.FindSnapshot(e.snapshot_id);
+    if (!s) continue;
+    const bool current = m.current_snapshot_id && *m.current_snapshot_id == s->snapshot_id;
+    auto get = [&](const char* k) {
+      auto it = s->summary.find(k);
+      return it == s->summary.end() ? std::string("-") : it->second;
+    };
+    if (args.get("format") == "json") {
+      arr.push_back({{"snapshot_id", s->snapshot_id},
+                     {"parent_snapshot_id", s->parent_snapshot_id ? nlohmann::json(*s->parent_snapshot_id) : nlohmann::json()},
+                     {"sequence_number", s->sequence_number},
+                     {"timestamp_ms", s->timestamp_ms},
+                     {"current", current},
+                     {"summary", s->summary}});
+    } else {
+      out << (current ? "* " : "  ") << s->snapshot_id << "  " << FormatTimeMs(s->timestamp_ms) << "  seq "
+          << s->sequence_number << "  " << get("operation") << "  +" << get("added-records") << " -"
+          << get("deleted-records") << " rows  total " << get("total-records") << "\n";
+    }
+  }
+  if (args.get("format") == "json") out << arr.dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+Command CreateCommand() {
+  CommandSpec spec;
+  spec.name = "create";
+  spec.summary = "Create a table with a vector column";
+  spec.positionals = {"TABLE"};
+  spec.flags = With({
+      {"dim", "", "N", "embedding dimension (required)", ""},
+      {"model", "", "NAME[@VERSION]", "embedding model of the vector column (required)", ""},
+      {"metric", "", "M", "cosine, euclidean, dot or normalized_cosine", "cosine"},
+      {"precision", "", "P", "stored precision: f32, f16 or i8", "f16"},
+      {"column", "", "NAME", "vector column name", "embedding"},
+      {"text-column", "", "NAME", "text column name", "chunk_text"},
+      {"columns", "", "n:t,...", "extra columns (types: boolean int long float double string date timestamptz)", ""},
+      {"index", "", "K", "per-file index: auto (flat below 4096 rows), flat or hnsw", "auto"},
+      {"target-file-rows", "", "N", "rows per data file", "250000"},
+  });
+  spec.details = "TABLE is NAME or NAMESPACE.NAME (namespace 'default' when omitted). Columns: id, doc_id, the text\n"
+                 "column, metadata (other input fields as JSON), the vector column, then the extra columns.";
+  return {spec, RunCreate};
+}
+
+Command InsertCommand() {
+  CommandSpec spec;
+  spec.name = "insert";
+  spec.summary = "Append rows from a JSON Lines, CSV or Parquet file (one commit)";
+  spec.positionals = {"TABLE", "FILE"};
+  spec.flags = With({
+      {"embedder", "", "SPEC", "embed rows that have no vector from their text, e.g. hash:dim=256", ""},
+      {"format", "", "F", "jsonl, csv or parquet (default: from the file extension)", ""},
+      {"batch-size", "", "N", "rows per embedding call", "4096"},
+      {"target-file-rows", "", "N", "rows per data file (default: the table's)", ""},
+  });
+  spec.details = "Fields map by name: id, doc_id, the text column, the vector column (array of numbers), extra\n"
+                 "columns; other fields go to metadata. A bad row aborts the insert with its line number and\n"
+                 "nothing is committed.";
+  return {spec, RunInsert};
+}
+
+Command SearchCommand() {
+  CommandSpec spec;
+  spec.name = "search";
+  spec.summary = "Vector search over a table (prunes files, searches their indexes, merges top-k)";
+  spec.positionals = {"TABLE"};
+  spec.flags = With({
+      {"text", "", "T", "query text, embedded with --embedder", ""},
+      {"embedder", "", "SPEC", "embedder for --text; must be the table's model", ""},
+      {"vector-file", "", "F", "query vector from a .fvecs file (first vector)", ""},
+      {"k", "k", "N", "number of results", "10"},
+      {"ef", "", "N", "HNSW search list size", "64"},
+      {"columns", "", "a,b,...", "columns to print (default: id and the text column)", ""},
+      {"snapshot", "", "ID", "search this snapshot (time travel)", ""},
+      {"as-of", "", "TIME", "search the snapshot current at TIME (UTC, YYYY-MM-DD[THH:MM:SS] or epoch ms)", ""},
+      {"exact", "", "", "exact scan instead of the per-file indexes", ""},
+      {"format", "", "text|json", "output format", "text"},
+  });
+  return {spec, RunSearch};
+}
+
+Command InfoCommand() {
+  CommandSpec spec;
+  spec.name = "info";
+  spec.summary = "Show a table's location, snapshot, row and file counts, vector column and schema";
+  spec.positionals = {"TABLE"};
+  spec.flags = With({{"format", "", "text|json", "output format", "text"}});
+  return {spec, RunInfo};
+}
+
+Command HistoryCommand() {
+  CommandSpec spec;
+  spec.name = "history";
+  spec.summary = "List a table's snapshots (the current one marked *)";
+  spec.positionals = {"TABLE"};
+  spec.flags = With({{"format", "", "text|json", "output format", "text"}});
+  return {spec, RunHistory};
+}
+
+}  // namespace ailake::cli

@@ -1,0 +1,67 @@
+#include "cli/table_context.h"
+
+#include <charconv>
+#include <cstdio>
+
+#include "parquet/value_json.h"
+
+namespace ailake::cli {
+
+std::vector<FlagSpec> WarehouseFlags() {
+  return {{"warehouse", "", "DIR", "warehouse folder", "./warehouse"},
+          {"catalog", "", "fs|sqlite", "catalog kind", "fs"}};
+}
+
+Result<std::unique_ptr<catalog::Catalog>> OpenCatalogFromArgs(const ParsedArgs& args) {
+  const std::string kind = args.get("catalog");
+  if (kind != "fs" && kind != "sqlite") {
+    return Status::InvalidArgument("--catalog must be fs or sqlite, got '" + kind + "'");
+  }
+  return catalog::OpenCatalog(kind, args.get("warehouse"));
+}
+
+Result<OpenedTable> OpenTableFromArgs(const ParsedArgs& args, const std::string& name) {
+  OpenedTable t;
+  AILAKE_ASSIGN_OR_RETURN(catalog::TableIdent ident, catalog::TableIdent::Parse(name));
+  AILAKE_ASSIGN_OR_RETURN(t.catalog, OpenCatalogFromArgs(args));
+  AILAKE_ASSIGN_OR_RETURN(t.table, table::Table::Open(*t.catalog, ident));
+  return t;
+}
+
+std::vector<std::string> SplitCommaList(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t comma = s.find(',', start);
+    if (comma == std::string::npos) comma = s.size();
+    if (comma > start) out.push_back(s.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string FormatTimeMs(int64_t ms) {
+  std::string t = parquet::FormatTimestamp(ms, parquet::TimeUnit::kMillis);
+  return t;
+}
+
+Result<int64_t> ParseTimeMs(const std::string& s) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (!s.empty() && ec == std::errc() && p == s.data() + s.size()) return v;
+  int y, mo, d, h = 0, mi = 0, sec = 0;
+  int n = std::sscanf(s.c_str(), "%d-%d-%d%*[T ]%d:%d:%d", &y, &mo, &d, &h, &mi, &sec);
+  if (n != 3 && n != 6) {
+    return Status::InvalidArgument("time '" + s + "' must be YYYY-MM-DD[THH:MM:SS] (UTC) or milliseconds since the epoch");
+  }
+  y -= mo <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + static_cast<unsigned>(d) - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = era * 146097 + static_cast<int64_t>(doe) - 719468;
+  // End of the given second: "as of 12:00:00" includes commits made during that second.
+  return ((days * 86400 + h * 3600 + mi * 60 + sec) * 1000) + (n == 6 ? 999 : 86400 * 1000 - 1);
+}
+
+}  // namespace ailake::cli
