@@ -1,24 +1,35 @@
 #!/usr/bin/env bash
-# The tour `make demo` runs, on the embedded default: a local warehouse folder (./warehouse).
-# Usage: scripts/demo.sh [path/to/ailake]
+# The tour `make demo` runs, on the embedded default: a local warehouse folder (./warehouse) with the
+# filesystem catalog. Usage: scripts/demo.sh [path/to/ailake]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 AILAKE=${1:-build/ailake}
 WAREHOUSE=${AILAKE_WAREHOUSE:-warehouse}
+# A fresh tour every run (idempotent): only the demo's own table and file are replaced.
+rm -rf "$WAREHOUSE/demo" "$WAREHOUSE/sample.parquet"
 mkdir -p "$WAREHOUSE"
-FILE="$WAREHOUSE/sample.parquet"
-rm -f "$FILE"
 
-step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "${*:2}"; "${@:2}"; }
+step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "$(printf '%q ' "${@:2}")"; "${@:2}"; }
+W=(--warehouse "$WAREHOUSE")
+EMB=hash:dim=256,seed=0
 
-step "Write a sample AI-Lake file: 5000 text chunks + 256-d hash embeddings (f16, HNSW index)" \
-  "$AILAKE" sample "$FILE" --rows 5000 --dim 256 --index hnsw
-step "Inspect it: Parquet schema, row groups, statistics, key/value metadata, and the AILK section" \
-  "$AILAKE" inspect "$FILE"
-step "Read rows as JSON Lines (any Parquet reader sees the same columns)" \
-  "$AILAKE" cat "$FILE" --columns id,doc_id,topic,chunk_text --limit 3
-step "Nearest neighbours of row 42's vector, through the file's own HNSW index" \
-  "$AILAKE" knn "$FILE" --row 42 -k 5 --columns id,topic
-step "Search by text (embedded with the same hash model the file records)" \
-  "$AILAKE" knn "$FILE" --text "telescope observed a comet near the planet" --embedder hash:dim=256,seed=0 -k 5 --columns id,topic,chunk_text
-printf '\nThe file is %s; try: %s --help\n' "$FILE" "$AILAKE"
+step "Create a table: 256-d cosine vectors stored as f16, model hash-256@seed0" \
+  "$AILAKE" create demo.docs --dim 256 --model hash-256@seed0 --target-file-rows 1000 "${W[@]}"
+step "Ingest the sample corpus (3000 chunks); vectors come from the built-in hash embedder" \
+  "$AILAKE" insert demo.docs data/sample_corpus.jsonl --embedder "$EMB" "${W[@]}"
+step "Search by text: files are pruned by their centroid/radius, survivors searched through their HNSW indexes" \
+  "$AILAKE" search demo.docs --text "telescope observed a comet near the planet" --embedder "$EMB" -k 3 "${W[@]}"
+step "Another search, with the metadata column" \
+  "$AILAKE" search demo.docs --text "garlic butter roast in the oven" --embedder "$EMB" -k 3 --columns id,metadata "${W[@]}"
+step "A query from another model is refused: search never mixes models" \
+  "$AILAKE" search demo.docs --text "anything" --embedder hash:dim=256,seed=1 "${W[@]}" || true
+step "Append more rows (a second snapshot)" \
+  "$AILAKE" insert demo.docs data/sample_corpus.jsonl --embedder "$EMB" --target-file-rows 3000 "${W[@]}"
+step "Table info" "$AILAKE" info demo.docs "${W[@]}"
+step "History: every commit is an Iceberg snapshot" "$AILAKE" history demo.docs "${W[@]}"
+
+step "One data file up close: an ordinary Parquet file plus an AILK section (the HNSW graph)" \
+  "$AILAKE" inspect "$(ls "$WAREHOUSE"/demo/docs/data/*.parquet | head -n 1)"
+step "Any Parquet reader sees the columns; ailake cat prints them as JSON Lines" \
+  "$AILAKE" cat "$(ls "$WAREHOUSE"/demo/docs/data/*.parquet | head -n 1)" --columns id,doc_id,chunk_text --limit 2
+printf '\nWarehouse: %s (Iceberg metadata under %s/demo/docs/metadata). Try: %s --help\n' "$WAREHOUSE" "$WAREHOUSE" "$AILAKE"
