@@ -30,5 +30,7 @@ Command InsertCommand();
 Command SearchCommand();
 Command InfoCommand();
 Command HistoryCommand();
+Command RollbackCommand();
+Command VerifyCommand();
 
 }  // namespace ailake::cli
