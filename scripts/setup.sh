@@ -16,6 +16,7 @@ PACKAGES=(
   libthrift-dev thrift-compiler libboost-dev
   libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev
   nlohmann-json3-dev
+  libsqlite3-dev
   libhnswlib-dev
   python3 python3-avro
   nodejs npm

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "catalog/fs_catalog.h"
+#include "catalog/sqlite_catalog.h"
 #include "store/local_store.h"
 
 namespace ailake::catalog {
@@ -53,7 +54,13 @@ Result<std::unique_ptr<Catalog>> OpenCatalog(const std::string& kind, const std:
   if (kind == "fs") {
     return std::unique_ptr<Catalog>(std::make_unique<FsCatalog>(store, "file://" + abs.string()));
   }
-  return Status::InvalidArgument("unknown catalog '" + kind + "': this build supports fs");
+  if (kind == "sqlite") {
+    // The database lives in the warehouse folder, beside the tables it records.
+    AILAKE_ASSIGN_OR_RETURN(auto sql, SqliteCatalog::Open(store, "file://" + abs.string(),
+                                                          (abs / SqliteCatalog::kDefaultDatabaseName).string()));
+    return std::unique_ptr<Catalog>(std::move(sql));
+  }
+  return Status::InvalidArgument("unknown catalog '" + kind + "': this build supports fs and sqlite");
 }
 
 }  // namespace ailake::catalog

@@ -97,16 +97,16 @@ TEST_F(CliCrashTest, RollbackAndVerifyFindsDamage) {
   EXPECT_EQ(Cli({"rollback", "t", "--to", "42"}).code, 1);
   EXPECT_EQ(Cli({"rollback", "t"}).code, 2);
   ASSERT_EQ(Cli({"verify", "t"}).code, 0);
-  // Damage the live data file's AILK section (CRC-protected): verify reports it and exits 1.
-  std::string victim;
+  // Damage every data file's AILK section (CRC-protected; after the rollback only one file is live,
+  // and directory order must not decide which one this test damages): verify reports it, exits 1.
+  std::vector<std::pair<std::string, long>> targets;
   for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(wh_) / "default/t/data")) {
-    victim = e.path().string();
+    auto inspect = nlohmann::json::parse(Cli({"inspect", e.path().string(), "--format", "json"}, false).out);
+    targets.push_back({e.path().string(), inspect["ailk_sections"][0]["section_offset"].get<long>() + 100});
   }
-  ASSERT_FALSE(victim.empty());
-  auto inspect = nlohmann::json::parse(Cli({"inspect", victim, "--format", "json"}, false).out);
-  const long section = inspect["ailk_sections"][0]["section_offset"].get<long>();
-  auto flip = [&](long at) {
-    std::fstream f(victim, std::ios::in | std::ios::out | std::ios::binary);
+  ASSERT_EQ(targets.size(), 2u);
+  auto flip = [&](const std::string& path, long at) {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
     f.seekg(at);
     char c;
     f.read(&c, 1);
@@ -114,15 +114,15 @@ TEST_F(CliCrashTest, RollbackAndVerifyFindsDamage) {
     f.seekp(at);
     f.write(&c, 1);
   };
-  flip(section + 100);
+  for (const auto& [path, at] : targets) flip(path, at);
   auto bad = Cli({"verify", "t"});
   EXPECT_EQ(bad.code, 1) << bad.out;
   EXPECT_NE(bad.out.find("PROBLEM"), std::string::npos) << bad.out;
   EXPECT_NE(bad.out.find("checksum"), std::string::npos) << bad.out;
-  flip(section + 100);  // undo
+  for (const auto& [path, at] : targets) flip(path, at);  // undo
   ASSERT_EQ(Cli({"verify", "t"}).code, 0);
   // A truncated file no longer matches its manifest.
-  std::filesystem::resize_file(victim, std::filesystem::file_size(victim) - 10);
+  for (const auto& [path, at] : targets) std::filesystem::resize_file(path, std::filesystem::file_size(path) - 10);
   auto cut = Cli({"verify", "t"});
   EXPECT_EQ(cut.code, 1);
   EXPECT_NE(cut.out.find("differs from the manifest"), std::string::npos) << cut.out;

@@ -29,6 +29,10 @@ struct ReaderOptions {
   uint32_t max_thrift_container_items = 1u << 20;
   int32_t max_thrift_depth = 64;
   uint64_t max_page_bytes = 512ull << 20;       // refuse pages claiming more (compressed or not)
+  // Caps per column chunk read: a few bytes of RLE levels or shared prefixes can claim huge outputs,
+  // so decoded sizes are bounded independently of the input size.
+  uint64_t max_column_values = 1ull << 28;      // levels / values decoded from one column chunk
+  uint64_t max_column_bytes = 8ull << 30;       // decoded value bytes from one column chunk
   bool verify_page_crc = false;
 };
 

@@ -24,6 +24,12 @@
 //
 // Invariants: parsing is iterative for AND/OR chains and nesting of NOT/parentheses is capped
 // (kMaxPredicateDepth), so every recursive walk below is bounded; no input makes any call throw.
+// A bound Predicate is immutable: Evaluate and MayMatch may run on many threads at once.
+//
+//   AILAKE_ASSIGN_OR_RETURN(Predicate p, ParsePredicate("lang IN ('en','fr') AND year >= 2020"));
+//   AILAKE_RETURN_IF_ERROR(p.Bind(data_schema));          // p.Columns() == {"lang", "year"}
+//   if (p.MayMatch(info.row_groups[g], info.leaves)) { read p.Columns() of group g; p.Evaluate(...) }
+// predicate_file.h does that loop for one file (FilterFile -> index::AllowedRows).
 #pragma once
 
 #include <cstdint>

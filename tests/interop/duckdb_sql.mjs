@@ -12,7 +12,12 @@ function conv(v) {
   if (v.bytes instanceof Uint8Array) return Buffer.from(v.bytes).toString('base64');
   if (Array.isArray(v.items)) return v.items.map(conv);
   if (v.days !== undefined && v.constructor && v.constructor.name === 'DuckDBDateValue') return v.toString();
-  if (v.micros !== undefined) return new Date(Number(v.micros / 1000n)).toISOString().replace(/\.(\d{3})Z$/, (m, ms) => '.' + ms + String(Number(((v.micros % 1000n) + 1000n) % 1000n)).padStart(3, '0') + 'Z');
+  if (v.micros !== undefined) {
+    // Floor division: BigInt '/' truncates toward zero, which is wrong before 1970.
+    let ms = v.micros / 1000n, rem = v.micros % 1000n;
+    if (rem < 0n) { rem += 1000n; ms -= 1n; }
+    return new Date(Number(ms)).toISOString().replace(/Z$/, String(rem).padStart(3, '0') + 'Z');
+  }
   if (v.entries !== undefined && typeof v.entries === 'object') { const o = {}; for (const [k, x] of Object.entries(v.entries)) o[k] = conv(x); return o; }
   return v.toString();
 }
