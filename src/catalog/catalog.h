@@ -72,7 +72,8 @@ class Catalog {
   Result<std::string> KeyOf(const std::string& location);
 };
 
-// "fs" (the default) over a local warehouse folder.
+// "fs" (the default) or "sqlite" (Iceberg JDBC catalog tables in <warehouse>/ailake_catalog.db)
+// over a local warehouse folder.
 Result<std::unique_ptr<Catalog>> OpenCatalog(const std::string& kind, const std::string& warehouse_dir);
 
 }  // namespace ailake::catalog

@@ -168,6 +168,62 @@ TEST_F(CliTableTest, CorruptMetadataAndMissingManifest) {
   EXPECT_NE(corrupt.err.find("v2.metadata.json"), std::string::npos) << corrupt.err;
 }
 
+TEST_F(CliTableTest, DeleteWhereAndSearchWhere) {
+  ASSERT_EQ(Cli({"create", "docs", "--dim", "2", "--model", "m", "--metric", "euclidean", "--columns", "year:int,lang:string"}).code, 0);
+  std::string jsonl;
+  for (int i = 0; i < 100; ++i) {
+    jsonl += nlohmann::json({{"id", std::to_string(i)}, {"embedding", {i, 0}}, {"year", 2000 + i % 20},
+                             {"lang", i % 2 ? "en" : "fr"}}).dump() + "\n";
+  }
+  ASSERT_EQ(Cli({"insert", "docs", Write("a.jsonl", jsonl), "--target-file-rows", "30"}).code, 0);
+  std::ofstream q(dir_ / "q.fvecs", std::ios::binary);
+  int32_t dim = 2;
+  float v[2] = {10.2f, 0};  // off-integer so no two rows tie
+  q.write(reinterpret_cast<char*>(&dim), 4);
+  q.write(reinterpret_cast<char*>(v), 8);
+  q.close();
+  const std::string qf = (dir_ / "q.fvecs").string();
+  auto before = nlohmann::json::parse(Cli({"history", "docs", "--format", "json"}).out);
+  // --where filters search results (and the nearest rows that fail it are skipped).
+  auto en = Cli({"search", "docs", "--vector-file", qf, "-k", "5", "--where", "lang = 'en' AND year >= 2005",
+                 "--columns", "id,lang,year", "--format", "json", "--exact"});
+  ASSERT_EQ(en.code, 0) << en.err;
+  auto ej = nlohmann::json::parse(en.out);
+  ASSERT_EQ(ej["results"].size(), 5u);
+  for (const auto& r : ej["results"]) {
+    EXPECT_EQ(r["lang"], "en");
+    EXPECT_GE(r["year"].get<int>(), 2005);
+  }
+  EXPECT_EQ(ej["results"][0]["id"], "11");
+  // Delete rows 8..12: gone from searches, verify still passes, time travel still sees them.
+  auto del = Cli({"delete", "docs", "--where", "id IN ('8','9','10','11','12')"});
+  ASSERT_EQ(del.code, 0) << del.err;
+  EXPECT_NE(del.out.find("deleted 5 row(s)"), std::string::npos) << del.out;
+  auto after = nlohmann::json::parse(Cli({"search", "docs", "--vector-file", qf, "-k", "3", "--format", "json", "--exact"}).out);
+  std::vector<std::string> ids;
+  for (const auto& r : after["results"]) ids.push_back(r["id"]);
+  EXPECT_EQ(ids, (std::vector<std::string>{"13", "7", "14"}));
+  EXPECT_EQ(Cli({"verify", "docs"}).code, 0);
+  auto info = nlohmann::json::parse(Cli({"info", "docs", "--format", "json"}).out);
+  EXPECT_EQ(info["deleted_rows"], 5);
+  auto old = nlohmann::json::parse(Cli({"search", "docs", "--vector-file", qf, "-k", "1", "--format", "json", "--exact",
+                                        "--snapshot", std::to_string(before[0]["snapshot_id"].get<int64_t>())}).out);
+  EXPECT_EQ(old["results"][0]["id"], "10");
+  // Deleting already-deleted rows or nothing commits nothing.
+  auto none = Cli({"delete", "docs", "--where", "id = '10'"});
+  EXPECT_EQ(none.code, 0);
+  EXPECT_NE(none.out.find("nothing committed"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(Cli({"history", "docs", "--format", "json"}).out).size(), 2u);
+  // Bad predicates are usage errors naming the problem.
+  auto bad = Cli({"delete", "docs", "--where", "year >= "});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("expected a value"), std::string::npos) << bad.err;
+  auto badcol = Cli({"search", "docs", "--vector-file", qf, "--where", "colour = 'red'"});
+  EXPECT_EQ(badcol.code, 2);
+  EXPECT_NE(badcol.err.find("colour"), std::string::npos);
+  EXPECT_EQ(Cli({"delete", "docs"}).code, 2);
+}
+
 // Every data file of a table is ordinary Parquet: DuckDB reads it with the values `search` returns.
 TEST_F(CliTableTest, DuckDbReadsTableDataFiles) {
   ASSERT_EQ(Cli({"create", "docs", "--dim", "8", "--model", "hash-8@seed0", "--columns", "score:double"}).code, 0);

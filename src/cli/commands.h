@@ -30,6 +30,7 @@ Command InsertCommand();
 Command SearchCommand();
 Command InfoCommand();
 Command HistoryCommand();
+Command DeleteCommand();
 Command RollbackCommand();
 Command VerifyCommand();
 

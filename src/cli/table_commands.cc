@@ -10,6 +10,7 @@
 #include "iceberg/snapshot_files.h"
 #include "parquet/value_json.h"
 #include "table/ingest.h"
+#include "table/table_delete.h"
 #include "table/table_search.h"
 
 namespace ailake::cli {
@@ -131,6 +132,7 @@ int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   o.k = static_cast<size_t>(*k);
   o.ef = static_cast<size_t>(*ef);
   o.exact = args.has("exact");
+  o.where = args.get("where");
   o.columns = args.has("columns") ? SplitCommaList(args.get("columns"))
                                   : std::vector<std::string>{"id", t.vectors().text_column};
   if (args.has("snapshot")) {
@@ -291,7 +293,31 @@ int RunHistory(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+int RunDelete(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (!args.has("where")) return ReportError(Status::InvalidArgument("--where EXPR is required"), err);
+  auto opened = OpenTableFromArgs(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  auto r = table::DeleteWhere(*opened->table, args.get("where"));
+  if (!r.ok()) return ReportError(r.status(), err);
+  if (r->rows_deleted == 0) {
+    out << "no row matched; nothing committed\n";
+  } else {
+    out << "deleted " << r->rows_deleted << " row(s) with " << r->delete_files << " position-delete file(s), snapshot "
+        << r->snapshot_id << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
+
+Command DeleteCommand() {
+  CommandSpec spec;
+  spec.name = "delete";
+  spec.summary = "Delete the rows matching --where (Iceberg v2 position deletes; data files are not rewritten)";
+  spec.positionals = {"TABLE"};
+  spec.flags = With({{"where", "", "EXPR", "which rows to delete (required; see docs/CLI.md)", ""}});
+  return {spec, RunDelete};
+}
 
 Command CreateCommand() {
   CommandSpec spec;
@@ -343,6 +369,7 @@ Command SearchCommand() {
       {"k", "k", "N", "number of results", "10"},
       {"ef", "", "N", "HNSW search list size", "64"},
       {"columns", "", "a,b,...", "columns to print (default: id and the text column)", ""},
+      {"where", "", "EXPR", "only rows matching EXPR, e.g. \"year >= 2020 AND lang IN ('en','fr')\"", ""},
       {"snapshot", "", "ID", "search this snapshot (time travel)", ""},
       {"as-of", "", "TIME", "search the snapshot current at TIME (UTC, YYYY-MM-DD[THH:MM:SS] or epoch ms)", ""},
       {"exact", "", "", "exact scan instead of the per-file indexes", ""},

@@ -89,6 +89,12 @@ Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std:
       return Status::CommitConflict("data file " + path + " is no longer live (a concurrent commit removed it); plan again");
     }
   }
+  for (const auto& path : change.require_live_files) {
+    if (!live.count(path)) {
+      return Status::CommitConflict("data file " + path + " was rewritten or removed by a concurrent commit after "
+                                    "this change was planned; plan again");
+    }
+  }
   if (!removing.empty()) {
     int64_t planned_seq = 0;
     if (change.planned_snapshot_id) {

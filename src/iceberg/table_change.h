@@ -41,6 +41,10 @@ struct TableChange {
   std::vector<AddedFile> add_data_files;
   std::vector<DataFile> add_delete_files;   // position deletes (content kPositionDeletes)
   std::vector<std::string> remove_files;    // locations of live data files
+  // Data files that must still be live at commit (the targets of new position deletes: if a
+  // concurrent commit rewrote one, the deletes would point at a dead file and the rows would live on
+  // in its replacement).
+  std::vector<std::string> require_live_files;
   std::map<std::string, std::string> set_properties;
   std::vector<std::string> remove_properties;
   std::optional<Schema> new_schema;         // becomes the current schema (field ids must be kept)

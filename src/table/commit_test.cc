@@ -165,6 +165,33 @@ TEST_F(CommitTest, NewerDeletesAndSchemaChangesAreConflicts) {
   EXPECT_EQ(CommitChange(*cat_, id_, retype).status().code(), StatusCode::kInvalidArgument);
 }
 
+// Position deletes planned against a file that a concurrent commit rewrote would be lost (the rows
+// would live on in the replacement): such a delete is a conflict.
+TEST_F(CommitTest, DeletesOfARewrittenFileConflict) {
+  iceberg::TableChange a;
+  a.add_data_files = {FakeFile(*cat_, id_, "a", 10)};
+  auto r1 = CommitChange(*cat_, id_, a);
+  ASSERT_TRUE(r1.ok());
+  const std::string target = FakeFile(*cat_, id_, "a", 10).file.file_path;
+  iceberg::TableChange del;
+  del.operation = "delete";
+  del.planned_snapshot_id = r1->snapshot_id;
+  iceberg::DataFile d;
+  d.file_path = cat_->LocationOf("db/t/data/a-del.parquet");
+  d.record_count = 1;
+  del.add_delete_files = {d};
+  del.require_live_files = {target};
+  // Meanwhile a migration/compaction rewrites a.
+  iceberg::TableChange rewrite;
+  rewrite.operation = "replace";
+  rewrite.remove_files = {target};
+  rewrite.add_data_files = {FakeFile(*cat_, id_, "a-rewritten", 10)};
+  ASSERT_TRUE(CommitChange(*cat_, id_, rewrite).ok());
+  auto lost = CommitChange(*cat_, id_, del);
+  EXPECT_EQ(lost.status().code(), StatusCode::kCommitConflict);
+  EXPECT_NE(lost.status().message().find("rewritten or removed"), std::string::npos);
+}
+
 // 4 processes x 25 appends through the fs catalog: 100 snapshots, every file present, no lost commit.
 TEST_F(CommitTest, ConcurrentAppendersLoseNothing) {
   const int kProcs = 4, kCommits = 25;

@@ -18,6 +18,7 @@ struct CachedFile {
   std::shared_ptr<file::AiLakeFileReader> reader;
   std::shared_ptr<file::LoadedVectorColumn> column;
   uint64_t bytes = 0;
+  std::mutex reader_mu;  // ParquetReader is not thread-safe; predicate filtering reads through it
 };
 
 class FileCache {

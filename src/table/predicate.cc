@@ -12,8 +12,8 @@
 #include <charconv>
 #include <cfloat>
 #include <cmath>
-#include <cstdio>
 #include <limits>
+#include <system_error>
 
 #include "table/predicate_internal.h"
 #include "table/predicate_time.h"

@@ -1,12 +1,14 @@
 #include "table/table_search.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <map>
 
 #include "core/thread_pool.h"
 #include "iceberg/snapshot_files.h"
+#include "table/predicate_file.h"
 
 namespace ailake::table {
 
@@ -125,6 +127,14 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
   AILAKE_ASSIGN_OR_RETURN(iceberg::SnapshotFiles files, iceberg::ReadSnapshotFiles(store, table.locations(), snap));
   AILAKE_ASSIGN_OR_RETURN(auto deletes, ReadPositionDeletes(table, files.delete_files));
 
+  std::optional<Predicate> where;
+  if (!o.where.empty()) {
+    AILAKE_ASSIGN_OR_RETURN(Predicate p, ParsePredicate(o.where));
+    AILAKE_ASSIGN_OR_RETURN(parquet::Schema data_schema, table.DataSchema());
+    AILAKE_RETURN_IF_ERROR(p.Bind(data_schema));
+    where = std::move(p);
+  }
+  std::atomic<size_t> skipped_groups{0};
   const double qnorm = Norm(query, dim);
   std::vector<Candidate> candidates;
   for (const auto& e : files.data_files) {
@@ -186,9 +196,17 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
         }
         const index::AllowedRows* allowed = nullptr;
         index::AllowedRows mask;
+        if (where) {
+          FileFilterStats fs;
+          std::lock_guard<std::mutex> lock(cf->reader_mu);
+          AILAKE_ASSIGN_OR_RETURN(mask, FilterFile(cf->reader->parquet(), *where, &fs));
+          skipped_groups += static_cast<size_t>(fs.row_groups_skipped);
+          allowed = &mask;
+          if (fs.rows_matched == 0) return std::vector<SearchHit>();
+        }
         auto del = deletes.find(e.file.file_path);
         if (del != deletes.end()) {
-          mask = index::AllowedRows(cf->column->count(), true);
+          if (!allowed) mask = index::AllowedRows(cf->column->count(), true);
           for (int64_t pos : del->second) {
             if (pos >= 0 && static_cast<uint64_t>(pos) < cf->column->count()) mask.Disallow(static_cast<uint32_t>(pos));
           }
@@ -209,6 +227,7 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
     MergeTopK(&best, o.k);
   }
   result.hits = std::move(best);
+  result.row_groups_skipped = skipped_groups.load();
 
   // Requested columns for the winners, read from the row groups that hold them.
   AILAKE_ASSIGN_OR_RETURN(parquet::Schema data, table.DataSchema());

@@ -34,6 +34,7 @@ struct SearchOptions {
   std::optional<int64_t> snapshot_id;
   std::optional<int64_t> as_of_ms;
   std::vector<std::string> columns;          // data columns to return for each hit
+  std::string where;                         // predicate (table/predicate.h); empty = all rows
   std::optional<EmbeddingModelInfo> model;   // the query's model (default: the table's)
   size_t threads = 0;                        // files searched at once (0 = cores)
   bool prune = true;
@@ -53,6 +54,7 @@ struct SearchResult {
   size_t files_searched = 0;
   size_t files_pruned = 0;
   size_t files_other_model = 0;
+  size_t row_groups_skipped = 0;  // by the --where predicate's statistics check
 };
 
 Result<SearchResult> SearchTable(Table& table, const float* query, const SearchOptions& options, FileCache* cache);
