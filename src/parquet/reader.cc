@@ -200,8 +200,11 @@ void ParquetReaderImpl::BuildInfo() {
             ci.stats.has_min_max = true;
             ci.stats.min_raw = s.min_value;
             ci.stats.max_raw = s.max_value;
-          } else if (s.__isset.min && s.__isset.max) {
-            // Legacy fields: only meaningful under signed comparison; kept raw for display.
+          } else if (s.__isset.min && s.__isset.max && ci.physical_type != "BYTE_ARRAY" &&
+                     ci.physical_type != "FIXED_LEN_BYTE_ARRAY") {
+            // Legacy fields. Old writers ordered byte arrays as *signed* bytes, so for those types
+            // the legacy bounds are not the unsigned bounds readers (and row-group skipping) assume:
+            // they are dropped. For numeric types the legacy order is the natural one.
             ci.stats.has_min_max = true;
             ci.stats.min_raw = s.min;
             ci.stats.max_raw = s.max;
