@@ -101,6 +101,11 @@ int RunInsert(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (!r.ok()) return ReportError(r.status(), err);
     io.writer.target_file_rows = *r;
   }
+  if (args.has("target-file-bytes")) {
+    auto b = args.GetInt("target-file-bytes", 1024, INT64_MAX);
+    if (!b.ok()) return ReportError(b.status(), err);
+    io.writer.target_file_bytes = *b;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   auto r = table::IngestFile(*opened->table, args.positional(1), embedder.get(), io);
   if (!r.ok()) return ReportError(r.status(), err);
@@ -350,6 +355,7 @@ Command InsertCommand() {
       {"format", "", "F", "jsonl, csv or parquet (default: from the file extension)", ""},
       {"batch-size", "", "N", "rows per embedding call", "4096"},
       {"target-file-rows", "", "N", "rows per data file (default: the table's)", ""},
+      {"target-file-bytes", "", "N", "also cut files at N uncompressed bytes", ""},
   });
   spec.details = "Fields map by name: id, doc_id, the text column, the vector column (array of numbers), extra\n"
                  "columns; other fields go to metadata. A bad row aborts the insert with its line number and\n"

@@ -222,6 +222,21 @@ TEST_F(TableTest, PositionDeletesHideRows) {
   EXPECT_EQ(before->values.columns[0].StringValue(0), "c17");
 }
 
+TEST_F(TableTest, FilesAreCutByByteSizeToo) {
+  TableWriterOptions wo;
+  wo.target_file_rows = 1000000;
+  wo.target_file_bytes = 60 * 1024;  // ~300 rows of ~200 bytes (128 B of f16 vector + text)
+  auto w = TableWriter::Open(*table_, wo);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE(Write(**w, 0, 2000).ok());
+  auto c = (*w)->Commit();
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const size_t files = (*w)->last_commit_files();
+  EXPECT_GE(files, 5u);
+  EXPECT_LE(files, 12u);
+  EXPECT_EQ(table_->metadata().CurrentSnapshot()->summary.at("total-records"), "2000");
+}
+
 TEST_F(TableTest, AbandonedWritesLeaveNothingAndCreateErrors) {
   {
     auto w = TableWriter::Open(*table_, {});

@@ -2,6 +2,7 @@
 
 #include "core/uuid.h"
 #include "table/data_file_stats.h"
+#include "vec/quantize.h"
 
 namespace ailake::table {
 
@@ -30,6 +31,7 @@ Status TableWriter::StartFile() {
   fo.parquet.row_group_rows = 128 * 1024;
   AILAKE_ASSIGN_OR_RETURN(writer_, file::AiLakeFileWriter::Open(out_.get(), data_schema_, {spec}, fo));
   current_rows_ = 0;
+  current_bytes_ = 0;
   return Status::OK();
 }
 
@@ -74,19 +76,33 @@ Status TableWriter::Append(const parquet::Batch& data, const float* vectors, con
                                    " columns; the table's data columns are " + std::to_string(data_schema_.fields.size()));
   }
   const size_t dim = table_->vectors().model.dim;
+  // Average uncompressed bytes per row of this batch, for the byte limit.
+  int64_t row_bytes = static_cast<int64_t>(vec::RowBytes(table_->vectors().policy.precision, dim));
+  if (data.num_rows > 0) {
+    int64_t data_bytes = 0;
+    for (const auto& c : data.columns) data_bytes += static_cast<int64_t>(c.values().size());
+    row_bytes += data_bytes / data.num_rows;
+  }
   int64_t done = 0;
   while (done < data.num_rows) {
     if (!writer_) AILAKE_RETURN_IF_ERROR(StartFile());
-    const int64_t room = options_.target_file_rows - current_rows_;
+    int64_t room = options_.target_file_rows - current_rows_;
+    if (options_.target_file_bytes > 0) {
+      room = std::min(room, std::max<int64_t>(1, (options_.target_file_bytes - current_bytes_ + row_bytes - 1) / row_bytes));
+    }
     const int64_t n = std::min(room, data.num_rows - done);
     parquet::Batch part = (done == 0 && n == data.num_rows) ? data : data.Slice(done, n);
     part.schema = data_schema_;
     AILAKE_RETURN_IF_ERROR(writer_->Append(
         part, {file::VectorInput{vectors + static_cast<size_t>(done) * dim, nulls ? nulls + done : nullptr}}));
     current_rows_ += n;
+    current_bytes_ += n * row_bytes;
     pending_rows_ += n;
     done += n;
-    if (current_rows_ >= options_.target_file_rows) AILAKE_RETURN_IF_ERROR(FinishFile());
+    if (current_rows_ >= options_.target_file_rows ||
+        (options_.target_file_bytes > 0 && current_bytes_ >= options_.target_file_bytes)) {
+      AILAKE_RETURN_IF_ERROR(FinishFile());
+    }
   }
   return Status::OK();
 }

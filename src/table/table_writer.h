@@ -20,6 +20,9 @@ namespace ailake::table {
 
 struct TableWriterOptions {
   int64_t target_file_rows = 0;  // 0 = the table's ailake.target-file-rows
+  // Also cut a file once its rows reach this many bytes, uncompressed (data columns + vectors as
+  // stored); 0 = no byte limit. Whichever limit is reached first ends the file.
+  int64_t target_file_bytes = 0;
   uint32_t build_threads = 0;    // index build threads (0 = all cores)
   parquet::Compression compression = parquet::Compression::kZstd;
 };
@@ -61,6 +64,7 @@ class TableWriter {
   std::unique_ptr<file::AiLakeFileWriter> writer_;
   std::string current_key_;
   int64_t current_rows_ = 0;
+  int64_t current_bytes_ = 0;
   int64_t pending_rows_ = 0;
   std::vector<WrittenDataFile> files_;
   size_t last_commit_files_ = 0;
