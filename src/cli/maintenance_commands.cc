@@ -49,11 +49,6 @@ int RunVerify(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   return r->problems.empty() ? 0 : 1;
 }
 
-std::vector<FlagSpec> With(std::vector<FlagSpec> flags) {
-  for (auto& f : WarehouseFlags()) flags.push_back(f);
-  return flags;
-}
-
 }  // namespace
 
 Command RollbackCommand() {
@@ -61,7 +56,7 @@ Command RollbackCommand() {
   spec.name = "rollback";
   spec.summary = "Make an earlier snapshot current again (nothing is deleted)";
   spec.positionals = {"TABLE"};
-  spec.flags = With({{"to", "", "SNAPSHOT_ID", "the snapshot to make current (required)", ""}});
+  spec.flags = WithWarehouseFlags({{"to", "", "SNAPSHOT_ID", "the snapshot to make current (required)", ""}});
   return {spec, RunRollback};
 }
 
@@ -70,7 +65,7 @@ Command VerifyCommand() {
   spec.name = "verify";
   spec.summary = "Check every live file: size, footer, row counts, AILK section, index, model (exit 1 on problems)";
   spec.positionals = {"TABLE"};
-  spec.flags = With({{"format", "", "text|json", "output format", "text"}});
+  spec.flags = WithWarehouseFlags({{"format", "", "text|json", "output format", "text"}});
   return {spec, RunVerify};
 }
 

@@ -17,11 +17,6 @@ namespace ailake::cli {
 
 namespace {
 
-std::vector<FlagSpec> With(std::vector<FlagSpec> flags) {
-  for (auto& f : WarehouseFlags()) flags.push_back(f);
-  return flags;
-}
-
 int CheckFormat(const ParsedArgs& args, std::ostream& err) {
   const std::string f = args.get("format");
   if (f != "text" && f != "json") return ReportError(Status::InvalidArgument("--format must be text or json"), err);
@@ -320,7 +315,7 @@ Command DeleteCommand() {
   spec.name = "delete";
   spec.summary = "Delete the rows matching --where (Iceberg v2 position deletes; data files are not rewritten)";
   spec.positionals = {"TABLE"};
-  spec.flags = With({{"where", "", "EXPR", "which rows to delete (required; see docs/CLI.md)", ""}});
+  spec.flags = WithWarehouseFlags({{"where", "", "EXPR", "which rows to delete (required; see docs/CLI.md)", ""}});
   return {spec, RunDelete};
 }
 
@@ -329,7 +324,7 @@ Command CreateCommand() {
   spec.name = "create";
   spec.summary = "Create a table with a vector column";
   spec.positionals = {"TABLE"};
-  spec.flags = With({
+  spec.flags = WithWarehouseFlags({
       {"dim", "", "N", "embedding dimension (required)", ""},
       {"model", "", "NAME[@VERSION]", "embedding model of the vector column (required)", ""},
       {"metric", "", "M", "cosine, euclidean, dot or normalized_cosine", "cosine"},
@@ -350,7 +345,7 @@ Command InsertCommand() {
   spec.name = "insert";
   spec.summary = "Append rows from a JSON Lines, CSV or Parquet file (one commit)";
   spec.positionals = {"TABLE", "FILE"};
-  spec.flags = With({
+  spec.flags = WithWarehouseFlags({
       {"embedder", "", "SPEC", "embed rows that have no vector from their text, e.g. hash:dim=256", ""},
       {"format", "", "F", "jsonl, csv or parquet (default: from the file extension)", ""},
       {"batch-size", "", "N", "rows per embedding call", "4096"},
@@ -368,7 +363,7 @@ Command SearchCommand() {
   spec.name = "search";
   spec.summary = "Vector search over a table (prunes files, searches their indexes, merges top-k)";
   spec.positionals = {"TABLE"};
-  spec.flags = With({
+  spec.flags = WithWarehouseFlags({
       {"text", "", "T", "query text, embedded with --embedder", ""},
       {"embedder", "", "SPEC", "embedder for --text; must be the table's model", ""},
       {"vector-file", "", "F", "query vector from a .fvecs file (first vector)", ""},
@@ -389,7 +384,7 @@ Command InfoCommand() {
   spec.name = "info";
   spec.summary = "Show a table's location, snapshot, row and file counts, vector column and schema";
   spec.positionals = {"TABLE"};
-  spec.flags = With({{"format", "", "text|json", "output format", "text"}});
+  spec.flags = WithWarehouseFlags({{"format", "", "text|json", "output format", "text"}});
   return {spec, RunInfo};
 }
 
@@ -398,7 +393,7 @@ Command HistoryCommand() {
   spec.name = "history";
   spec.summary = "List a table's snapshots (the current one marked *)";
   spec.positionals = {"TABLE"};
-  spec.flags = With({{"format", "", "text|json", "output format", "text"}});
+  spec.flags = WithWarehouseFlags({{"format", "", "text|json", "output format", "text"}});
   return {spec, RunHistory};
 }
 

@@ -12,6 +12,11 @@ std::vector<FlagSpec> WarehouseFlags() {
           {"catalog", "", "fs|sqlite", "catalog kind", "fs"}};
 }
 
+std::vector<FlagSpec> WithWarehouseFlags(std::vector<FlagSpec> flags) {
+  for (auto& f : WarehouseFlags()) flags.push_back(f);
+  return flags;
+}
+
 Result<std::unique_ptr<catalog::Catalog>> OpenCatalogFromArgs(const ParsedArgs& args) {
   const std::string kind = args.get("catalog");
   if (kind != "fs" && kind != "sqlite") {

@@ -13,6 +13,8 @@ namespace ailake::cli {
 
 // --warehouse DIR (default ./warehouse) and --catalog fs|sqlite (default fs).
 std::vector<FlagSpec> WarehouseFlags();
+// `flags` followed by the warehouse flags.
+std::vector<FlagSpec> WithWarehouseFlags(std::vector<FlagSpec> flags);
 Result<std::unique_ptr<catalog::Catalog>> OpenCatalogFromArgs(const ParsedArgs& args);
 
 struct OpenedTable {
