@@ -122,7 +122,10 @@ TEST_F(CliTest, SampleInspectCatKnn) {
   auto bytext = RunCli({"knn", f, "--text", "galaxy telescope comet orbit", "--embedder", "hash:dim=64,seed=0",
                         "--columns", "topic", "--format", "json", "-k", "3"});
   ASSERT_EQ(bytext.code, 0) << bytext.err;
-  for (auto& h : nlohmann::json::parse(bytext.out)["results"]) EXPECT_EQ(h["topic"], "astronomy");
+  // Keep the parsed document alive for the loop (a range-for over a member of a temporary dangles).
+  const auto bytext_json = nlohmann::json::parse(bytext.out);
+  ASSERT_EQ(bytext_json["results"].size(), 3u);
+  for (const auto& h : bytext_json["results"]) EXPECT_EQ(h["topic"], "astronomy");
   // Model check and dimension check.
   auto wrong_model = RunCli({"knn", f, "--text", "x", "--embedder", "hash:dim=64,seed=1"});
   EXPECT_EQ(wrong_model.code, 2);
