@@ -61,7 +61,10 @@ void ThreadPool::WorkerLoop() {
 void ThreadPool::ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
   if (n == 0) return;
   std::atomic<size_t> next{0};
-  std::atomic<size_t> remaining_workers{0};
+  // `remaining` is guarded by done_mu and decremented *under* it: the caller may return (destroying
+  // done_mu and done_cv, which live on its stack) as soon as it observes zero, so a worker must not
+  // touch them after the decrement that the caller can see.
+  size_t remaining = 0;
   std::mutex done_mu;
   std::condition_variable done_cv;
   const size_t chunk = std::max<size_t>(1, n / (size() * 8 + 1));
@@ -73,20 +76,18 @@ void ThreadPool::ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
       for (size_t i = start; i < end; ++i) fn(i);
     }
   };
-  size_t helpers = std::min(size(), (n + chunk - 1) / chunk);
-  remaining_workers = helpers;
+  const size_t helpers = std::min(size(), (n + chunk - 1) / chunk);
+  remaining = helpers;
   for (size_t i = 0; i < helpers; ++i) {
     Submit([&] {
       run();
-      if (remaining_workers.fetch_sub(1) == 1) {
-        std::lock_guard<std::mutex> lock(done_mu);
-        done_cv.notify_all();
-      }
+      std::lock_guard<std::mutex> lock(done_mu);
+      if (--remaining == 0) done_cv.notify_all();
     });
   }
   run();
   std::unique_lock<std::mutex> lock(done_mu);
-  done_cv.wait(lock, [&] { return remaining_workers.load() == 0; });
+  done_cv.wait(lock, [&] { return remaining == 0; });
 }
 
 }  // namespace ailake
