@@ -23,20 +23,7 @@ class LocalReadable final : public RandomAccessFile {
     return static_cast<uint64_t>(st.st_size);
   }
   Status ReadAt(uint64_t offset, uint64_t length, uint8_t* out) const override {
-    uint64_t done = 0;
-    while (done < length) {
-      ssize_t n = ::pread(fd_, out + done, length - done, static_cast<off_t>(offset + done));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return Status::IOError(path_ + ": read failed: " + ErrnoText(errno));
-      }
-      if (n == 0) {
-        return Status::OutOfRange(path_ + ": read of " + std::to_string(length) + " bytes at offset " +
-                                  std::to_string(offset) + " goes past the end of the file");
-      }
-      done += static_cast<uint64_t>(n);
-    }
-    return Status::OK();
+    return PreadFully(fd_, offset, length, out, path_);
   }
 
  private:
@@ -121,6 +108,27 @@ class BufferReadable final : public RandomAccessFile {
 };
 
 }  // namespace
+
+Status PreadFully(int fd, uint64_t offset, uint64_t length, uint8_t* out, const std::string& name) {
+  if (offset > static_cast<uint64_t>(INT64_MAX) || length > static_cast<uint64_t>(INT64_MAX) - offset) {
+    return Status::OutOfRange(name + ": read of " + std::to_string(length) + " bytes at offset " +
+                              std::to_string(offset) + " is beyond any file size");
+  }
+  uint64_t done = 0;
+  while (done < length) {
+    ssize_t n = ::pread(fd, out + done, length - done, static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError(name + ": read failed: " + ErrnoText(errno));
+    }
+    if (n == 0) {
+      return Status::OutOfRange(name + ": read of " + std::to_string(length) + " bytes at offset " +
+                                std::to_string(offset) + " goes past the end of the file");
+    }
+    done += static_cast<uint64_t>(n);
+  }
+  return Status::OK();
+}
 
 Result<std::vector<uint8_t>> RandomAccessFile::ReadRange(uint64_t offset, uint64_t length) const {
   std::vector<uint8_t> out(length);

@@ -57,6 +57,10 @@ class BufferWritableFile : public WritableFile {
   std::vector<uint8_t> buffer_;
 };
 
+// Reads exactly `length` bytes at `offset` from a POSIX descriptor, retrying short reads and EINTR.
+// Past EOF is kOutOfRange; `name` (path or object key) goes into every message.
+Status PreadFully(int fd, uint64_t offset, uint64_t length, uint8_t* out, const std::string& name);
+
 // Whole-file helpers for small files (metadata, tests). ReadFileToBytes refuses files above max_bytes.
 Result<std::vector<uint8_t>> ReadFileToBytes(const std::string& path, uint64_t max_bytes = 1ull << 30);
 Status WriteBytesToFile(const std::string& path, const uint8_t* data, size_t length);

@@ -22,24 +22,7 @@ class FdReadable final : public RandomAccessFile {
     return static_cast<uint64_t>(st.st_size);
   }
   Status ReadAt(uint64_t offset, uint64_t length, uint8_t* out) const override {
-    if (offset > static_cast<uint64_t>(INT64_MAX) || length > static_cast<uint64_t>(INT64_MAX) - offset) {
-      return Status::OutOfRange(name_ + ": read of " + std::to_string(length) + " bytes at offset " +
-                                std::to_string(offset) + " is beyond any file size");
-    }
-    uint64_t done = 0;
-    while (done < length) {
-      ssize_t n = ::pread(fd_.get(), out + done, length - done, static_cast<off_t>(offset + done));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return Status::IOError(name_ + ": read failed: " + ErrnoMessage(errno));
-      }
-      if (n == 0) {
-        return Status::OutOfRange(name_ + ": read of " + std::to_string(length) + " bytes at offset " +
-                                  std::to_string(offset) + " goes past the end of the object");
-      }
-      done += static_cast<uint64_t>(n);
-    }
-    return Status::OK();
+    return PreadFully(fd_.get(), offset, length, out, name_);
   }
 
  private:
