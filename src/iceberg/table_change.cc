@@ -75,9 +75,14 @@ Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std:
   m.last_updated_ms = std::max({now_ms, base.last_updated_ms + 1, last_ts});
   const bool makes_snapshot =
       !change.add_data_files.empty() || !change.add_delete_files.empty() || !change.remove_files.empty();
-  if (!makes_snapshot) return out;
-
   const Snapshot* current = base.CurrentSnapshot();
+  if (!makes_snapshot) {
+    if (change.validate) {
+      AILAKE_ASSIGN_OR_RETURN(SnapshotFiles files, ReadSnapshotFiles(store, loc, current));
+      AILAKE_RETURN_IF_ERROR(change.validate(base, files));
+    }
+    return out;
+  }
   AILAKE_ASSIGN_OR_RETURN(SnapshotFiles files, ReadSnapshotFiles(store, loc, current));
 
   // Validation against the latest state.
@@ -103,14 +108,19 @@ Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std:
       planned_seq = planned->sequence_number;
     }
     for (const auto& d : files.delete_files) {
-      if (d.sequence_number.value_or(0) <= planned_seq) continue;
       std::string target = BoundPath(d.file);
+      auto seen = change.removed_seen_sequence.find(target);
+      const int64_t seen_seq = seen != change.removed_seen_sequence.end() ? seen->second : planned_seq;
+      if (d.sequence_number.value_or(0) <= seen_seq) continue;
       if (target.empty() || removing.count(target)) {
         return Status::CommitConflict("rows of " + (target.empty() ? std::string("a file being replaced") : target) +
                                       " were deleted after this change was planned (" + d.file.file_path +
                                       "); replacing it now would resurrect them; plan again");
       }
     }
+  }
+  if (change.validate) {
+    AILAKE_RETURN_IF_ERROR(change.validate(base, files));
   }
   for (const auto& a : change.add_data_files) {
     if (live.count(a.file.file_path)) {

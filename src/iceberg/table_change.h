@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,6 +31,8 @@ namespace ailake::iceberg {
 // bounds name the one data file a delete file targets.
 inline constexpr int32_t kDeleteFilePathFieldId = 2147483546;
 inline constexpr int32_t kDeletePosFieldId = 2147483545;
+
+struct SnapshotFiles;  // iceberg/snapshot_files.h
 
 struct AddedFile {
   DataFile file;
@@ -50,6 +53,14 @@ struct TableChange {
   std::optional<Schema> new_schema;         // becomes the current schema (field ids must be kept)
   std::optional<int> expected_schema_id;    // schema the change was planned on
   std::optional<int64_t> planned_snapshot_id;  // snapshot the change was planned on (delete checks)
+  // Per removed file: the sequence number up to which its position deletes were seen (and carried
+  // into the replacement). Overrides planned_snapshot_id's sequence number for that file. A
+  // migration reads different files at different snapshots, so one planning point does not fit.
+  std::map<std::string, int64_t> removed_seen_sequence;
+  // Extra validation against the latest state, run inside every commit attempt after the built-in
+  // checks (a non-OK status aborts the attempt; kCommitConflict is a real conflict). `files` are
+  // the live files of the latest snapshot. Used by migration cutover: "no old-model file appeared".
+  std::function<Status(const TableMetadata& latest, const SnapshotFiles& files)> validate;
   std::map<std::string, std::string> extra_summary;
 
   bool empty() const {

@@ -42,7 +42,9 @@ Status Table::Refresh() {
 Result<parquet::Schema> Table::DataSchema() const {
   parquet::Schema out;
   for (const auto& f : schema().fields) {
-    if (f.name == vectors_.vector_column) continue;
+    // Vector columns are the FIXED columns (ailake declares no other fixed column): the table's
+    // vector column and, after a migration that kept it, the previous model's column.
+    if (f.name == vectors_.vector_column || (f.type && f.type->is_primitive() && f.type->id == iceberg::TypeId::kFixed)) continue;
     AILAKE_ASSIGN_OR_RETURN(parquet::Field pf, ToParquetField(f));
     out.fields.push_back(std::move(pf));
   }

@@ -12,11 +12,37 @@
 
 namespace ailake::table {
 
-Result<DeleteResult> DeleteWhere(Table& table, const std::string& where) {
-  if (where.empty()) return Status::InvalidArgument("delete needs --where EXPR (to delete everything, say so: --where 'id IS NOT NULL')");
-  AILAKE_ASSIGN_OR_RETURN(Predicate pred, ParsePredicate(where));
-  AILAKE_ASSIGN_OR_RETURN(parquet::Schema data_schema, table.DataSchema());
-  AILAKE_RETURN_IF_ERROR(pred.Bind(data_schema));
+Result<WrittenDeleteFile> WritePositionDeleteFile(Table& table, const std::string& target,
+                                                  const std::vector<int64_t>& positions) {
+  parquet::Schema ds;
+  ds.fields = {parquet::Field::Make("file_path", parquet::DataType::kString, false),
+               parquet::Field::Make("pos", parquet::DataType::kInt64, false)};
+  ds.fields[0].field_id = iceberg::kDeleteFilePathFieldId;
+  ds.fields[1].field_id = iceberg::kDeletePosFieldId;
+  parquet::Batch b = parquet::Batch::Empty(ds);
+  for (int64_t pos : positions) {
+    b.columns[0].AppendString(target);
+    b.columns[1].AppendInt64(pos);
+    ++b.num_rows;
+  }
+  Store& store = table.catalog().store();
+  WrittenDeleteFile out;
+  out.key = table.table_key() + "/data/" + Uuid::Random().ToString() + "-deletes.parquet";
+  AILAKE_ASSIGN_OR_RETURN(auto writable, store.OpenWritable(out.key, PublishMode::kIfAbsent));
+  AILAKE_ASSIGN_OR_RETURN(auto pw, parquet::ParquetWriter::Open(writable.get(), ds));
+  AILAKE_RETURN_IF_ERROR(pw->WriteBatch(b));
+  AILAKE_RETURN_IF_ERROR(pw->Close());
+  out.file.file_path = table.catalog().LocationOf(out.key);
+  out.file.record_count = b.num_rows;
+  out.file.file_size_in_bytes = static_cast<int64_t>(writable->Tell());
+  out.file.lower_bounds[iceberg::kDeleteFilePathFieldId] = std::vector<uint8_t>(target.begin(), target.end());
+  out.file.upper_bounds[iceberg::kDeleteFilePathFieldId] = out.file.lower_bounds[iceberg::kDeleteFilePathFieldId];
+  return out;
+}
+
+namespace {
+
+Result<DeleteResult> DeleteOnce(Table& table, const Predicate& pred) {
   DeleteResult result;
   const iceberg::Snapshot* snap = table.metadata().CurrentSnapshot();
   if (!snap) return result;
@@ -24,11 +50,6 @@ Result<DeleteResult> DeleteWhere(Table& table, const std::string& where) {
   AILAKE_ASSIGN_OR_RETURN(iceberg::SnapshotFiles files, iceberg::ReadSnapshotFiles(store, table.locations(), snap));
   AILAKE_ASSIGN_OR_RETURN(auto already, ReadPositionDeletes(table, files.delete_files));
 
-  parquet::Schema ds;
-  ds.fields = {parquet::Field::Make("file_path", parquet::DataType::kString, false),
-               parquet::Field::Make("pos", parquet::DataType::kInt64, false)};
-  ds.fields[0].field_id = iceberg::kDeleteFilePathFieldId;
-  ds.fields[1].field_id = iceberg::kDeletePosFieldId;
   iceberg::TableChange change;
   change.operation = "delete";
   change.planned_snapshot_id = snap->snapshot_id;
@@ -48,40 +69,47 @@ Result<DeleteResult> DeleteWhere(Table& table, const std::string& where) {
     std::set<int64_t> gone;
     auto prev = already.find(path);
     if (prev != already.end()) gone.insert(prev->second.begin(), prev->second.end());
-    parquet::Batch b = parquet::Batch::Empty(ds);
+    std::vector<int64_t> positions;
     for (uint32_t r = 0; r < matched->size(); ++r) {
-      if (!matched->Contains(r) || gone.count(r)) continue;
-      b.columns[0].AppendString(path);
-      b.columns[1].AppendInt64(r);
-      ++b.num_rows;
+      if (matched->Contains(r) && !gone.count(r)) positions.push_back(r);
     }
-    if (b.num_rows == 0) continue;
-    const std::string dkey = table.table_key() + "/data/" + Uuid::Random().ToString() + "-deletes.parquet";
-    auto out = store.OpenWritable(dkey, PublishMode::kIfAbsent);
-    if (!out.ok()) return cleanup(out.status());
-    auto pw = parquet::ParquetWriter::Open(out->get(), ds);
-    if (!pw.ok()) return cleanup(pw.status());
-    Status st = (*pw)->WriteBatch(b);
-    if (st.ok()) st = (*pw)->Close();
-    if (!st.ok()) return cleanup(st);
-    written.push_back(dkey);
-    iceberg::DataFile df;
-    df.file_path = table.catalog().LocationOf(dkey);
-    df.record_count = b.num_rows;
-    df.file_size_in_bytes = static_cast<int64_t>((*out)->Tell());
-    df.lower_bounds[iceberg::kDeleteFilePathFieldId] = std::vector<uint8_t>(path.begin(), path.end());
-    df.upper_bounds[iceberg::kDeleteFilePathFieldId] = df.lower_bounds[iceberg::kDeleteFilePathFieldId];
-    change.add_delete_files.push_back(std::move(df));
+    if (positions.empty()) continue;
+    auto df = WritePositionDeleteFile(table, path, positions);
+    if (!df.ok()) return cleanup(df.status());
+    written.push_back(df->key);
+    change.add_delete_files.push_back(std::move(df->file));
     change.require_live_files.push_back(path);
-    result.rows_deleted += b.num_rows;
+    result.rows_deleted += static_cast<int64_t>(positions.size());
   }
   if (change.add_delete_files.empty()) return result;
   auto committed = CommitChange(table.catalog(), table.ident(), change);
   if (!committed.ok()) return cleanup(committed.status());
   result.delete_files = change.add_delete_files.size();
   result.snapshot_id = committed->snapshot_id;
-  AILAKE_RETURN_IF_ERROR(table.Refresh());
   return result;
+}
+
+}  // namespace
+
+Result<DeleteResult> DeleteWhere(Table& table, const std::string& where) {
+  if (where.empty()) return Status::InvalidArgument("delete needs --where EXPR (to delete everything, say so: --where 'id IS NOT NULL')");
+  AILAKE_ASSIGN_OR_RETURN(Predicate pred, ParsePredicate(where));
+  AILAKE_ASSIGN_OR_RETURN(parquet::Schema data_schema, table.DataSchema());
+  AILAKE_RETURN_IF_ERROR(pred.Bind(data_schema));
+  for (int attempt = 1;; ++attempt) {
+    auto r = DeleteOnce(table, pred);
+    if (r.ok() || r.status().code() != StatusCode::kCommitConflict || attempt >= 10) {
+      if (r.ok()) {
+        AILAKE_RETURN_IF_ERROR(table.Refresh());
+      }
+      return r;
+    }
+    // A concurrent commit rewrote a targeted file (e.g. a migration task replaced it): the rows now
+    // live in its replacement, so plan the delete again on the newer state.
+    AILAKE_RETURN_IF_ERROR(table.Refresh());
+    AILAKE_ASSIGN_OR_RETURN(data_schema, table.DataSchema());
+    AILAKE_RETURN_IF_ERROR(pred.Bind(data_schema));
+  }
 }
 
 }  // namespace ailake::table

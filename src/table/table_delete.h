@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "ailake/status.h"
 #include "table/table.h"
@@ -20,6 +21,17 @@ struct DeleteResult {
   int64_t snapshot_id = 0;  // 0 when nothing matched (no commit)
 };
 
+// Plans against the current snapshot and commits; when a concurrent commit rewrote a targeted file
+// (a migration replacing it, say) the delete is planned again on the newer state, up to 10 times.
 Result<DeleteResult> DeleteWhere(Table& table, const std::string& where);
+
+// One position-delete file marking `positions` (ascending, no duplicates) of the data file at
+// `target` deleted, written under the table's data/ folder at a unique key. Not committed.
+struct WrittenDeleteFile {
+  std::string key;
+  iceberg::DataFile file;
+};
+Result<WrittenDeleteFile> WritePositionDeleteFile(Table& table, const std::string& target,
+                                                  const std::vector<int64_t>& positions);
 
 }  // namespace ailake::table

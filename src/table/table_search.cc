@@ -110,11 +110,14 @@ Result<std::map<std::string, std::vector<int64_t>>> ReadPositionDeletes(
 Result<SearchResult> SearchTable(Table& table, const float* query, const SearchOptions& o, FileCache* cache) {
   if (o.k == 0) return Status::InvalidArgument("k must be at least 1");
   const VectorConfig& vc = table.vectors();
+  // The query's model: the caller's, else the table's. Per file, the vector column written by that
+  // model is searched (the table's vector column first; during a migration that keeps the old column,
+  // a file may hold both models, and after one the old model lives on in its own column).
   const EmbeddingModelInfo model = o.model.value_or(vc.model);
-  const size_t dim = vc.model.dim;
-  if (model.dim != 0 && model.dim != dim) {
-    return Status::InvalidArgument("the query has dim " + std::to_string(model.dim) + " but column '" +
-                                   vc.vector_column + "' has dim " + std::to_string(dim));
+  const size_t dim = model.dim != 0 ? model.dim : vc.model.dim;
+  if (model.SameModel(vc.model) && dim != vc.model.dim) {
+    return Status::InvalidArgument("the query has dim " + std::to_string(dim) + " but column '" +
+                                   vc.vector_column + "' has dim " + std::to_string(vc.model.dim));
   }
   for (size_t i = 0; i < dim; ++i) {
     if (!std::isfinite(query[i])) return Status::InvalidArgument("the query vector has a non-finite value at element " + std::to_string(i));
@@ -137,26 +140,38 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
   std::atomic<size_t> skipped_groups{0};
   const double qnorm = Norm(query, dim);
   std::vector<Candidate> candidates;
+  std::optional<VectorMetric> metric;
   for (const auto& e : files.data_files) {
     auto st = files.vector_stats.find(e.file.file_path);
     const iceberg::FileVectorStats* stats = nullptr;
     if (st != files.vector_stats.end()) {
-      for (const auto& s : st->second)
-        if (s.column == vc.vector_column) stats = &s;
+      for (const auto& s : st->second) {
+        if (s.model != model.name || s.model_version != model.version) continue;
+        if (stats == nullptr || s.column == vc.vector_column) stats = &s;
+      }
     }
-    if (stats == nullptr || stats->model != model.name || stats->model_version != model.version) {
+    if (stats == nullptr) {
       ++result.files_other_model;
       continue;
     }
-    if (stats->dim != dim || stats->centroid.size() != dim) {
-      return Status::Corruption("vector statistics of " + e.file.file_path + " disagree with the table's dim");
+    if (stats->dim != dim) {
+      return Status::InvalidArgument("the query has dim " + std::to_string(dim) + " but column '" + stats->column +
+                                     "' of " + e.file.file_path + " (model '" + model.Id() + "') has dim " +
+                                     std::to_string(stats->dim));
     }
-    candidates.push_back({&e, stats, LowerBound(vc.model.metric, query, qnorm, *stats)});
+    if (stats->centroid.size() != dim) {
+      return Status::Corruption("vector statistics of " + e.file.file_path + " disagree with their dim");
+    }
+    if (metric && *metric != stats->metric) {
+      return Status::Corruption("files of model '" + model.Id() + "' disagree on the metric (" + e.file.file_path + ")");
+    }
+    metric = stats->metric;
+    candidates.push_back({&e, stats, LowerBound(stats->metric, query, qnorm, *stats)});
   }
   result.files_total = candidates.size();
   if (candidates.empty() && result.files_other_model > 0) {
-    return Status::InvalidArgument("no file of this snapshot has column '" + vc.vector_column + "' embedded by model '" +
-                                   model.Id() + "' (the table's model is '" + vc.model.Id() +
+    return Status::InvalidArgument("no file of this snapshot has a vector column embedded by model '" + model.Id() +
+                                   "' (the table's model is '" + vc.model.Id() + "', column '" + vc.vector_column +
                                    "'); embed the query with the table's model");
   }
   std::sort(candidates.begin(), candidates.end(),
@@ -182,17 +197,19 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
     pool.ParallelFor(batch.size(), [&](size_t i) {
       const auto& e = *batch[i]->entry;
       auto run = [&]() -> Result<std::vector<SearchHit>> {
-        std::shared_ptr<CachedFile> cf = cache ? cache->Get(e.file.file_path) : nullptr;
+        const std::string& column_name = batch[i]->stats->column;
+        const std::string cache_key = e.file.file_path + "#" + column_name;
+        std::shared_ptr<CachedFile> cf = cache ? cache->Get(cache_key) : nullptr;
         if (!cf) {
           AILAKE_ASSIGN_OR_RETURN(std::string key, table.locations().KeyOf(e.file.file_path));
           AILAKE_ASSIGN_OR_RETURN(auto readable, store.OpenReadable(key));
           AILAKE_ASSIGN_OR_RETURN(auto reader, file::AiLakeFileReader::Open(readable));
-          AILAKE_ASSIGN_OR_RETURN(auto column, reader->LoadColumn(vc.vector_column));
+          AILAKE_ASSIGN_OR_RETURN(auto column, reader->LoadColumn(column_name));
           cf = std::make_shared<CachedFile>();
           cf->bytes = column->rows().size() + column->count() * 64;
           cf->reader = std::move(reader);
           cf->column = std::move(column);
-          if (cache) cache->Put(e.file.file_path, cf);
+          if (cache) cache->Put(cache_key, cf);
         }
         const index::AllowedRows* allowed = nullptr;
         index::AllowedRows mask;

@@ -112,6 +112,9 @@ Result<CommitResult> TableWriter::Commit(const std::string& operation) {
   if (files_.empty()) return CommitResult{table_->state(), 0, 0};
   iceberg::TableChange change;
   change.operation = operation;
+  // The files were written for the schema the writer opened with; if a migration cut the table over
+  // to a new vector column meanwhile, they must not land (they would hold the old model's vectors).
+  change.expected_schema_id = table_->metadata().current_schema_id;
   for (const auto& f : files_) change.add_data_files.push_back(f.added);
   AILAKE_ASSIGN_OR_RETURN(CommitResult r, CommitChange(table_->catalog(), table_->ident(), change));
   last_commit_files_ = files_.size();

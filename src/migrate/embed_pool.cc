@@ -1,0 +1,22 @@
+#include "migrate/embed_pool.h"
+
+namespace ailake::migrate {
+
+std::future<Result<std::vector<float>>> EmbedPool::Submit(std::shared_ptr<const void> owner,
+                                                          std::vector<std::string_view> texts, uint32_t dim) {
+  auto task = std::make_shared<std::packaged_task<Result<std::vector<float>>()>>(
+      [this, owner = std::move(owner), texts = std::move(texts), dim]() -> Result<std::vector<float>> {
+        std::vector<float> out;
+        out.reserve(texts.size() * dim);
+        if (!texts.empty()) {
+          AILAKE_RETURN_IF_ERROR(embedder_.Embed(texts, &out));
+        }
+        AILAKE_RETURN_IF_ERROR(embed::ValidateEmbeddings(embedder_.model().name, out, 0, texts.size(), dim));
+        return out;
+      });
+  auto future = task->get_future();
+  pool_.Submit([task] { (*task)(); });
+  return future;
+}
+
+}  // namespace ailake::migrate

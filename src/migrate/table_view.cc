@@ -1,0 +1,74 @@
+#include "migrate/table_view.h"
+
+#include <algorithm>
+
+#include "iceberg/table_change.h"
+#include "table/table_search.h"
+
+namespace ailake::migrate {
+
+std::string DeleteTarget(const iceberg::DataFile& f) {
+  auto lo = f.lower_bounds.find(iceberg::kDeleteFilePathFieldId);
+  auto hi = f.upper_bounds.find(iceberg::kDeleteFilePathFieldId);
+  if (lo == f.lower_bounds.end() || hi == f.upper_bounds.end() || lo->second != hi->second) return "";
+  return std::string(lo->second.begin(), lo->second.end());
+}
+
+Result<TableView> ReadTableView(table::Table& table) {
+  AILAKE_RETURN_IF_ERROR(table.Refresh());
+  TableView v;
+  v.snapshot = table.metadata().CurrentSnapshot();
+  AILAKE_ASSIGN_OR_RETURN(v.files, iceberg::ReadSnapshotFiles(table.catalog().store(), table.locations(), v.snapshot));
+  for (const auto& e : v.files.data_files) v.live[e.file.file_path] = &e;
+  return v;
+}
+
+bool TableView::HasNewModel(const MigrationJobDoc& job, const std::string& location) const {
+  auto it = files.vector_stats.find(location);
+  if (it == files.vector_stats.end()) return false;
+  const auto& m = job.options.new_model;
+  for (const auto& s : it->second) {
+    if (s.column == job.options.new_column && s.model == m.name && s.model_version == m.version && s.dim == m.dim) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Result<std::vector<int64_t>> TableView::DeletesAfter(table::Table& table, const std::string& location,
+                                                     int64_t after_sequence) const {
+  std::vector<iceberg::ManifestEntry> mine;
+  for (const auto& d : files.delete_files) {
+    const std::string target = DeleteTarget(d.file);
+    if (target.empty()) {
+      return Status::NotSupported("position-delete file " + d.file.file_path +
+                                  " does not name exactly one data file; the migration cannot map its rows");
+    }
+    if (target == location && d.sequence_number.value_or(0) > after_sequence) mine.push_back(d);
+  }
+  std::vector<int64_t> out;
+  if (mine.empty()) return out;
+  AILAKE_ASSIGN_OR_RETURN(auto by_file, table::ReadPositionDeletes(table, mine));
+  auto it = by_file.find(location);
+  if (it != by_file.end()) out = it->second;
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Result<TaskSource> TableView::SourceOf(table::Table& table, const std::string& location) const {
+  auto it = live.find(location);
+  if (it == live.end()) return Status::NotFound("data file " + location + " is not live in the table");
+  TaskSource s;
+  s.location = location;
+  s.rows = it->second->file.record_count;
+  s.seen_sequence = sequence_number();
+  s.read_snapshot_id = snapshot ? snapshot->snapshot_id : 0;
+  AILAKE_ASSIGN_OR_RETURN(s.deleted, DeletesAfter(table, location, -1));
+  // Positions outside the file are ignored by readers; drop them so the row count math holds.
+  s.deleted.erase(std::remove_if(s.deleted.begin(), s.deleted.end(), [&](int64_t p) { return p < 0 || p >= s.rows; }),
+                  s.deleted.end());
+  return s;
+}
+
+}  // namespace ailake::migrate

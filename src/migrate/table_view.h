@@ -1,0 +1,39 @@
+// A read of the table's latest state for the migration: the snapshot, its live files and vector
+// statistics, and which files still need the new model.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ailake/status.h"
+#include "iceberg/snapshot_files.h"
+#include "migrate/migration_spec.h"
+#include "migrate/rewrite_file.h"
+#include "table/table.h"
+
+namespace ailake::migrate {
+
+struct TableView {
+  const iceberg::Snapshot* snapshot = nullptr;  // owned by the table's metadata; null = empty table
+  iceberg::SnapshotFiles files;
+  std::map<std::string, const iceberg::ManifestEntry*> live;  // data files by location
+
+  bool IsLive(const std::string& location) const { return live.count(location) > 0; }
+  // True when the file's new column was written by the job's new model.
+  bool HasNewModel(const MigrationJobDoc& job, const std::string& location) const;
+  // Everything a task needs to read `location` at this snapshot (its deleted rows).
+  Result<TaskSource> SourceOf(table::Table& table, const std::string& location) const;
+  // Deleted positions of `location` whose delete file has sequence number > after_sequence.
+  Result<std::vector<int64_t>> DeletesAfter(table::Table& table, const std::string& location,
+                                            int64_t after_sequence) const;
+  int64_t sequence_number() const { return snapshot ? snapshot->sequence_number : 0; }
+};
+
+// Refreshes the table and reads its current snapshot.
+Result<TableView> ReadTableView(table::Table& table);
+
+// The data file a position-delete file targets ("" when its bounds do not name exactly one).
+std::string DeleteTarget(const iceberg::DataFile& f);
+
+}  // namespace ailake::migrate
