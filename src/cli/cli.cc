@@ -14,7 +14,7 @@ void PrintUsage(std::ostream& out) {
       << "usage: ailake <command> [arguments] [options]\n\ncommands:\n";
   for (const auto& c : AllCommands()) {
     std::string name = "  " + c.spec.name;
-    out << name << std::string(name.size() < 14 ? 14 - name.size() : 1, ' ') << c.spec.summary << "\n";
+    out << name << std::string(name.size() < 20 ? 20 - name.size() : 1, ' ') << c.spec.summary << "\n";
   }
   out << "\nRun 'ailake <command> --help' for a command's options.\n"
       << "Exit codes: 0 success, 1 failure (I/O, corrupt or invalid data), 2 usage error.\n";
@@ -23,6 +23,8 @@ void PrintUsage(std::ostream& out) {
 
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> commands = {CreateCommand(), InsertCommand(), SearchCommand(), DeleteCommand(), InfoCommand(), HistoryCommand(), RollbackCommand(), VerifyCommand(),
+                                                MigrateCommand(), MigrateStatusCommand(), MigrateResumeCommand(), MigrateAbortCommand(),
+                                                MigratePlanCommand(), MigrateRunTaskCommand(), MigrateCommitCommand(),
                                                 InspectCommand(), CatCommand(), KnnCommand(), SampleCommand()};
   return commands;
 }
@@ -46,9 +48,20 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     out << "ailake " << kVersion << "\n";
     return 0;
   }
+  // Two-word commands ("migrate status") take precedence over their one-word parent.
+  size_t words = 1;
+  std::string full = name;
+  if (args.size() >= 2) {
+    for (const auto& c : AllCommands()) {
+      if (c.spec.name == name + " " + args[1]) {
+        full = c.spec.name;
+        words = 2;
+      }
+    }
+  }
   for (const auto& c : AllCommands()) {
-    if (c.spec.name != name) continue;
-    std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (c.spec.name != full) continue;
+    std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(words), args.end());
     if (HelpRequested(rest)) {
       out << HelpText(c.spec);
       return 0;

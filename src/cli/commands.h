@@ -33,5 +33,12 @@ Command HistoryCommand();
 Command DeleteCommand();
 Command RollbackCommand();
 Command VerifyCommand();
+Command MigrateCommand();
+Command MigratePlanCommand();
+Command MigrateStatusCommand();
+Command MigrateResumeCommand();
+Command MigrateAbortCommand();
+Command MigrateRunTaskCommand();
+Command MigrateCommitCommand();
 
 }  // namespace ailake::cli

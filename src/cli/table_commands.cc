@@ -1,6 +1,7 @@
 // Table commands: create, insert, search, info, history.
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 
 #include "cli/commands.h"
@@ -146,17 +147,36 @@ int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     o.as_of_ms = *ms;
   }
   std::vector<float> query;
+  std::optional<EmbeddingModelInfo> declared;  // --model: the query's model, overriding the embedder's name
+  if (args.has("model")) {
+    auto m = EmbeddingModelInfo::ParseId(args.get("model"));
+    if (!m.ok()) return ReportError(m.status(), err);
+    declared = *m;
+  }
   if (args.has("text")) {
     if (!args.has("embedder")) return ReportError(Status::InvalidArgument("--text needs --embedder SPEC"), err);
-    auto e = embed::MakeEmbedder(args.get("embedder"));
+    embed::EmbedderOptions eo;
+    if (declared) {
+      eo.model_name = declared->name;
+      eo.model_version = declared->version;
+    }
+    auto e = embed::MakeEmbedder(args.get("embedder"), eo);
     if (!e.ok()) return ReportError(e.status(), err);
-    o.model = (*e)->model();
     Status st = (*e)->Embed({args.get("text")}, &query);
     if (!st.ok()) return ReportError(st, err);
+    o.model = (*e)->model();
+    if (declared) {
+      o.model->name = declared->name;
+      o.model->version = declared->version;
+    }
+    o.model->dim = static_cast<uint32_t>(query.size());
   } else {
     auto fv = ReadFvecs(args.get("vector-file"), 1);
     if (!fv.ok()) return ReportError(fv.status(), err);
-    if (fv->dim != t.vectors().model.dim) {
+    if (declared) {
+      o.model = *declared;
+      o.model->dim = static_cast<uint32_t>(fv->dim);
+    } else if (fv->dim != t.vectors().model.dim) {
       return ReportError(Status::InvalidArgument("the query vector has dim " + std::to_string(fv->dim) + ", the table " +
                                                  std::to_string(t.vectors().model.dim)), err);
     }
@@ -365,7 +385,9 @@ Command SearchCommand() {
   spec.positionals = {"TABLE"};
   spec.flags = WithWarehouseFlags({
       {"text", "", "T", "query text, embedded with --embedder", ""},
-      {"embedder", "", "SPEC", "embedder for --text; must be the table's model", ""},
+      {"embedder", "", "SPEC", "embedder for --text; searches the files whose vectors it made", ""},
+      {"model", "", "NAME[@VERSION]", "the query's model (default: the embedder's, or the table's for --vector-file); "
+                                     "e.g. the old model during a migration that keeps the old column", ""},
       {"vector-file", "", "F", "query vector from a .fvecs file (first vector)", ""},
       {"k", "k", "N", "number of results", "10"},
       {"ef", "", "N", "HNSW search list size", "64"},

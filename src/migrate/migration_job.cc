@@ -286,6 +286,7 @@ Result<RunResult> MigrationJob::Drive(bool run_tasks) {
 
   // Done: delete staged outputs that never became live, and close the job document.
   AILAKE_ASSIGN_OR_RETURN(TableView final_view, ReadTableView(table_));
+  if (final_view.snapshot) result.snapshot_id = final_view.snapshot->snapshot_id;
   auto staged = store.List(doc_.staging_prefix);
   if (staged.ok()) {
     for (const auto& obj : *staged) {

@@ -65,7 +65,7 @@ struct MigrationStatus {
 };
 
 struct RunResult {
-  int64_t snapshot_id = 0;      // the cutover snapshot (0 when the cutover changed no file)
+  int64_t snapshot_id = 0;      // the table's snapshot after the cutover
   size_t tasks_run = 0;         // tasks this run executed (embedded)
   size_t tasks_committed = 0;
   size_t catch_up_passes = 0;   // passes after the first that found new files

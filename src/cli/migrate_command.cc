@@ -1,0 +1,411 @@
+// ailake migrate: re-embed a table with a new model (migrate/migration_job.h), and the job's
+// subcommands: status, resume, abort, and plan / run-task / commit for runs spread over processes
+// or machines that share the warehouse.
+#include <csignal>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "cli/commands.h"
+#include "cli/progress_bar.h"
+#include "cli/table_context.h"
+#include "migrate/migration_job.h"
+
+namespace ailake::cli {
+
+namespace {
+
+using migrate::MigrationJob;
+
+// Ctrl-C asks the running job to stop after its current batches; a second Ctrl-C kills.
+std::atomic<MigrationJob*> g_running{nullptr};
+void OnInterrupt(int) {
+  MigrationJob* j = g_running.load();
+  if (j) j->Stop();
+  std::signal(SIGINT, SIG_DFL);
+}
+
+class RunningGuard {
+ public:
+  explicit RunningGuard(MigrationJob* j) {
+    g_running = j;
+    std::signal(SIGINT, OnInterrupt);
+  }
+  ~RunningGuard() {
+    g_running = nullptr;
+    std::signal(SIGINT, SIG_DFL);
+  }
+};
+
+int CheckFormat(const ParsedArgs& args, std::ostream& err) {
+  const std::string f = args.get("format");
+  if (f != "text" && f != "json") {
+    return ReportError(Status::InvalidArgument("--format must be text or json, not '" + f + "'"), err);
+  }
+  return 0;
+}
+
+Result<migrate::MigrationOptions> OptionsFromArgs(const ParsedArgs& args) {
+  migrate::MigrationOptions o;
+  if (!args.has("embedder")) return Status::InvalidArgument("--embedder SPEC is required (hash:..., command:..., http:...)");
+  if (!args.has("new-model")) return Status::InvalidArgument("--new-model NAME[@VERSION] is required: every vector column records its model");
+  o.embedder_spec = args.get("embedder");
+  AILAKE_ASSIGN_OR_RETURN(o.new_model, EmbeddingModelInfo::ParseId(args.get("new-model")));
+  if (args.has("new-dim")) {
+    AILAKE_ASSIGN_OR_RETURN(long long d, args.GetInt("new-dim", 1, 65536));
+    o.new_model.dim = static_cast<uint32_t>(d);
+  }
+  if (args.has("new-metric")) {
+    AILAKE_ASSIGN_OR_RETURN(VectorMetric m, ParseMetric(args.get("new-metric")));
+    o.new_metric = m;
+  }
+  if (args.has("new-precision")) {
+    AILAKE_ASSIGN_OR_RETURN(VectorPrecision p, ParsePrecision(args.get("new-precision")));
+    o.new_precision = p;
+  }
+  o.new_column = args.get("new-column");
+  o.text_column = args.get("text-column");
+  AILAKE_ASSIGN_OR_RETURN(o.strategy, migrate::ParseStrategy(args.get("strategy")));
+  o.keep_old_column = args.has("keep-old-column");
+  AILAKE_ASSIGN_OR_RETURN(long long batch, args.GetInt("batch-size", 0, 1000000));
+  if (batch == 0) return Status::InvalidArgument("--batch-size must be at least 1");
+  o.batch_size = static_cast<size_t>(batch);
+  AILAKE_ASSIGN_OR_RETURN(long long conc, args.GetInt("concurrency", 1, 1024));
+  o.concurrency = static_cast<size_t>(conc);
+  AILAKE_ASSIGN_OR_RETURN(long long files, args.GetInt("file-parallelism", 1, 64));
+  o.file_parallelism = static_cast<size_t>(files);
+  AILAKE_ASSIGN_OR_RETURN(o.null_text, migrate::ParseNullTextPolicy(args.get("null-text")));
+  AILAKE_ASSIGN_OR_RETURN(long long timeout, args.GetInt("embed-timeout-ms", 1, 3600000));
+  o.embed_timeout_ms = static_cast<int>(timeout);
+  AILAKE_ASSIGN_OR_RETURN(long long retries, args.GetInt("embed-retries", 0, 100));
+  o.embed_retries = static_cast<int>(retries);
+  return o;
+}
+
+std::vector<FlagSpec> JobFlags() {
+  return {
+      {"embedder", "", "SPEC", "the new model's embedder: hash:dim=N[,seed=S] | command:PROGRAM ARG... | http:URL[,model=M]", ""},
+      {"new-model", "", "NAME[@VERSION]", "the new model's identity, recorded in every file and the table", ""},
+      {"new-column", "", "C", "column for the new vectors (default: the old column's name, an in-place upgrade)", ""},
+      {"new-dim", "", "N", "expected dimension (checked against the embedder's output)", ""},
+      {"new-metric", "", "M", "cosine | euclidean | dot | normalized_cosine (default: the old column's)", ""},
+      {"new-precision", "", "P", "f32 | f16 | i8 (default: the old column's)", ""},
+      {"text-column", "", "C", "column holding the text to embed (default: the table's text column)", ""},
+      {"strategy", "", "S", "atomic-replace (file by file) | dual-write-then-cutover (one commit)", "atomic-replace"},
+      {"keep-old-column", "", "", "new files keep the old vectors too (needs --new-column); old-model searches keep working", ""},
+      {"batch-size", "", "N", "texts per embedding call", "256"},
+      {"concurrency", "", "N", "embedding calls in flight (command workers / HTTP requests)", "4"},
+      {"file-parallelism", "", "N", "source files rewritten at once", "2"},
+      {"null-text", "", "P", "rows with a null text: skip (null vector) | empty (embed \"\") | fail", "skip"},
+      {"embed-timeout-ms", "", "MS", "timeout of one embedding call", "60000"},
+      {"embed-retries", "", "N", "HTTP retries on 429/5xx/timeouts", "5"},
+  };
+}
+
+void PrintRunResult(const migrate::RunResult& r, const MigrationJob& job, const std::string& format, std::ostream& out) {
+  if (format == "json") {
+    nlohmann::json j = {{"job_id", job.doc().job_id},
+                        {"table", job.doc().table},
+                        {"cut_over", r.cut_over},
+                        {"snapshot_id", r.snapshot_id},
+                        {"tasks_run", r.tasks_run},
+                        {"tasks_committed", r.tasks_committed},
+                        {"catch_up_passes", r.catch_up_passes},
+                        {"rows", r.rows},
+                        {"texts_embedded", r.texts_embedded},
+                        {"bytes_written", r.bytes_written},
+                        {"staged_removed", r.staged_removed},
+                        {"seconds", r.seconds},
+                        {"model", job.doc().options.new_model.Id()}};
+    out << j.dump() << "\n";
+    return;
+  }
+  out << "migrated " << job.doc().table << " to " << job.doc().options.new_model.Id() << " ("
+      << job.doc().options.new_model.dim << "-d " << MetricName(job.doc().options.new_model.metric) << ") in "
+      << ProgressPrinter::Duration(r.seconds) << ": " << r.tasks_run << " file(s) rewritten, " << r.rows << " rows, "
+      << r.texts_embedded << " texts embedded, " << ProgressPrinter::Bytes(static_cast<double>(r.bytes_written))
+      << " written";
+  if (r.catch_up_passes) out << ", " << r.catch_up_passes << " catch-up pass(es)";
+  out << "\n  job " << job.doc().job_id << ", snapshot " << r.snapshot_id
+      << "; old files stay for time travel until expired\n";
+}
+
+int RunJob(MigrationJob& job, const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  ProgressPrinter printer(err, ProgressPrinter::ModeFor(2, args.has("quiet")));
+  job.set_progress([&](const migrate::MigrationProgress& p) { printer.Update(p); });
+  RunningGuard guard(&job);
+  auto r = job.Run();
+  printer.Finish();
+  if (!r.ok()) {
+    int rc = ReportError(r.status(), err);
+    err << "hint: finished tasks are kept; 'ailake migrate resume " << args.positional(0)
+        << "' continues, 'ailake migrate abort " << args.positional(0) << "' gives up\n";
+    return rc;
+  }
+  PrintRunResult(*r, job, args.get("format"), out);
+  return 0;
+}
+
+int PrintDryRun(const migrate::DryRunReport& d, const std::string& format, std::ostream& out) {
+  if (format == "json") {
+    nlohmann::json j = {{"strategy", d.strategy},       {"files", d.files},
+                        {"rows", d.rows},               {"null_texts", d.null_texts},
+                        {"chars", d.chars},             {"est_tokens", d.est_tokens},
+                        {"rows_per_s", d.measured_rows_per_s}, {"est_seconds", d.est_seconds},
+                        {"source_bytes", d.source_bytes}, {"est_new_bytes", d.est_new_bytes},
+                        {"peak_extra_bytes", d.peak_extra_bytes}, {"peak_staged_bytes", d.peak_staged_bytes},
+                        {"new_model", d.new_model},     {"new_dim", d.new_dim}};
+    out << j.dump() << "\n";
+    return 0;
+  }
+  out << "dry run (" << d.strategy << ") to " << d.new_model << ", " << d.new_dim << "-d; nothing was written\n"
+      << "  files to rewrite:   " << d.files << " (" << ProgressPrinter::Bytes(static_cast<double>(d.source_bytes)) << ")\n"
+      << "  rows:               " << d.rows << " (" << d.null_texts << " with a null text)\n"
+      << "  characters:         " << d.chars << " (~" << d.est_tokens << " tokens at 4 chars/token)\n"
+      << "  embedder rate:      " << static_cast<long long>(d.measured_rows_per_s) << " rows/s (measured on a sample)\n"
+      << "  estimated time:     " << ProgressPrinter::Duration(d.est_seconds) << " of embedding\n"
+      << "  new files:          ~" << ProgressPrinter::Bytes(static_cast<double>(d.est_new_bytes)) << "\n"
+      << "  peak extra storage: ~" << ProgressPrinter::Bytes(static_cast<double>(d.peak_extra_bytes))
+      << " until old snapshots are expired (staged, uncommitted at worst: ~"
+      << ProgressPrinter::Bytes(static_cast<double>(d.peak_staged_bytes)) << ")\n";
+  return 0;
+}
+
+int RunMigrate(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
+  auto o = OptionsFromArgs(args);
+  if (!o.ok()) return ReportError(o.status(), err);
+  auto opened = OpenTableFromArgs(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  if (args.has("dry-run")) {
+    auto d = MigrationJob::DryRun(*opened->table, *o);
+    if (!d.ok()) return ReportError(d.status(), err);
+    return PrintDryRun(*d, args.get("format"), out);
+  }
+  auto job = MigrationJob::Plan(*opened->table, *o);
+  if (!job.ok()) return ReportError(job.status(), err);
+  if (!args.has("quiet") && args.get("format") == "text") {
+    err << "migration job " << (*job)->doc().job_id << " planned on snapshot " << (*job)->doc().base_snapshot_id
+        << " (" << migrate::StrategyName((*job)->doc().options.strategy) << ")\n";
+  }
+  return RunJob(**job, args, out, err);
+}
+
+int RunPlan(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
+  auto o = OptionsFromArgs(args);
+  if (!o.ok()) return ReportError(o.status(), err);
+  auto opened = OpenTableFromArgs(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  auto job = MigrationJob::Plan(*opened->table, *o);
+  if (!job.ok()) return ReportError(job.status(), err);
+  auto st = (*job)->GetStatus();
+  if (!st.ok()) return ReportError(st.status(), err);
+  if (args.get("format") == "json") {
+    nlohmann::json j = {{"job_id", (*job)->doc().job_id}, {"tasks", nlohmann::json::array()}};
+    for (const auto& t : st->tasks) j["tasks"].push_back({{"task", t.task_id}, {"source", t.source}, {"rows", t.rows}});
+    out << j.dump() << "\n";
+    return 0;
+  }
+  out << "planned migration job " << (*job)->doc().job_id << ": " << st->tasks.size() << " task(s)\n";
+  for (const auto& t : st->tasks) out << "  " << t.task_id << "  " << t.rows << " rows  " << t.source << "\n";
+  out << "run each with 'ailake migrate run-task " << args.positional(0) << " --task ID' (any machine sharing the "
+      << "warehouse), then 'ailake migrate commit " << args.positional(0) << "'\n";
+  return 0;
+}
+
+Result<std::unique_ptr<MigrationJob>> LoadJob(OpenedTable& opened) { return MigrationJob::Load(*opened.table); }
+
+int RunStatus(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
+  auto opened = OpenTableFromArgs(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  auto job = LoadJob(*opened);
+  if (!job.ok()) {
+    if (job.status().code() != StatusCode::kNotFound) return ReportError(job.status(), err);
+    auto last = opened->table->metadata().properties.find("ailake.last-migration");
+    const std::string last_id = last == opened->table->metadata().properties.end() ? "" : last->second;
+    if (args.get("format") == "json") {
+      out << nlohmann::json({{"running", false}, {"last_job_id", last_id}}).dump() << "\n";
+    } else {
+      out << "no migration is running on " << opened->table->ident().ToString();
+      if (!last_id.empty()) out << " (last: job " << last_id << ")";
+      out << "; model " << opened->table->vectors().model.Id() << "\n";
+    }
+    return 0;
+  }
+  auto st = (*job)->GetStatus();
+  if (!st.ok()) return ReportError(st.status(), err);
+  const auto& d = (*job)->doc();
+  if (args.get("format") == "json") {
+    nlohmann::json j = {{"running", true},
+                        {"job_id", d.job_id},
+                        {"strategy", std::string(migrate::StrategyName(d.options.strategy))},
+                        {"old_model", d.old_model.Id()},
+                        {"new_model", d.options.new_model.Id()},
+                        {"new_dim", d.options.new_model.dim},
+                        {"base_snapshot_id", d.base_snapshot_id},
+                        {"pending", st->pending},
+                        {"finished", st->finished},
+                        {"committed", st->committed},
+                        {"rows_total", st->rows_total},
+                        {"rows_done", st->rows_done},
+                        {"tasks", nlohmann::json::array()}};
+    for (const auto& t : st->tasks) {
+      j["tasks"].push_back({{"task", t.task_id}, {"source", t.source}, {"state", std::string(migrate::TaskStateName(t.state))},
+                            {"rows", t.rows}});
+    }
+    out << j.dump() << "\n";
+    return 0;
+  }
+  out << "migration job " << d.job_id << " on " << d.table << " (" << migrate::StrategyName(d.options.strategy) << ")\n"
+      << "  " << d.old_model.Id() << " -> " << d.options.new_model.Id() << " (" << d.options.new_model.dim << "-d "
+      << MetricName(d.options.new_model.metric) << "), column " << d.options.old_column << " -> " << d.options.new_column
+      << (d.options.keep_old_column ? " (old column kept)" : "") << "\n"
+      << "  tasks: " << st->pending << " pending, " << st->finished << " finished, " << st->committed << " committed; rows "
+      << st->rows_done << "/" << st->rows_total << "\n"
+      << "  continue with 'ailake migrate resume " << args.positional(0) << "' or stop with 'ailake migrate abort "
+      << args.positional(0) << "'\n";
+  return 0;
+}
+
+int RunResume(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
+  auto opened = OpenTableFromArgs(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  auto job = LoadJob(*opened);
+  if (!job.ok()) return ReportError(job.status(), err);
+  return RunJob(**job, args, out, err);
+}
+
+int RunAbort(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  auto opened = OpenTableFromArgs(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  auto job = LoadJob(*opened);
+  if (!job.ok()) return ReportError(job.status(), err);
+  Status st = (*job)->Abort();
+  if (!st.ok()) return ReportError(st, err);
+  out << "aborted migration job " << (*job)->doc().job_id << "; staged files deleted\n";
+  return 0;
+}
+
+int RunRunTask(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
+  if (!args.has("task")) return ReportError(Status::InvalidArgument("--task ID (or a source file location) is required"), err);
+  auto opened = OpenTableFromArgs(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  auto job = LoadJob(*opened);
+  if (!job.ok()) return ReportError(job.status(), err);
+  RunningGuard guard(job->get());
+  auto r = (*job)->RunTask(args.get("task"));
+  if (!r.ok()) return ReportError(r.status(), err);
+  if (args.get("format") == "json") {
+    out << nlohmann::json({{"task", r->task_id}, {"source", r->source}, {"output", r->output}, {"rows", r->rows},
+                           {"texts_embedded", r->texts_embedded}})
+               .dump()
+        << "\n";
+  } else {
+    out << "task " << r->task_id << " finished: " << r->rows << " rows -> " << r->output << "\n";
+  }
+  return 0;
+}
+
+int RunCommit(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
+  auto opened = OpenTableFromArgs(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  auto job = LoadJob(*opened);
+  if (!job.ok()) return ReportError(job.status(), err);
+  auto r = (*job)->Commit();
+  if (!r.ok()) return ReportError(r.status(), err);
+  PrintRunResult(*r, **job, args.get("format"), out);
+  return 0;
+}
+
+std::vector<FlagSpec> OutputFlags(bool quiet) {
+  std::vector<FlagSpec> f = {{"format", "", "text|json", "output format", "text"}};
+  if (quiet) f.push_back({"quiet", "q", "", "no progress output", ""});
+  return f;
+}
+
+std::vector<FlagSpec> Concat(std::vector<FlagSpec> a, const std::vector<FlagSpec>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+}  // namespace
+
+Command MigrateCommand() {
+  CommandSpec spec;
+  spec.name = "migrate";
+  spec.summary = "Re-embed a table with a new model and swap its files atomically (also: migrate status|resume|abort|plan|run-task|commit)";
+  spec.positionals = {"TABLE"};
+  auto flags = JobFlags();
+  flags.push_back({"dry-run", "", "", "print files, rows, characters, tokens, estimated time and storage; write nothing", ""});
+  spec.flags = WithWarehouseFlags(Concat(flags, OutputFlags(true)));
+  spec.details =
+      "Plans a job on the current snapshot (persisted in the table), rewrites every file with the new model's vectors\n"
+      "and cuts over in one commit; files appended meanwhile are caught up, deleted rows stay deleted. A killed or\n"
+      "interrupted run continues with 'ailake migrate resume TABLE' without re-embedding finished files.\n"
+      "Subcommands: migrate status|resume|abort TABLE; migrate plan TABLE ... / run-task TABLE --task ID / commit TABLE.";
+  return {spec, RunMigrate};
+}
+
+Command MigratePlanCommand() {
+  CommandSpec spec;
+  spec.name = "migrate plan";
+  spec.summary = "Plan a migration job without running it (for distributed runs); prints its tasks";
+  spec.positionals = {"TABLE"};
+  spec.flags = WithWarehouseFlags(Concat(JobFlags(), OutputFlags(false)));
+  return {spec, RunPlan};
+}
+
+Command MigrateStatusCommand() {
+  CommandSpec spec;
+  spec.name = "migrate status";
+  spec.summary = "Show the table's running migration job and its tasks";
+  spec.positionals = {"TABLE"};
+  spec.flags = WithWarehouseFlags(OutputFlags(false));
+  return {spec, RunStatus};
+}
+
+Command MigrateResumeCommand() {
+  CommandSpec spec;
+  spec.name = "migrate resume";
+  spec.summary = "Continue the table's migration job (only unfinished tasks are embedded)";
+  spec.positionals = {"TABLE"};
+  spec.flags = WithWarehouseFlags(OutputFlags(true));
+  return {spec, RunResume};
+}
+
+Command MigrateAbortCommand() {
+  CommandSpec spec;
+  spec.name = "migrate abort";
+  spec.summary = "Stop the table's migration job and delete its uncommitted staged files";
+  spec.positionals = {"TABLE"};
+  spec.flags = WithWarehouseFlags({});
+  spec.details =
+      "With atomic-replace, files already committed keep the new vectors (and the old ones with --keep-old-column);\n"
+      "the table's properties still name the old model. See docs/MIGRATION.md.";
+  return {spec, RunAbort};
+}
+
+Command MigrateRunTaskCommand() {
+  CommandSpec spec;
+  spec.name = "migrate run-task";
+  spec.summary = "Run one task of the table's migration job (any process sharing the warehouse)";
+  spec.positionals = {"TABLE"};
+  spec.flags = WithWarehouseFlags(Concat({{"task", "", "ID", "task id from 'migrate plan'/'migrate status', or the source file location", ""}},
+                                         OutputFlags(false)));
+  return {spec, RunRunTask};
+}
+
+Command MigrateCommitCommand() {
+  CommandSpec spec;
+  spec.name = "migrate commit";
+  spec.summary = "Commit the finished tasks of the table's migration job and cut over when none is missing";
+  spec.positionals = {"TABLE"};
+  spec.flags = WithWarehouseFlags(OutputFlags(false));
+  return {spec, RunCommit};
+}
+
+}  // namespace ailake::cli
