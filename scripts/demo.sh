@@ -28,6 +28,19 @@ step "Append more rows (a second snapshot)" \
 step "Table info" "$AILAKE" info demo.docs "${W[@]}"
 step "History: every commit is an Iceberg snapshot" "$AILAKE" history demo.docs "${W[@]}"
 
+step "Plan a migration to a new model: what it would cost (nothing is written)" \
+  "$AILAKE" migrate demo.docs --embedder hash:dim=384,seed=0 --new-model hash-384@seed0 --new-metric dot --dry-run "${W[@]}"
+BEFORE_MS=$(date +%s%3N)
+step "Migrate the table from hash-256 (cosine) to hash-384 (dot): every file re-embedded, one atomic cutover" \
+  "$AILAKE" migrate demo.docs --embedder hash:dim=384,seed=0 --new-model hash-384@seed0 --new-metric dot "${W[@]}"
+step "Search again, with the new model" \
+  "$AILAKE" search demo.docs --text "telescope observed a comet near the planet" --embedder hash:dim=384,seed=0 -k 3 "${W[@]}"
+step "The old model is refused now: its vectors are gone from the live files (time travel still has them)" \
+  "$AILAKE" search demo.docs --text "telescope observed a comet near the planet" --embedder "$EMB" -k 3 "${W[@]}" || true
+step "Time travel: the snapshot before the migration still answers old-model queries" \
+  "$AILAKE" search demo.docs --text "telescope observed a comet near the planet" --embedder "$EMB" -k 3 --as-of "$BEFORE_MS" "${W[@]}"
+step "History: the migration's commits are ordinary Iceberg snapshots" "$AILAKE" history demo.docs "${W[@]}"
+
 step "One data file up close: an ordinary Parquet file plus an AILK section (the HNSW graph)" \
   "$AILAKE" inspect "$(ls "$WAREHOUSE"/demo/docs/data/*.parquet | head -n 1)"
 step "Any Parquet reader sees the columns; ailake cat prints them as JSON Lines" \

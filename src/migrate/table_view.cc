@@ -24,6 +24,9 @@ Result<TableView> ReadTableView(table::Table& table) {
 }
 
 bool TableView::HasNewModel(const MigrationJobDoc& job, const std::string& location) const {
+  // Only this job's outputs count: a file another (aborted) job wrote with the same model carries
+  // that job's field id for the column, so it is re-done rather than adopted.
+  if (location.find("/data/migrate-" + job.job_id + "/") == std::string::npos) return false;
   auto it = files.vector_stats.find(location);
   if (it == files.vector_stats.end()) return false;
   const auto& m = job.options.new_model;

@@ -20,7 +20,8 @@ struct TableView {
   std::map<std::string, const iceberg::ManifestEntry*> live;  // data files by location
 
   bool IsLive(const std::string& location) const { return live.count(location) > 0; }
-  // True when the file's new column was written by the job's new model.
+  // True when the file is an output of this job (under its staging folder) whose new column holds
+  // the new model.
   bool HasNewModel(const MigrationJobDoc& job, const std::string& location) const;
   // Everything a task needs to read `location` at this snapshot (its deleted rows).
   Result<TaskSource> SourceOf(table::Table& table, const std::string& location) const;
