@@ -146,6 +146,7 @@ Result<RunResult> MigrationJob::Drive(bool run_tasks) {
   Store& store = table_.catalog().store();
   RunResult result;
   std::mutex mu;  // guards result, progress and the callback
+  std::mutex commit_mu;
   MigrationProgress prog;
   auto last_report = Clock::now() - std::chrono::seconds(10);
   auto report = [&](const std::string& phase, bool force) {
@@ -254,6 +255,9 @@ Result<RunResult> MigrationJob::Drive(bool run_tasks) {
               ++prog.files_done;
             }
             if (o.strategy == Strategy::kAtomicReplace) {
+              // One commit at a time: CommitTasks refreshes the shared Table object (and the
+              // catalog serialises commits anyway). Tasks never read the Table's mutable state.
+              std::lock_guard<std::mutex> commit_lock(commit_mu);
               AILAKE_ASSIGN_OR_RETURN(CommitOutcome c, CommitTasks(table_, doc_, {&rec}, false));
               std::lock_guard<std::mutex> lock(mu);
               result.tasks_committed += c.committed;

@@ -17,8 +17,9 @@ std::string DeleteTarget(const iceberg::DataFile& f) {
 Result<TableView> ReadTableView(table::Table& table) {
   AILAKE_RETURN_IF_ERROR(table.Refresh());
   TableView v;
-  v.snapshot = table.metadata().CurrentSnapshot();
-  AILAKE_ASSIGN_OR_RETURN(v.files, iceberg::ReadSnapshotFiles(table.catalog().store(), table.locations(), v.snapshot));
+  const iceberg::Snapshot* current = table.metadata().CurrentSnapshot();
+  if (current) v.snapshot = *current;
+  AILAKE_ASSIGN_OR_RETURN(v.files, iceberg::ReadSnapshotFiles(table.catalog().store(), table.locations(), current));
   for (const auto& e : v.files.data_files) v.live[e.file.file_path] = &e;
   return v;
 }

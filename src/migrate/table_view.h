@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,8 @@
 namespace ailake::migrate {
 
 struct TableView {
-  const iceberg::Snapshot* snapshot = nullptr;  // owned by the table's metadata; null = empty table
+  // A copy: the Table object may be refreshed (by a commit on another thread) while a view is used.
+  std::optional<iceberg::Snapshot> snapshot;  // empty = the table has no snapshot
   iceberg::SnapshotFiles files;
   std::map<std::string, const iceberg::ManifestEntry*> live;  // data files by location
 
