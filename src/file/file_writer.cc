@@ -109,6 +109,9 @@ class FileWriterImpl final : public AiLakeFileWriter {
     if (failed_) return Status::Internal("AiLakeFileWriter: an earlier write failed; abandon this file");
     finished_ = true;
     AILAKE_RETURN_IF_ERROR(parquet_->FlushRowGroup());
+    for (const auto& [k, v] : options_.extra_key_values) {
+      if (k.rfind("ailake.", 0) != 0) parquet_->AddKeyValue(k, v);
+    }
     WrittenFile result;
     result.rows = static_cast<uint64_t>(rows_);
     std::string names;

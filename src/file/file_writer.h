@@ -34,6 +34,9 @@ struct VectorInput {
 struct FileWriterOptions {
   parquet::WriterOptions parquet;
   uint32_t build_threads = 0;  // index build threads; 0 = policy.build_threads, then hardware
+  // Further footer key/value pairs (a migration carries the source file's over). Keys starting
+  // with "ailake." are the writer's own and are ignored here.
+  std::vector<std::pair<std::string, std::string>> extra_key_values;
 };
 
 struct WrittenColumn {

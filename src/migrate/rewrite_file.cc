@@ -102,6 +102,15 @@ Result<TaskRecord> RewriteFile(const TaskContext& ctx, const TaskSource& src) {
   file::FileWriterOptions fo;
   fo.build_threads = o.build_threads;
   fo.parquet.row_group_rows = 128 * 1024;
+  // Per-file properties other than ailake's own travel with the rows (and field metadata, written
+  // as "<field>.<key>", is regenerated from the schema, so it is not copied twice).
+  for (const auto& kv : pq.info().key_value) {
+    bool field_key = false;
+    for (const auto& f : ctx.data_schema.fields) {
+      if (kv.key.rfind(f.name + ".", 0) == 0 && !f.metadata.empty()) field_key = true;
+    }
+    if (!field_key) fo.extra_key_values.emplace_back(kv.key, kv.value);
+  }
   AILAKE_ASSIGN_OR_RETURN(auto writer, file::AiLakeFileWriter::Open(out.get(), ctx.data_schema, specs, fo));
 
   const uint32_t new_dim = o.new_model.dim;
