@@ -1,9 +1,11 @@
 #include "embed/embedder.h"
 
-#include <charconv>
 #include <cmath>
 
+#include "embed/command_embedder.h"
+#include "embed/embed_internal.h"
 #include "embed/hash_embedder.h"
+#include "embed/http_embedder.h"
 
 namespace ailake::embed {
 
@@ -23,49 +25,98 @@ Status ValidateEmbeddings(const std::string& embedder, const std::vector<float>&
   return Status::OK();
 }
 
-namespace {
-Result<uint64_t> ParseUint(std::string_view key, std::string_view v, uint64_t max) {
-  uint64_t out = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (v.empty() || ec != std::errc() || p != v.data() + v.size() || out > max) {
-    return Status::InvalidArgument("embedder option " + std::string(key) + "=" + std::string(v) +
-                                   " is not an integer in 0.." + std::to_string(max));
-  }
-  return out;
+Result<uint32_t> Embedder::Dimension() {
+  uint32_t dim = model().dim;
+  if (dim == 0) return Status::Internal("embedder " + Describe() + " does not know its dimension");
+  return dim;
 }
-}  // namespace
 
-Result<std::unique_ptr<Embedder>> MakeEmbedder(std::string_view spec) {
-  auto colon = spec.find(':');
-  std::string_view kind = spec.substr(0, colon);
-  std::string_view opts = colon == std::string_view::npos ? std::string_view() : spec.substr(colon + 1);
-  if (kind != "hash") {
-    return Status::InvalidArgument("unknown embedder '" + std::string(kind) +
-                                   "' in spec '" + std::string(spec) + "': this build supports hash:dim=N[,seed=S][,name=MODEL]");
+std::string Embedder::Describe() const { return model().Id(); }
+
+EmbedderStats Embedder::stats() const {
+  EmbedderStats s;
+  s.requests = requests_.load(std::memory_order_relaxed);
+  s.texts = texts_.load(std::memory_order_relaxed);
+  s.retries = retries_.load(std::memory_order_relaxed);
+  return s;
+}
+
+namespace {
+
+// What MakeEmbedder returns for "hash:...": the HashEmbedder plus its spec and the request counters
+// (HashEmbedder itself stays the small final class that tests and `sample` construct directly).
+class HashSpecEmbedder final : public Embedder {
+ public:
+  HashSpecEmbedder(uint32_t dim, uint64_t seed, std::string name, std::string spec)
+      : hash_(dim, seed, std::move(name)), spec_(std::move(spec)) {}
+  const EmbeddingModelInfo& model() const override { return hash_.model(); }
+  Status Embed(const std::vector<std::string_view>& texts, std::vector<float>* out) override {
+    CountRequest();
+    CountTexts(texts.size());
+    size_t at = out->size();
+    Status st = hash_.Embed(texts, out);
+    if (!st.ok()) out->resize(at);
+    return st;
   }
+  std::string Describe() const override { return spec_; }
+
+ private:
+  HashEmbedder hash_;
+  std::string spec_;
+};
+
+Result<std::unique_ptr<Embedder>> MakeHash(std::string_view spec, std::string_view opts) {
   uint64_t dim = 0, seed = 0;
   std::string name;
-  while (!opts.empty()) {
-    auto comma = opts.find(',');
-    std::string_view kv = opts.substr(0, comma);
-    opts = comma == std::string_view::npos ? std::string_view() : opts.substr(comma + 1);
-    auto eq = kv.find('=');
-    if (eq == std::string_view::npos) {
-      return Status::InvalidArgument("embedder option '" + std::string(kv) + "' must be key=value");
-    }
-    std::string_view key = kv.substr(0, eq), value = kv.substr(eq + 1);
+  AILAKE_ASSIGN_OR_RETURN(auto kvs, SplitOptions(opts, "hash"));
+  for (const auto& [key, value] : kvs) {
     if (key == "dim") {
-      AILAKE_ASSIGN_OR_RETURN(dim, ParseUint(key, value, 65536));
+      AILAKE_ASSIGN_OR_RETURN(dim, ParseUintOption(key, value, kMaxEmbeddingDim));
     } else if (key == "seed") {
-      AILAKE_ASSIGN_OR_RETURN(seed, ParseUint(key, value, UINT64_MAX));
+      AILAKE_ASSIGN_OR_RETURN(seed, ParseUintOption(key, value, UINT64_MAX));
     } else if (key == "name") {
-      name = std::string(value);
+      name = value;
     } else {
-      return Status::InvalidArgument("unknown hash embedder option '" + std::string(key) + "' (use dim, seed, name)");
+      return Status::InvalidArgument("unknown hash embedder option '" + key + "' (use dim, seed, name)");
     }
   }
   if (dim == 0) return Status::InvalidArgument("hash embedder needs dim=N with N >= 1, e.g. hash:dim=256");
-  return std::unique_ptr<Embedder>(std::make_unique<HashEmbedder>(static_cast<uint32_t>(dim), seed, name));
+  return std::unique_ptr<Embedder>(
+      std::make_unique<HashSpecEmbedder>(static_cast<uint32_t>(dim), seed, std::move(name), std::string(spec)));
+}
+
+Status CheckOptions(const EmbedderOptions& o) {
+  if (o.concurrency == 0 || o.concurrency > 4096) {
+    return Status::InvalidArgument("embedder concurrency must be 1..4096, got " + std::to_string(o.concurrency));
+  }
+  if (o.timeout_ms <= 0) return Status::InvalidArgument("embedder timeout must be > 0 ms, got " + std::to_string(o.timeout_ms));
+  if (o.max_retries < 0 || o.max_retries > 100) {
+    return Status::InvalidArgument("embedder retries must be 0..100, got " + std::to_string(o.max_retries));
+  }
+  if (o.initial_backoff_ms < 0) {
+    return Status::InvalidArgument("embedder initial backoff must be >= 0 ms, got " + std::to_string(o.initial_backoff_ms));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Embedder>> MakeEmbedder(std::string_view spec, const EmbedderOptions& options) {
+  std::string_view kind = "http", rest = spec;  // a bare URL is an http spec
+  if (!spec.starts_with("http://") && !spec.starts_with("https://")) {
+    auto colon = spec.find(':');
+    kind = spec.substr(0, colon);
+    rest = colon == std::string_view::npos ? std::string_view() : spec.substr(colon + 1);
+  }
+  if (kind == "hash") return MakeHash(spec, rest);
+  if (kind == "command" || kind == "http") {
+    AILAKE_RETURN_IF_ERROR(CheckOptions(options));
+    if (kind == "command") return MakeCommandEmbedder(rest, options);
+    return MakeHttpEmbedder(rest, options);
+  }
+  return Status::InvalidArgument("unknown embedder '" + std::string(kind) + "' in spec '" + Snippet(spec, 200) +
+                                 "': use hash:dim=N[,seed=S][,name=MODEL], command:PROGRAM ARG... or "
+                                 "http:URL[,model=NAME][,dim=N]");
 }
 
 }  // namespace ailake::embed

@@ -1,10 +1,24 @@
 // Embedder: turns texts into vectors for one embedding model.
 //
-// Implementations: `hash` (built in, lexical feature hashing; demos and tests); `command` and `http`
-// come with the migration milestone. Every implementation's output goes through ValidateEmbeddings
-// before anything is written: the right count, the right dimension, all values finite.
+// Implementations (docs/EMBEDDERS.md describes each spec and protocol):
+//   hash:dim=N[,seed=S][,name=MODEL]     built in, lexical feature hashing; demos and tests
+//   command:PROGRAM ARG...               long-lived worker processes speaking JSON lines on
+//                                        stdin/stdout (argv split on whitespace, never a shell)
+//   http:URL[,model=NAME][,dim=N]        an OpenAI-compatible /v1/embeddings endpoint (Ollama, vLLM,
+//                                        TEI, OpenAI); API key from AILAKE_EMBED_API_KEY or OPENAI_API_KEY
+// Every implementation's output goes through ValidateEmbeddings before anything is returned: the
+// right count, the right dimension, all values finite.
+//
+// Thread safety: Embed(), Dimension(), stats() and Describe() MUST be safe to call from several
+// threads at once, for every implementation (the migration pipeline calls Embed() from
+// `concurrency` threads). model() returns a reference whose `dim` a command/http embedder fills in
+// once, when it learns the dimension; call Dimension() before sharing the embedder between
+// threads if you read model() concurrently with the first Embed().
 #pragma once
 
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,16 +29,62 @@
 
 namespace ailake::embed {
 
+// Knobs for command and http embedders (the hash embedder ignores them). The CLI fills them from
+// `ailake migrate --concurrency / --embed-timeout-ms / --embed-retries / --new-model`.
+struct EmbedderOptions {
+  size_t concurrency = 4;       // max Embed() calls served at once: command = worker processes, http = requests in flight
+  int timeout_ms = 60000;       // per batch (command: reply deadline; http: whole request)
+  int max_retries = 5;          // http: retries on 429, 5xx, connection errors and timeouts
+  int initial_backoff_ms = 200; // http: exponential backoff with full jitter, capped at 30 s; a Retry-After header
+                                // (seconds or HTTP date, capped at 60 s) wins when present
+  std::string model_name;       // model identity for command/http (from the CLI's --new-model / --model)
+  std::string model_version;
+};
+
+// Counters since construction. requests: requests sent to the model (command: request lines
+// written; http: HTTP requests, retries included; hash: Embed() calls); texts: texts passed to
+// Embed(), counted once per call; retries: http requests repeated after a retryable failure.
+struct EmbedderStats {
+  uint64_t requests = 0;
+  uint64_t texts = 0;
+  uint64_t retries = 0;
+};
+
 class Embedder {
  public:
   virtual ~Embedder() = default;
   virtual const EmbeddingModelInfo& model() const = 0;
-  // Appends texts.size() * model().dim floats (row-major) to *out.
+  // Appends texts.size() * model().dim floats (row-major) to *out; on error *out keeps its old size.
+  // Thread-safe (see above).
   virtual Status Embed(const std::vector<std::string_view>& texts, std::vector<float>* out) = 0;
+  // The model's dimension. Returns model().dim when known; a command/http embedder that has not
+  // learned it yet embeds one probe text ("dimension probe") once (thread-safe, cached), after
+  // which model().dim is set.
+  virtual Result<uint32_t> Dimension();
+  // The spec with secrets removed (URL credentials, query strings), for logs and messages.
+  virtual std::string Describe() const;
+  EmbedderStats stats() const;
+
+ protected:
+  void CountRequest() { requests_.fetch_add(1, std::memory_order_relaxed); }
+  void CountTexts(uint64_t n) { texts_.fetch_add(n, std::memory_order_relaxed); }
+  void CountRetry() { retries_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  std::atomic<uint64_t> requests_{0};
+  std::atomic<uint64_t> texts_{0};
+  std::atomic<uint64_t> retries_{0};
 };
 
-// Parses an embedder spec string: "hash:dim=N[,seed=S][,name=MODEL]".
-Result<std::unique_ptr<Embedder>> MakeEmbedder(std::string_view spec);
+// Parses an embedder spec string:
+//   "hash:dim=N[,seed=S][,name=MODEL]"
+//   "command:PROGRAM ARG..."                 e.g. "command:python3 /opt/embed/worker.py --model e5"
+//   "http:URL[,model=NAME][,dim=N]"          e.g. "http:http://127.0.0.1:11434,model=nomic-embed-text"
+//                                                 "http:https://api.openai.com,model=text-embedding-3-small"
+// A bare "http://..." or "https://..." spec is read as "http:" + spec. Unknown kinds and bad
+// options are InvalidArgument. command/http embedders start nothing here: workers and
+// connections are opened by the first Embed().
+Result<std::unique_ptr<Embedder>> MakeEmbedder(std::string_view spec, const EmbedderOptions& options = {});
 
 // Checks an embedder's output: `floats` must hold exactly count * dim finite values. The message
 // names the embedder and the first bad row.
