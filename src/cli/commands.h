@@ -33,6 +33,7 @@ Command HistoryCommand();
 Command DeleteCommand();
 Command RollbackCommand();
 Command VerifyCommand();
+Command ExpireCommand();
 Command MigrateCommand();
 Command MigratePlanCommand();
 Command MigrateStatusCommand();

@@ -1,9 +1,10 @@
-// Maintenance commands: rollback, verify.
+// Maintenance commands: rollback, verify, expire.
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "cli/commands.h"
 #include "cli/table_context.h"
+#include "table/expire.h"
 #include "table/maintenance.h"
 
 namespace ailake::cli {
@@ -49,7 +50,62 @@ int RunVerify(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   return r->problems.empty() ? 0 : 1;
 }
 
+int RunExpire(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  const std::string format = args.get("format");
+  if (format != "text" && format != "json") return ReportError(Status::InvalidArgument("--format must be text or json"), err);
+  table::ExpireOptions o;
+  if (args.has("older-than")) {
+    if (args.get("older-than") == "now") {
+      o.older_than_ms = INT64_MAX;
+    } else {
+      auto ms = ParseTimeMs(args.get("older-than"));
+      if (!ms.ok()) return ReportError(ms.status(), err);
+      o.older_than_ms = *ms;
+    }
+  }
+  auto keep = args.GetInt("retain-last", 1, 1000000);
+  if (!keep.ok()) return ReportError(keep.status(), err);
+  o.retain_last = static_cast<int>(*keep);
+  o.dry_run = args.has("dry-run");
+  auto opened = OpenTableFromArgs(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  auto r = table::ExpireSnapshots(*opened->table, o);
+  if (!r.ok()) return ReportError(r.status(), err);
+  if (format == "json") {
+    out << nlohmann::json({{"expired_snapshots", r->expired_snapshots},
+                           {"data_files_deleted", r->data_files_deleted},
+                           {"delete_files_deleted", r->delete_files_deleted},
+                           {"manifests_deleted", r->manifests_deleted},
+                           {"bytes_freed", r->bytes_freed},
+                           {"dry_run", o.dry_run}})
+               .dump()
+        << "\n";
+    return 0;
+  }
+  out << (o.dry_run ? "would expire " : "expired ") << r->expired_snapshots.size() << " snapshot(s); "
+      << (o.dry_run ? "would delete " : "deleted ") << r->data_files_deleted << " data file(s), "
+      << r->delete_files_deleted << " delete file(s), " << r->manifests_deleted << " manifest file(s), "
+      << r->bytes_freed << " bytes\n";
+  return 0;
+}
+
 }  // namespace
+
+Command ExpireCommand() {
+  CommandSpec spec;
+  spec.name = "expire";
+  spec.summary = "Expire old snapshots and delete the files only they referenced (e.g. after a migration)";
+  spec.positionals = {"TABLE"};
+  spec.flags = WithWarehouseFlags({
+      {"older-than", "", "TIME", "expire snapshots older than TIME (UTC date/time, epoch ms, or 'now'); default 5 days ago", ""},
+      {"retain-last", "", "N", "always keep the N newest snapshots", "1"},
+      {"dry-run", "", "", "report what would be expired and deleted; change nothing", ""},
+      {"format", "", "text|json", "output format", "text"},
+  });
+  spec.details = "The current snapshot and snapshots named by refs are never expired. Time travel to an expired\n"
+                 "snapshot fails afterwards. Files no snapshot ever referenced are left alone.";
+  return {spec, RunExpire};
+}
 
 Command RollbackCommand() {
   CommandSpec spec;
