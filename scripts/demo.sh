@@ -40,9 +40,12 @@ step "The old model is refused now: its vectors are gone from the live files (ti
 step "Time travel: the snapshot before the migration still answers old-model queries" \
   "$AILAKE" search demo.docs --text "telescope observed a comet near the planet" --embedder "$EMB" -k 3 --as-of "$BEFORE_MS" "${W[@]}"
 step "History: the migration's commits are ordinary Iceberg snapshots" "$AILAKE" history demo.docs "${W[@]}"
+step "Reclaim the old model's files: expire every snapshot but the current one" \
+  "$AILAKE" expire demo.docs --older-than now --retain-last 1 "${W[@]}"
+step "The table is intact" "$AILAKE" verify demo.docs "${W[@]}"
 
 step "One data file up close: an ordinary Parquet file plus an AILK section (the HNSW graph)" \
-  "$AILAKE" inspect "$(ls "$WAREHOUSE"/demo/docs/data/*.parquet | head -n 1)"
+  "$AILAKE" inspect "$(find "$WAREHOUSE"/demo/docs/data -name '*.parquet' ! -name '*-deletes.parquet' | sort | head -n 1)"
 step "Any Parquet reader sees the columns; ailake cat prints them as JSON Lines" \
-  "$AILAKE" cat "$(ls "$WAREHOUSE"/demo/docs/data/*.parquet | head -n 1)" --columns id,doc_id,chunk_text --limit 2
+  "$AILAKE" cat "$(find "$WAREHOUSE"/demo/docs/data -name '*.parquet' ! -name '*-deletes.parquet' | sort | head -n 1)" --columns id,doc_id,chunk_text --limit 2
 printf '\nWarehouse: %s (Iceberg metadata under %s/demo/docs/metadata). Try: %s --help\n' "$WAREHOUSE" "$WAREHOUSE" "$AILAKE"
