@@ -11,7 +11,7 @@ std::future<Result<std::vector<float>>> EmbedPool::Submit(std::shared_ptr<const 
         if (!texts.empty()) {
           AILAKE_RETURN_IF_ERROR(embedder_.Embed(texts, &out));
         }
-        AILAKE_RETURN_IF_ERROR(embed::ValidateEmbeddings(embedder_.model().name, out, 0, texts.size(), dim));
+        AILAKE_RETURN_IF_ERROR(embed::ValidateEmbeddings(embedder_.Describe(), out, 0, texts.size(), dim));
         return out;
       });
   auto future = task->get_future();
