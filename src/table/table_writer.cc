@@ -116,7 +116,18 @@ Result<CommitResult> TableWriter::Commit(const std::string& operation) {
   // to a new vector column meanwhile, they must not land (they would hold the old model's vectors).
   change.expected_schema_id = table_->metadata().current_schema_id;
   for (const auto& f : files_) change.add_data_files.push_back(f.added);
-  AILAKE_ASSIGN_OR_RETURN(CommitResult r, CommitChange(table_->catalog(), table_->ident(), change));
+  auto committed = CommitChange(table_->catalog(), table_->ident(), change);
+  if (!committed.ok()) {
+    if (committed.status().code() == StatusCode::kCommitConflict && table_->Refresh().ok() &&
+        table_->metadata().current_schema_id != *change.expected_schema_id) {
+      return Status::CommitConflict("the table's schema changed while these rows were written (now model " +
+                                    table_->vectors().model.Id() + ", column '" + table_->vectors().vector_column +
+                                    "', e.g. a migration cut over); nothing was committed: write them again with the "
+                                    "table's current model");
+    }
+    return committed.status();
+  }
+  CommitResult r = std::move(*committed);
   last_commit_files_ = files_.size();
   files_.clear();
   pending_rows_ = 0;
