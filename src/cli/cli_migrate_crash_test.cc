@@ -415,7 +415,7 @@ void CliMigrateCrashTest::CrashAndResume(const std::string& strategy) {
     size_t temp_files = 0;
     auto leftovers = StagedNotLive(wh_, st["last_job_id"], &temp_files);
     EXPECT_TRUE(leftovers.empty()) << where << ": staged files not live after completion, e.g. " << leftovers.front();
-    // Temp files of killed writes are checked by KilledTaskLeavesNoTempFileInStaging (a focused test).
+    EXPECT_EQ(temp_files, 0u) << where << ": half-written outputs of killed tasks left in staging";
     auto again = Cli({"migrate", "resume", "t"});
     EXPECT_EQ(again.code, 1);
     EXPECT_NE(again.err.find("no migration is running"), std::string::npos) << again.err;
@@ -477,6 +477,7 @@ void CliMigrateCrashTest::AbortAfterKill(const std::string& strategy) {
   size_t temp_files = 0;
   auto leftovers = StagedNotLive(wh_, job, &temp_files);
   EXPECT_TRUE(leftovers.empty()) << "staged files not live after abort, e.g. " << leftovers.front();
+  EXPECT_EQ(temp_files, 0u) << "half-written outputs of killed tasks left in staging after abort";
   const fs::path staging = fs::path(wh_) / "default/t/data" / ("migrate-" + job);
   size_t live_staged = 0;
   if (fs::exists(staging)) {

@@ -136,7 +136,10 @@ int RunJob(MigrationJob& job, const ParsedArgs& args, std::ostream& out, std::os
   auto r = job.Run();
   printer.Finish();
   if (!r.ok()) {
-    int rc = ReportError(r.status(), err);
+    // The arguments were checked when the job was planned: a failure now is about the data or the
+    // embedder (a null text under --null-text fail, a bad embedding), exit code 1, not a usage error.
+    ReportError(r.status(), err);
+    const int rc = 1;
     err << "hint: finished tasks are kept; 'ailake migrate resume " << args.positional(0)
         << "' continues, 'ailake migrate abort " << args.positional(0) << "' gives up\n";
     return rc;

@@ -297,6 +297,9 @@ Result<RunResult> MigrationJob::Drive(bool run_tasks) {
       if (!final_view.IsLive(table_.catalog().LocationOf(obj.key)) && store.Delete(obj.key).ok()) ++result.staged_removed;
     }
   }
+  // Half-written outputs of tasks killed mid-way (never published, so List does not show them).
+  auto unpublished = store.DeleteUnpublished(doc_.staging_prefix);
+  if (unpublished.ok()) result.staged_removed += *unpublished;
   doc_.state = JobState::kCommitted;
   doc_.finished_ms = table::NowMs();
   AILAKE_RETURN_IF_ERROR(SaveJobDoc(store, table_.table_key(), doc_));
@@ -372,6 +375,7 @@ Status MigrationJob::Abort() {
       AILAKE_RETURN_IF_ERROR(store.Delete(obj.key));
     }
   }
+  AILAKE_RETURN_IF_ERROR(store.DeleteUnpublished(doc_.staging_prefix).status());
   return Status::OK();
 }
 

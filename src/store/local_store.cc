@@ -187,6 +187,37 @@ Status LocalStore::Delete(const std::string& key) {
   return Status::OK();
 }
 
+Result<size_t> LocalStore::DeleteUnpublished(const std::string& folder) {
+  std::string f = folder;
+  while (!f.empty() && f.back() == '/') f.pop_back();
+  if (f.empty()) return Status::InvalidArgument(Describe() + ": DeleteUnpublished needs a folder, not the root");
+  std::string leaf;
+  Result<UniqueFd> parent = OpenParent(f + "/x", /*create=*/false, &leaf);
+  if (!parent.ok()) return parent.status().Is(StatusCode::kNotFound) ? Result<size_t>(size_t{0}) : parent.status();
+  int fd = ::openat(parent->get(), ".", kDirFlags);
+  if (fd < 0) return Status::IOError(Describe() + ": cannot list '" + f + "': " + ErrnoMessage(errno));
+  DIR* dir = ::fdopendir(fd);
+  if (dir == nullptr) {
+    ::close(fd);
+    return Status::IOError(Describe() + ": cannot list '" + f + "': " + ErrnoMessage(errno));
+  }
+  std::vector<std::string> temps;
+  while (dirent* ent = ::readdir(dir)) {
+    std::string name = ent->d_name;
+    if (name.compare(0, kTempPrefix.size(), kTempPrefix) == 0) temps.push_back(name);
+  }
+  ::closedir(dir);
+  size_t removed = 0;
+  for (const auto& name : temps) {
+    if (::unlinkat(parent->get(), name.c_str(), 0) == 0) {
+      ++removed;
+    } else if (errno != ENOENT) {
+      return Status::IOError(Describe() + ": cannot delete '" + f + "/" + name + "': " + ErrnoMessage(errno));
+    }
+  }
+  return removed;
+}
+
 Result<uint64_t> LocalStore::Size(const std::string& key) const {
   std::string leaf;
   AILAKE_ASSIGN_OR_RETURN(UniqueFd dir, OpenParent(key, /*create=*/false, &leaf));

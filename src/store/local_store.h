@@ -41,6 +41,7 @@ class LocalStore final : public Store {
                                                      PublishMode mode = PublishMode::kOverwrite) override;
   Result<std::vector<ObjectInfo>> List(const std::string& prefix) const override;
   Status Delete(const std::string& key) override;
+  Result<size_t> DeleteUnpublished(const std::string& folder) override;
   Result<uint64_t> Size(const std::string& key) const override;
   Result<bool> Exists(const std::string& key) const override;
 

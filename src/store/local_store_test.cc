@@ -294,6 +294,22 @@ TEST_F(LocalStoreTest, UnclosedWriterLeavesNothingVisible) {
     ++temps;
   }
   EXPECT_EQ(temps, 1);
+  // DeleteUnpublished removes exactly the leftover, never a published object or another folder's.
+  ASSERT_TRUE(store_->Put("crash/published", std::string_view("keep")).ok());
+  ASSERT_TRUE(store_->Put("other/published", std::string_view("keep")).ok());
+  auto removed = store_->DeleteUnpublished("crash/");
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  EXPECT_EQ(*removed, 1u);
+  temps = 0;
+  for (const auto& e : fs::directory_iterator(base_ / "wh" / "crash")) {
+    if (e.path().filename().string().rfind(".ailake-tmp-", 0) == 0) ++temps;
+  }
+  EXPECT_EQ(temps, 0);
+  EXPECT_EQ(*store_->GetString("crash/published"), "keep");
+  EXPECT_EQ(*store_->DeleteUnpublished("absent/"), 0u);
+  EXPECT_FALSE(store_->DeleteUnpublished("").ok());
+  EXPECT_FALSE(store_->DeleteUnpublished("../x/").ok());
+  ASSERT_TRUE(store_->Delete("crash/published").ok());
   // Closed: visible, with every byte.
   auto w = store_->OpenWritable("crash/closed");
   ASSERT_TRUE(w.ok());

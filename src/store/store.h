@@ -67,6 +67,10 @@ class Store {
   virtual Result<std::vector<ObjectInfo>> List(const std::string& prefix) const = 0;
   // Removes the object. Deleting an absent key is OK (idempotent, as in S3), so cleanup can be retried.
   virtual Status Delete(const std::string& key) = 0;
+  // Removes writes that were started under `folder` ("a/b/", directly in it) but never published,
+  // e.g. left by a killed writer; returns how many. Call only when no writer can still be using
+  // that folder (a migration job that is over). Stores without such leftovers return 0.
+  virtual Result<size_t> DeleteUnpublished(const std::string& folder) { return size_t{0}; }
   virtual Result<uint64_t> Size(const std::string& key) const = 0;
   virtual Result<bool> Exists(const std::string& key) const = 0;
 

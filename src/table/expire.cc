@@ -60,7 +60,10 @@ Result<ExpireResult> ExpireSnapshots(Table& table, const ExpireOptions& o) {
       }
     }
     result.expired_snapshots.assign(gone.begin(), gone.end());
-    if (gone.empty()) return result;
+    if (gone.empty()) {
+      after = m;
+      break;
+    }
     m.snapshots.erase(std::remove_if(m.snapshots.begin(), m.snapshots.end(),
                                      [&](const iceberg::Snapshot& s) { return gone.count(s.snapshot_id) > 0; }),
                       m.snapshots.end());
@@ -75,7 +78,6 @@ Result<ExpireResult> ExpireSnapshots(Table& table, const ExpireOptions& o) {
     if (r.status().code() != StatusCode::kCommitConflict || attempt >= 100) return r.status();
     std::this_thread::sleep_for(std::chrono::milliseconds(1 + attempt));  // backoff between CAS attempts
   }
-  if (!o.dry_run) AILAKE_RETURN_IF_ERROR(table.Refresh());
 
   // Files: referenced by an expired snapshot and by no retained one.
   std::set<std::string> reachable, candidates, delete_files;
@@ -87,6 +89,31 @@ Result<ExpireResult> ExpireSnapshots(Table& table, const ExpireOptions& o) {
     AILAKE_RETURN_IF_ERROR(CollectFiles(table, s, true, &candidates, &sizes, &delete_files));
   }
   Store& store = table.catalog().store();
+  // Staging folders of migration jobs that are over: whatever in them no retained snapshot
+  // references was never committed (a run killed between its cutover and its cleanup, say).
+  if (!o.dry_run) {
+    // List first, then read which job runs: a job planned after this read cannot have written
+    // anything that the listing saw.
+    const std::string data_prefix = table.table_key() + "/data/migrate-";
+    AILAKE_ASSIGN_OR_RETURN(auto staged, store.List(data_prefix));
+    AILAKE_RETURN_IF_ERROR(table.Refresh());
+    auto running = table.metadata().properties.find("ailake.migration");
+    std::set<std::string> folders;
+    for (const auto& obj : staged) {
+      const size_t slash = obj.key.find('/', data_prefix.size());
+      if (slash == std::string::npos) continue;
+      const std::string job = obj.key.substr(data_prefix.size(), slash - data_prefix.size());
+      if (running != table.metadata().properties.end() && running->second == job) continue;
+      folders.insert(obj.key.substr(0, slash + 1));
+      const std::string location = table.catalog().LocationOf(obj.key);
+      if (!reachable.count(location) && !candidates.count(location)) {
+        AILAKE_RETURN_IF_ERROR(store.Delete(obj.key));
+        ++result.data_files_deleted;
+        result.bytes_freed += static_cast<int64_t>(obj.size);
+      }
+    }
+    for (const auto& f : folders) AILAKE_RETURN_IF_ERROR(store.DeleteUnpublished(f).status());
+  }
   for (const auto& path : candidates) {
     if (reachable.count(path)) continue;
     AILAKE_ASSIGN_OR_RETURN(std::string key, table.locations().KeyOf(path));
