@@ -1,22 +1,36 @@
 // table_bench: ingest and search figures for an ailake table (issue: tables).
 //
-//   table_bench [--rows 1000000] [--files 10] [--dim 384] [--queries 200] [--k 10] [--ef 64]
-//               [--clusters 100] [--dir /tmp/ailake_table_bench] [--threads 0]
+//   table_bench [--rows 1000000] [--files 10] [--dim 384] [--queries 200] [--k 10]
+//               [--ef 64 | --ef-list 32,64,128,256] [--clusters 100] [--noise 0.03]
+//               [--dir /tmp/ailake_table_bench] [--threads 0]
 //
-// Data: L2-normalised vectors around `clusters` random centres, ingested in cluster order (as when
-// documents arrive grouped), so files hold a few clusters each and pruning has something to prune.
-// Prints a table and one key=value line per measurement:
+// Data: L2-normalised vectors around `clusters` random unit centres, ingested in cluster order (as
+// when documents arrive grouped), so files hold a few clusters each and pruning has something to
+// prune. Each row is centre + noise * N(0,1) per dimension, then normalised; queries use 1.25 * noise
+// (a query is near a topic, not a copy of a stored chunk). The noise vector's norm is about
+// noise * sqrt(dim): at the default 0.03 and 384-d that is ~0.59 against the unit centre (cosine ~0.86
+// to the centre, tight topics as text embeddings have). At 0.08 it is ~1.57, the noise swamps the
+// centre and the rows are close to uniform on the sphere, where nearest neighbours are almost
+// equidistant and graph indexes lose recall; use --noise 0.08 to reproduce that worst case.
+//
+// The same queries, and one exact (brute-force) answer each, are reused for every ef so the ef rows
+// differ only in ef. Prints a table and one key=value line per measurement:
 //   ingest rows=... files=... dim=... seconds=... rows_per_s=...
-//   search k=... ef=... queries=... p50_ms=... p99_ms=... recall10=... pruned=...
+//   data clusters=... noise=... query_noise=...
+//   exact p50_ms=... p99_ms=...
+//   search k=... ef=... queries=... p50_ms=... p99_ms=... recall10=... pruned=...   (one per ef)
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "catalog/catalog.h"
 #include "table/table_search.h"
@@ -29,43 +43,101 @@ namespace {
 struct Args {
   int64_t rows = 1000000;
   int64_t files = 10;
-  int dim = 384;
-  int queries = 200;
-  int k = 10;
-  int ef = 64;
-  int clusters = 100;
-  int threads = 0;
+  int64_t dim = 384;
+  int64_t queries = 200;
+  int64_t k = 10;
+  std::vector<int64_t> efs = {64};
+  int64_t clusters = 100;
+  double noise = 0.03;
+  int64_t threads = 0;
   std::string dir = "/tmp/ailake_table_bench";
 };
+
+// strtoll/strtod rather than std::stoll/stod: a bad flag value is a usage error, not an exception
+// escaping main.
+bool ParseInt(const std::string& s, int64_t* out) {
+  if (s.empty()) return false;
+  errno = 0;
+  char* end = nullptr;
+  const long long v = std::strtoll(s.c_str(), &end, 10);
+  if (errno != 0 || end != s.c_str() + s.size()) return false;
+  *out = v;
+  return true;
+}
+
+bool ParseDouble(const std::string& s, double* out) {
+  if (s.empty()) return false;
+  errno = 0;
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (errno != 0 || end != s.c_str() + s.size() || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
+// "32,64,128" -> {32, 64, 128}; every entry must be a positive integer.
+bool ParseList(const std::string& s, std::vector<int64_t>* out) {
+  out->clear();
+  size_t pos = 0;
+  while (pos <= s.size()) {
+    const size_t comma = std::min(s.find(',', pos), s.size());
+    int64_t v = 0;
+    if (!ParseInt(s.substr(pos, comma - pos), &v) || v <= 0) return false;
+    out->push_back(v);
+    pos = comma + 1;
+  }
+  return !out->empty();
+}
 
 bool Parse(int argc, char** argv, Args* a) {
   for (int i = 1; i < argc; ++i) {
     std::string f = argv[i];
     if (i + 1 >= argc) return false;
     std::string v = argv[++i];
-    if (f == "--rows") a->rows = std::stoll(v);
-    else if (f == "--files") a->files = std::stoll(v);
-    else if (f == "--dim") a->dim = std::stoi(v);
-    else if (f == "--queries") a->queries = std::stoi(v);
-    else if (f == "--k") a->k = std::stoi(v);
-    else if (f == "--ef") a->ef = std::stoi(v);
-    else if (f == "--clusters") a->clusters = std::stoi(v);
-    else if (f == "--threads") a->threads = std::stoi(v);
+    bool ok = true;
+    int64_t ef = 0;
+    if (f == "--rows") ok = ParseInt(v, &a->rows);
+    else if (f == "--files") ok = ParseInt(v, &a->files);
+    else if (f == "--dim") ok = ParseInt(v, &a->dim);
+    else if (f == "--queries") ok = ParseInt(v, &a->queries);
+    else if (f == "--k") ok = ParseInt(v, &a->k);
+    else if (f == "--ef") {
+      ok = ParseInt(v, &ef) && ef > 0;
+      a->efs = {ef};
+    }
+    else if (f == "--ef-list") ok = ParseList(v, &a->efs);
+    else if (f == "--clusters") ok = ParseInt(v, &a->clusters);
+    else if (f == "--noise") ok = ParseDouble(v, &a->noise);
+    else if (f == "--threads") ok = ParseInt(v, &a->threads);
     else if (f == "--dir") a->dir = v;
     else return false;
+    if (!ok) return false;
   }
-  return a->rows > 0 && a->files > 0 && a->dim > 0 && a->queries > 0 && a->clusters > 0;
+  // Upper bounds keep the int/size_t conversions below exact; they are far beyond any useful run.
+  return a->rows > 0 && a->files > 0 && a->dim > 0 && a->dim <= 65536 && a->queries > 0 && a->k > 0 &&
+         a->clusters > 0 && a->clusters <= a->rows && a->noise >= 0 && a->threads >= 0;
 }
 
-void Normalize(float* v, int dim) {
+void Normalize(float* v, int64_t dim) {
   double n = 0;
-  for (int i = 0; i < dim; ++i) n += double(v[i]) * v[i];
+  for (int64_t i = 0; i < dim; ++i) n += double(v[i]) * v[i];
   float inv = n > 0 ? static_cast<float>(1 / std::sqrt(n)) : 0;
-  for (int i = 0; i < dim; ++i) v[i] *= inv;
+  for (int64_t i = 0; i < dim; ++i) v[i] *= inv;
 }
 
 double Seconds(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// p50 and p99 of latencies in ms (sorts in place; never empty: --queries > 0).
+std::pair<double, double> Percentiles(std::vector<double>* lat) {
+  std::sort(lat->begin(), lat->end());
+  return {(*lat)[lat->size() / 2], (*lat)[std::min(lat->size() - 1, lat->size() * 99 / 100)]};
+}
+
+int Fail(const Status& st) {
+  std::fprintf(stderr, "%s\n", st.ToString().c_str());
+  return 1;
 }
 
 }  // namespace
@@ -73,35 +145,33 @@ double Seconds(std::chrono::steady_clock::time_point t0) {
 int main(int argc, char** argv) {
   Args a;
   if (!Parse(argc, argv, &a)) {
-    std::fprintf(stderr, "usage: table_bench [--rows N] [--files F] [--dim D] [--queries Q] [--k K] [--ef E] "
-                         "[--clusters C] [--dir DIR] [--threads T]\n");
+    std::fprintf(stderr, "usage: table_bench [--rows N] [--files F] [--dim D] [--queries Q] [--k K] "
+                         "[--ef E | --ef-list E1,E2,...] [--clusters C] [--noise S] [--dir DIR] [--threads T]\n");
     return 2;
   }
-  std::filesystem::remove_all(a.dir);
+  std::error_code ec;
+  std::filesystem::remove_all(a.dir, ec);  // a stale table from an earlier run; absent is fine
   auto cat = catalog::OpenCatalog("fs", a.dir);
-  if (!cat.ok()) {
-    std::fprintf(stderr, "%s\n", cat.status().ToString().c_str());
-    return 1;
-  }
+  if (!cat.ok()) return Fail(cat.status());
   table::TableOptions o;
   o.model = {"bench-model", "1", static_cast<uint32_t>(a.dim), VectorMetric::kCosine, true};
   o.policy.precision = VectorPrecision::kF16;
   o.target_file_rows = (a.rows + a.files - 1) / a.files;
   auto t = table::Table::Create(**cat, *catalog::TableIdent::Parse("bench"), o);
-  if (!t.ok()) {
-    std::fprintf(stderr, "%s\n", t.status().ToString().c_str());
-    return 1;
-  }
+  if (!t.ok()) return Fail(t.status());
+  const size_t dim = static_cast<size_t>(a.dim);
+  const float noise = static_cast<float>(a.noise), query_noise = 1.25f * noise;
   std::mt19937_64 rng(7);
   std::normal_distribution<float> g(0, 1);
-  std::vector<float> centres(static_cast<size_t>(a.clusters) * a.dim);
+  std::vector<float> centres(static_cast<size_t>(a.clusters) * dim);
   for (auto& c : centres) c = g(rng);
-  for (int c = 0; c < a.clusters; ++c) Normalize(centres.data() + static_cast<size_t>(c) * a.dim, a.dim);
+  for (int64_t c = 0; c < a.clusters; ++c) Normalize(centres.data() + static_cast<size_t>(c) * dim, a.dim);
 
   // Ingest in batches; row r belongs to cluster r * clusters / rows (cluster order).
   table::TableWriterOptions wo;
   wo.build_threads = static_cast<uint32_t>(a.threads);
   auto w = table::TableWriter::Open(**t, wo);
+  if (!w.ok()) return Fail(w.status());
   auto schema = (*t)->DataSchema();
   const int64_t kBatch = 10000;
   std::vector<float> vec;
@@ -109,12 +179,13 @@ int main(int argc, char** argv) {
   for (int64_t start = 0; start < a.rows; start += kBatch) {
     const int64_t n = std::min(kBatch, a.rows - start);
     parquet::Batch b = parquet::Batch::Empty(*schema);
-    vec.assign(static_cast<size_t>(n) * a.dim, 0);
+    vec.assign(static_cast<size_t>(n) * dim, 0);
     for (int64_t i = 0; i < n; ++i) {
       const int64_t r = start + i;
-      const int c = static_cast<int>(r * a.clusters / a.rows);
-      float* v = vec.data() + i * a.dim;
-      for (int d = 0; d < a.dim; ++d) v[d] = centres[static_cast<size_t>(c) * a.dim + d] + 0.08f * g(rng);
+      const int64_t c = r * a.clusters / a.rows;
+      float* v = vec.data() + static_cast<size_t>(i) * dim;
+      const float* centre = centres.data() + static_cast<size_t>(c) * dim;
+      for (size_t d = 0; d < dim; ++d) v[d] = centre[d] + noise * g(rng);
       Normalize(v, a.dim);
       b.columns[0].AppendString(std::to_string(r));
       b.columns[1].AppendString("doc-" + std::to_string(r / 20));
@@ -123,29 +194,21 @@ int main(int argc, char** argv) {
     }
     b.num_rows = n;
     Status st = (*w)->Append(b, vec.data());
-    if (!st.ok()) {
-      std::fprintf(stderr, "%s\n", st.ToString().c_str());
-      return 1;
-    }
+    if (!st.ok()) return Fail(st);
   }
   auto committed = (*w)->Commit();
-  if (!committed.ok()) {
-    std::fprintf(stderr, "%s\n", committed.status().ToString().c_str());
-    return 1;
-  }
+  if (!committed.ok()) return Fail(committed.status());
   const double ingest_s = Seconds(t0);
   const size_t files = (*w)->last_commit_files();
-  std::printf("ingest: %lld rows, %zu files, %d-d f16, HNSW per file: %.1f s, %.0f rows/s\n",
-              static_cast<long long>(a.rows), files, a.dim, ingest_s, a.rows / ingest_s);
-  std::printf("ingest rows=%lld files=%zu dim=%d seconds=%.2f rows_per_s=%.0f\n", static_cast<long long>(a.rows), files,
-              a.dim, ingest_s, a.rows / ingest_s);
+  std::printf("ingest: %lld rows, %zu files, %lld-d f16, HNSW per file: %.1f s, %.0f rows/s\n",
+              static_cast<long long>(a.rows), files, static_cast<long long>(a.dim), ingest_s, a.rows / ingest_s);
+  std::printf("ingest rows=%lld files=%zu dim=%lld seconds=%.2f rows_per_s=%.0f\n", static_cast<long long>(a.rows),
+              files, static_cast<long long>(a.dim), ingest_s, a.rows / ingest_s);
+  std::printf("data clusters=%lld noise=%.4f query_noise=%.4f\n", static_cast<long long>(a.clusters), a.noise,
+              1.25 * a.noise);
+  std::fflush(stdout);  // long runs are polled through a redirected file
 
-  // Queries: perturbed members of random clusters.
   table::FileCache cache(64ull << 30);
-  std::vector<double> lat;
-  double recall_sum = 0;
-  size_t pruned = 0, considered = 0;
-  std::vector<float> q(static_cast<size_t>(a.dim));
   // Warm the cache (loading files is a one-time cost, reported separately).
   const auto tw = std::chrono::steady_clock::now();
   {
@@ -153,46 +216,71 @@ int main(int argc, char** argv) {
     warm.prune = false;
     warm.k = 1;
     auto r = table::SearchTable(**t, centres.data(), warm, &cache);
-    if (!r.ok()) {
-      std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
-      return 1;
-    }
+    if (!r.ok()) return Fail(r.status());
   }
   std::printf("first search (loads and validates every file): %.2f s\n", Seconds(tw));
-  for (int qi = 0; qi < a.queries; ++qi) {
-    const int c = static_cast<int>(rng() % static_cast<uint64_t>(a.clusters));
-    for (int d = 0; d < a.dim; ++d) q[d] = centres[static_cast<size_t>(c) * a.dim + d] + 0.1f * g(rng);
-    Normalize(q.data(), a.dim);
+
+  // Queries: perturbed members of random clusters, drawn once so every ef sees the same ones.
+  const size_t nq = static_cast<size_t>(a.queries);
+  std::vector<float> qs(nq * dim);
+  for (size_t qi = 0; qi < nq; ++qi) {
+    const size_t c = static_cast<size_t>(rng() % static_cast<uint64_t>(a.clusters));
+    float* q = qs.data() + qi * dim;
+    for (size_t d = 0; d < dim; ++d) q[d] = centres[c * dim + d] + query_noise * g(rng);
+    Normalize(q, a.dim);
+  }
+
+  // Ground truth, timed: brute force over every row of every file, for context beside the HNSW rows.
+  std::vector<std::set<std::pair<std::string, uint32_t>>> truth(nq);
+  std::vector<double> lat;
+  for (size_t qi = 0; qi < nq; ++qi) {
     table::SearchOptions exact;
     exact.k = static_cast<size_t>(a.k);
     exact.exact = true;
     exact.prune = false;
-    auto truth = table::SearchTable(**t, q.data(), exact, &cache);
-    table::SearchOptions fast;
-    fast.k = static_cast<size_t>(a.k);
-    fast.ef = static_cast<size_t>(a.ef);
-    fast.threads = static_cast<size_t>(a.threads);
+    exact.threads = static_cast<size_t>(a.threads);
     const auto ts = std::chrono::steady_clock::now();
-    auto got = table::SearchTable(**t, q.data(), fast, &cache);
+    auto r = table::SearchTable(**t, qs.data() + qi * dim, exact, &cache);
     lat.push_back(Seconds(ts) * 1000.0);
-    if (!truth.ok() || !got.ok()) {
-      std::fprintf(stderr, "search failed\n");
-      return 1;
-    }
-    std::set<std::pair<std::string, uint32_t>> want;
-    for (const auto& h : truth->hits) want.insert({h.file, h.row});
-    size_t hit = 0;
-    for (const auto& h : got->hits) hit += want.count({h.file, h.row});
-    recall_sum += static_cast<double>(hit) / static_cast<double>(std::max<size_t>(1, want.size()));
-    pruned += got->files_pruned;
-    considered += got->files_total;
+    if (!r.ok()) return Fail(r.status().WithContext("exact search"));
+    for (const auto& h : r->hits) truth[qi].insert({h.file, h.row});
   }
-  std::sort(lat.begin(), lat.end());
-  const double p50 = lat[lat.size() / 2], p99 = lat[std::min(lat.size() - 1, lat.size() * 99 / 100)];
-  const double recall = recall_sum / a.queries, prune_rate = considered ? double(pruned) / double(considered) : 0;
-  std::printf("search: k=%d ef=%d over %d queries: p50 %.2f ms, p99 %.2f ms, recall@10 %.4f, files pruned %.1f%%\n",
-              a.k, a.ef, a.queries, p50, p99, recall, prune_rate * 100);
-  std::printf("search k=%d ef=%d queries=%d p50_ms=%.3f p99_ms=%.3f recall10=%.4f pruned=%.3f\n", a.k, a.ef, a.queries,
-              p50, p99, recall, prune_rate);
+  const auto [exact_p50, exact_p99] = Percentiles(&lat);
+  std::printf("exact (brute force, %lld queries): p50 %.2f ms, p99 %.2f ms\n", static_cast<long long>(a.queries),
+              exact_p50, exact_p99);
+  std::printf("exact p50_ms=%.3f p99_ms=%.3f\n", exact_p50, exact_p99);
+  std::fflush(stdout);
+
+  for (const int64_t ef : a.efs) {
+    lat.clear();
+    double recall_sum = 0;
+    size_t pruned = 0, considered = 0;
+    for (size_t qi = 0; qi < nq; ++qi) {
+      table::SearchOptions fast;
+      fast.k = static_cast<size_t>(a.k);
+      fast.ef = static_cast<size_t>(ef);
+      fast.threads = static_cast<size_t>(a.threads);
+      const auto ts = std::chrono::steady_clock::now();
+      auto got = table::SearchTable(**t, qs.data() + qi * dim, fast, &cache);
+      lat.push_back(Seconds(ts) * 1000.0);
+      if (!got.ok()) return Fail(got.status().WithContext("search ef=" + std::to_string(ef)));
+      size_t hit = 0;
+      for (const auto& h : got->hits) hit += truth[qi].count({h.file, h.row});
+      recall_sum += static_cast<double>(hit) / static_cast<double>(std::max<size_t>(1, truth[qi].size()));
+      pruned += got->files_pruned;
+      considered += got->files_total;
+    }
+    const auto [p50, p99] = Percentiles(&lat);
+    const double recall = recall_sum / static_cast<double>(nq);
+    const double prune_rate = considered ? double(pruned) / double(considered) : 0;
+    std::printf("search: k=%lld ef=%lld over %lld queries: p50 %.2f ms, p99 %.2f ms, recall@10 %.4f, "
+                "files pruned %.1f%%\n",
+                static_cast<long long>(a.k), static_cast<long long>(ef), static_cast<long long>(a.queries), p50, p99,
+                recall, prune_rate * 100);
+    std::printf("search k=%lld ef=%lld queries=%lld p50_ms=%.3f p99_ms=%.3f recall10=%.4f pruned=%.3f\n",
+                static_cast<long long>(a.k), static_cast<long long>(ef), static_cast<long long>(a.queries), p50, p99,
+                recall, prune_rate);
+    std::fflush(stdout);
+  }
   return 0;
 }
