@@ -266,7 +266,7 @@ class HnswBuilder {
     // A: search the frozen graph, write each batch node's own lists.
     const uint32_t entry = g_.entry_point;
     const uint32_t top = g_.max_level;
-    ForEach(pool_, end - begin, [&](size_t i) { LinkNewNode(begin + static_cast<uint32_t>(i), entry, top); });
+    ForEach(pool_, end - begin, [&](size_t i) { LinkNewNode(begin + static_cast<uint32_t>(i), entry, top, begin, end); });
 
     // B: back-links, in a scheduling-independent order.
     back_links_.clear();
@@ -299,7 +299,10 @@ class HnswBuilder {
     }
   }
 
-  void LinkNewNode(uint32_t x, uint32_t entry, uint32_t top) {
+  // Neighbour candidates of x at each level: what the search of the frozen graph found, plus x's
+  // batch-mates on that level (they are invisible to the search; without them the first batch of
+  // a new region of the data — rows often arrive grouped — links only to distant older nodes).
+  void LinkNewNode(uint32_t x, uint32_t entry, uint32_t top, uint32_t begin, uint32_t end) {
     auto ctx = index_.AcquireContext();
     ctx->query.resize(space_.dim());
     const float* q = ctx->query.data();
@@ -313,10 +316,16 @@ class HnswBuilder {
       SearchLayer<false>(space_, g_, *ctx, q, q_inv, cur, params_.ef_construction, l, nullptr);
       auto& sorted = ctx->scratch;
       sorted.assign(ctx->results.begin(), ctx->results.end());
+      // The next level's search starts from the nearest frozen node: a batch-mate's lists are
+      // being written by another thread right now.
+      cur = *std::min_element(sorted.begin(), sorted.end(), Nearer);
+      for (uint32_t y = begin; y < end; ++y) {
+        if (y != x && g_.levels[y] >= l) sorted.push_back({space_.NodeDistance(x, y), y});
+      }
       std::sort(sorted.begin(), sorted.end(), Nearer);
+      if (sorted.size() > params_.ef_construction) sorted.resize(params_.ef_construction);
       SelectNeighbors(space_, sorted, g_.m, ctx->selected);
       WriteList(g_.links(x, l), ctx->selected);
-      cur = sorted.front();
     }
     index_.ReleaseContext(std::move(ctx));
   }
@@ -326,9 +335,23 @@ class HnswBuilder {
     const uint32_t l = back_links_[from].level;
     uint32_t* list = g_.links(t, l);
     const uint32_t cap = g_.capacity(l);
-    const size_t incoming = to - from;
+    // A batch-mate may already list its source (both picked each other): never link twice.
+    auto listed = [&](uint32_t id) {
+      for (uint32_t j = 0; j < list[0]; ++j) {
+        if (list[1 + j] == id) return true;
+      }
+      return false;
+    };
+    size_t incoming = 0;
+    for (size_t i = from; i < to; ++i) incoming += listed(back_links_[i].source) ? 0 : 1;
+    if (incoming == 0) return;
     if (list[0] + incoming <= cap) {
-      for (size_t i = from; i < to; ++i) list[1 + list[0]++] = back_links_[i].source;
+      const uint32_t old = list[0];
+      for (size_t i = from; i < to; ++i) {
+        bool dup = false;
+        for (uint32_t j = 0; j < old; ++j) dup = dup || list[1 + j] == back_links_[i].source;
+        if (!dup) list[1 + list[0]++] = back_links_[i].source;
+      }
       return;
     }
     // Overflow: re-select among old and new neighbours by distance to t.
@@ -337,7 +360,7 @@ class HnswBuilder {
     sorted.clear();
     for (uint32_t j = 0; j < list[0]; ++j) sorted.push_back({space_.NodeDistance(t, list[1 + j]), list[1 + j]});
     for (size_t i = from; i < to; ++i) {
-      sorted.push_back({space_.NodeDistance(t, back_links_[i].source), back_links_[i].source});
+      if (!listed(back_links_[i].source)) sorted.push_back({space_.NodeDistance(t, back_links_[i].source), back_links_[i].source});
     }
     std::sort(sorted.begin(), sorted.end(), Nearer);
     SelectNeighbors(space_, sorted, cap, ctx->selected);

@@ -234,6 +234,10 @@ Result<RunResult> MigrationJob::Drive(bool run_tasks) {
         report(phase, false);
       };
       report(phase, true);
+      // Worker threads never read the shared Table's state (a commit on another thread refreshes it).
+      const std::string table_key = table_.table_key();
+      const catalog::TableIdent ident = table_.ident();
+      catalog::Catalog& catalog = table_.catalog();
       std::vector<Status> errors(pending.size());
       std::atomic<bool> failed{false};
       ThreadPool files_pool(std::min(o.file_parallelism, pending.size()));
@@ -241,9 +245,12 @@ Result<RunResult> MigrationJob::Drive(bool run_tasks) {
         files_pool.Submit([&, i] {
           if (failed || stop_) return;
           auto run_one = [&]() -> Status {
-            AILAKE_ASSIGN_OR_RETURN(TaskSource src, view.SourceOf(table_, pending[i]));
+            // The deletes as of now, not as of the pass: rows deleted since are never embedded.
+            AILAKE_ASSIGN_OR_RETURN(TableView now, ReadLatestView(catalog, ident));
+            if (!now.IsLive(pending[i])) return Status::OK();  // replaced meanwhile (another runner)
+            AILAKE_ASSIGN_OR_RETURN(TaskSource src, now.SourceOf(table_, pending[i]));
             AILAKE_ASSIGN_OR_RETURN(TaskRecord rec, RewriteFile(ctx, src));
-            AILAKE_ASSIGN_OR_RETURN(bool won, PublishTaskRecord(store, table_.table_key(), doc_.job_id, rec));
+            AILAKE_ASSIGN_OR_RETURN(bool won, PublishTaskRecord(store, table_key, doc_.job_id, rec));
             if (!won) {
               (void)store.Delete(rec.output_key);  // another process finished this task first
               return Status::OK();

@@ -62,8 +62,18 @@ Result<TaskRecord> RewriteFile(const TaskContext& ctx, const TaskSource& src) {
   const file::VectorColumnMeta* old_meta = nullptr;
   if (o.keep_old_column) {
     AILAKE_ASSIGN_OR_RETURN(old_meta, reader->FindVectorColumn(o.old_column));
-    if (old_meta->model.dim != job.old_model.dim || old_meta->precision != job.old_precision) {
-      return Status::Corruption(src.location + ": column '" + o.old_column + "' is not stored as the job expects");
+    // The old column is copied under the old model's name: it must hold exactly that model's
+    // vectors (a file an aborted in-place job rewrote holds another model's under the same name).
+    if (!old_meta->model.SameModel(job.old_model) || old_meta->model.dim != job.old_model.dim) {
+      return Status::InvalidArgument(src.location + ": column '" + o.old_column + "' holds model '" +
+                                     old_meta->model.Id() + "' (" + std::to_string(old_meta->model.dim) +
+                                     "-d), not the table's '" + job.old_model.Id() +
+                                     "'; --keep-old-column cannot keep it under that name (migrate without it)");
+    }
+    if (old_meta->precision != job.old_precision) {
+      return Status::Corruption(src.location + ": column '" + o.old_column + "' is stored as " +
+                                std::string(PrecisionName(old_meta->precision)) + ", the table says " +
+                                std::string(PrecisionName(job.old_precision)));
     }
     names.push_back(o.old_column);
   }

@@ -24,6 +24,16 @@ Result<TableView> ReadTableView(table::Table& table) {
   return v;
 }
 
+Result<TableView> ReadLatestView(catalog::Catalog& catalog, const catalog::TableIdent& ident) {
+  AILAKE_ASSIGN_OR_RETURN(catalog::LoadedTable loaded, catalog.LoadTable(ident));
+  TableView v;
+  const iceberg::Snapshot* current = loaded.metadata.CurrentSnapshot();
+  if (current) v.snapshot = *current;
+  AILAKE_ASSIGN_OR_RETURN(v.files, iceberg::ReadSnapshotFiles(catalog.store(), iceberg::Locations{catalog.warehouse_uri()}, current));
+  for (const auto& e : v.files.data_files) v.live[e.file.file_path] = &e;
+  return v;
+}
+
 bool TableView::HasNewModel(const MigrationJobDoc& job, const std::string& location) const {
   // Only this job's outputs count: a file another (aborted) job wrote with the same model carries
   // that job's field id for the column, so it is re-done rather than adopted.

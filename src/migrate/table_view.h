@@ -35,6 +35,9 @@ struct TableView {
 
 // Refreshes the table and reads its current snapshot.
 Result<TableView> ReadTableView(table::Table& table);
+// Reads the latest snapshot from the catalog without touching the Table object (for worker
+// threads: another thread may be refreshing the shared Table).
+Result<TableView> ReadLatestView(catalog::Catalog& catalog, const catalog::TableIdent& ident);
 
 // The data file a position-delete file targets ("" when its bounds do not name exactly one).
 std::string DeleteTarget(const iceberg::DataFile& f);

@@ -94,6 +94,7 @@ Result<DeleteResult> DeleteOnce(Table& table, const Predicate& pred) {
 Result<DeleteResult> DeleteWhere(Table& table, const std::string& where) {
   if (where.empty()) return Status::InvalidArgument("delete needs --where EXPR (to delete everything, say so: --where 'id IS NOT NULL')");
   AILAKE_ASSIGN_OR_RETURN(Predicate pred, ParsePredicate(where));
+  AILAKE_RETURN_IF_ERROR(table.Refresh());  // plan on the latest snapshot, not a cached one
   AILAKE_ASSIGN_OR_RETURN(parquet::Schema data_schema, table.DataSchema());
   AILAKE_RETURN_IF_ERROR(pred.Bind(data_schema));
   for (int attempt = 1;; ++attempt) {

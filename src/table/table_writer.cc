@@ -9,22 +9,27 @@ namespace ailake::table {
 Result<std::unique_ptr<TableWriter>> TableWriter::Open(Table& table, TableWriterOptions options) {
   AILAKE_ASSIGN_OR_RETURN(parquet::Schema data, table.DataSchema());
   if (options.target_file_rows <= 0) options.target_file_rows = table.vectors().target_file_rows;
-  return std::unique_ptr<TableWriter>(new TableWriter(table, options, std::move(data)));
+  const iceberg::NestedField* vf = table.schema().FindField(table.vectors().vector_column);
+  if (vf == nullptr) return Status::Corruption("table schema has no vector column '" + table.vectors().vector_column + "'");
+  auto w = std::unique_ptr<TableWriter>(new TableWriter(table, options, std::move(data)));
+  w->vectors_ = table.vectors();
+  w->schema_id_ = table.metadata().current_schema_id;
+  w->vector_field_id_ = vf->id;
+  w->table_key_ = table.table_key();
+  return w;
 }
 
 TableWriter::~TableWriter() { Abandon(); }
 
 Status TableWriter::StartFile() {
-  const VectorConfig& v = table_->vectors();
-  current_key_ = table_->table_key() + "/data/" + Uuid::Random().ToString() + ".parquet";
+  const VectorConfig& v = vectors_;
+  current_key_ = table_key_ + "/data/" + Uuid::Random().ToString() + ".parquet";
   AILAKE_ASSIGN_OR_RETURN(out_, table_->catalog().store().OpenWritable(current_key_, PublishMode::kIfAbsent));
   file::VectorColumnSpec spec;
   spec.name = v.vector_column;
   spec.model = v.model;
   spec.policy = v.policy;
-  const iceberg::NestedField* vf = table_->schema().FindField(v.vector_column);
-  if (vf == nullptr) return Status::Corruption("table schema has no vector column '" + v.vector_column + "'");
-  spec.field_id = vf->id;  // engines map Parquet columns to Iceberg columns by field id
+  spec.field_id = vector_field_id_;  // engines map Parquet columns to Iceberg columns by field id
   file::FileWriterOptions fo;
   fo.build_threads = options_.build_threads;
   fo.parquet.compression = options_.compression;
@@ -51,7 +56,7 @@ Status TableWriter::FinishFile() {
   f.key = current_key_;
   f.added.file = DataFileFromFooter(*reader, table_->catalog().LocationOf(current_key_),
                                     static_cast<int64_t>(written->file_bytes));
-  const VectorConfig& v = table_->vectors();
+  const VectorConfig& v = vectors_;
   for (const auto& c : written->columns) {
     iceberg::FileVectorStats s;
     s.column = c.name;
@@ -75,9 +80,9 @@ Status TableWriter::Append(const parquet::Batch& data, const float* vectors, con
     return Status::InvalidArgument("TableWriter::Append: the batch has " + std::to_string(data.columns.size()) +
                                    " columns; the table's data columns are " + std::to_string(data_schema_.fields.size()));
   }
-  const size_t dim = table_->vectors().model.dim;
+  const size_t dim = vectors_.model.dim;
   // Average uncompressed bytes per row of this batch, for the byte limit.
-  int64_t row_bytes = static_cast<int64_t>(vec::RowBytes(table_->vectors().policy.precision, dim));
+  int64_t row_bytes = static_cast<int64_t>(vec::RowBytes(vectors_.policy.precision, dim));
   if (data.num_rows > 0) {
     int64_t data_bytes = 0;
     for (const auto& c : data.columns) data_bytes += static_cast<int64_t>(c.values().size());
@@ -114,7 +119,7 @@ Result<CommitResult> TableWriter::Commit(const std::string& operation) {
   change.operation = operation;
   // The files were written for the schema the writer opened with; if a migration cut the table over
   // to a new vector column meanwhile, they must not land (they would hold the old model's vectors).
-  change.expected_schema_id = table_->metadata().current_schema_id;
+  change.expected_schema_id = schema_id_;
   for (const auto& f : files_) change.add_data_files.push_back(f.added);
   auto committed = CommitChange(table_->catalog(), table_->ident(), change);
   if (!committed.ok()) {

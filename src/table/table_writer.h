@@ -60,6 +60,12 @@ class TableWriter {
   Table* table_;
   TableWriterOptions options_;
   parquet::Schema data_schema_;
+  // The table as it was at Open: every file is written for this schema and vector column, and the
+  // commit requires the schema to be unchanged (a Refresh of the shared Table must not move it).
+  VectorConfig vectors_;
+  int schema_id_ = 0;
+  int32_t vector_field_id_ = 0;
+  std::string table_key_;
   std::unique_ptr<WritableFile> out_;
   std::unique_ptr<file::AiLakeFileWriter> writer_;
   std::string current_key_;
