@@ -285,8 +285,26 @@ Result<RunResult> MigrationJob::Drive(bool run_tasks) {
       continue;  // catch up: look again for files appended meanwhile
     }
 
-    // Nothing pending: cut over (commits every finished task not yet live).
+    // Nothing pending: cut over (commits every finished task not yet live). First delete what
+    // killed runs left in staging (half-written outputs, outputs published without a record), so
+    // that a crash right after the cutover commit leaves (almost) nothing behind. No task of this
+    // job is writing now; a straggling run-task elsewhere would only lose its unrecorded output.
     report("cutover", true);
+    {
+      std::set<std::string> recorded;
+      for (const auto& [source, r] : records) recorded.insert(r.output_key);
+      auto staged = store.List(doc_.staging_prefix);
+      if (staged.ok()) {
+        for (const auto& obj : *staged) {
+          if (!recorded.count(obj.key) && !view.IsLive(table_.catalog().LocationOf(obj.key)) &&
+              store.Delete(obj.key).ok()) {
+            ++result.staged_removed;
+          }
+        }
+      }
+      auto unpublished = store.DeleteUnpublished(doc_.staging_prefix);
+      if (unpublished.ok()) result.staged_removed += *unpublished;
+    }
     AILAKE_ASSIGN_OR_RETURN(CommitOutcome c, CommitTasks(table_, doc_, uncommitted, true));
     if (c.needs_catch_up) continue;
     result.tasks_committed += c.committed;
