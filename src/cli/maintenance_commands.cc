@@ -25,8 +25,8 @@ int RunRollback(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 }
 
 int RunVerify(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
   const std::string format = args.get("format");
-  if (format != "text" && format != "json") return ReportError(Status::InvalidArgument("--format must be text or json"), err);
   auto opened = OpenTableFromArgs(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
   auto r = table::VerifyTable(*opened->table);
@@ -51,8 +51,8 @@ int RunVerify(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 }
 
 int RunExpire(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
   const std::string format = args.get("format");
-  if (format != "text" && format != "json") return ReportError(Status::InvalidArgument("--format must be text or json"), err);
   table::ExpireOptions o;
   if (args.has("older-than")) {
     if (args.get("older-than") == "now") {

@@ -36,14 +36,6 @@ class RunningGuard {
   }
 };
 
-int CheckFormat(const ParsedArgs& args, std::ostream& err) {
-  const std::string f = args.get("format");
-  if (f != "text" && f != "json") {
-    return ReportError(Status::InvalidArgument("--format must be text or json, not '" + f + "'"), err);
-  }
-  return 0;
-}
-
 Result<migrate::MigrationOptions> OptionsFromArgs(const ParsedArgs& args) {
   migrate::MigrationOptions o;
   if (!args.has("embedder")) return Status::InvalidArgument("--embedder SPEC is required (hash:..., command:..., http:...)");

@@ -18,12 +18,6 @@ namespace ailake::cli {
 
 namespace {
 
-int CheckFormat(const ParsedArgs& args, std::ostream& err) {
-  const std::string f = args.get("format");
-  if (f != "text" && f != "json") return ReportError(Status::InvalidArgument("--format must be text or json"), err);
-  return 0;
-}
-
 // ---- create -----------------------------------------------------------------------------------
 
 int RunCreate(const ParsedArgs& args, std::ostream& out, std::ostream& err) {

@@ -2,7 +2,9 @@
 
 #include <charconv>
 #include <cstdio>
+#include <ostream>
 
+#include "cli/commands.h"
 #include "parquet/value_json.h"
 
 namespace ailake::cli {
@@ -67,6 +69,14 @@ Result<int64_t> ParseTimeMs(const std::string& s) {
   const int64_t days = era * 146097 + static_cast<int64_t>(doe) - 719468;
   // End of the given second: "as of 12:00:00" includes commits made during that second.
   return ((days * 86400 + h * 3600 + mi * 60 + sec) * 1000) + (n == 6 ? 999 : 86400 * 1000 - 1);
+}
+
+int CheckFormat(const ParsedArgs& args, std::ostream& err) {
+  const std::string f = args.get("format");
+  if (f != "text" && f != "json") {
+    return ReportError(Status::InvalidArgument("--format must be text or json, not '" + f + "'"), err);
+  }
+  return 0;
 }
 
 }  // namespace ailake::cli

@@ -218,13 +218,7 @@ Result<RunResult> MigrationJob::Drive(bool run_tasks) {
       }
       AILAKE_ASSIGN_OR_RETURN(embed::Embedder * embedder, GetEmbedder());
       if (!pool) pool = std::make_unique<EmbedPool>(*embedder, o.concurrency);
-      AILAKE_ASSIGN_OR_RETURN(parquet::Schema data_schema, table_.DataSchema());
-      TaskContext ctx;
-      ctx.table = &table_;
-      ctx.job = &doc_;
-      ctx.data_schema = data_schema;
-      ctx.pool = pool.get();
-      ctx.cancel = &stop_;
+      AILAKE_ASSIGN_OR_RETURN(TaskContext ctx, MakeTaskContext(pool.get()));
       const std::string phase = pass == 0 ? "rewrite" : "catch-up";
       ctx.progress = [&](int64_t rows, int64_t bytes) {
         std::lock_guard<std::mutex> lock(mu);
@@ -293,17 +287,8 @@ Result<RunResult> MigrationJob::Drive(bool run_tasks) {
     {
       std::set<std::string> recorded;
       for (const auto& [source, r] : records) recorded.insert(r.output_key);
-      auto staged = store.List(doc_.staging_prefix);
-      if (staged.ok()) {
-        for (const auto& obj : *staged) {
-          if (!recorded.count(obj.key) && !view.IsLive(table_.catalog().LocationOf(obj.key)) &&
-              store.Delete(obj.key).ok()) {
-            ++result.staged_removed;
-          }
-        }
-      }
-      auto unpublished = store.DeleteUnpublished(doc_.staging_prefix);
-      if (unpublished.ok()) result.staged_removed += *unpublished;
+      auto removed = DeleteStaged(view, recorded);
+      if (removed.ok()) result.staged_removed += *removed;
     }
     AILAKE_ASSIGN_OR_RETURN(CommitOutcome c, CommitTasks(table_, doc_, uncommitted, true));
     if (c.needs_catch_up) continue;
@@ -316,15 +301,8 @@ Result<RunResult> MigrationJob::Drive(bool run_tasks) {
   // Done: delete staged outputs that never became live, and close the job document.
   AILAKE_ASSIGN_OR_RETURN(TableView final_view, ReadTableView(table_));
   if (final_view.snapshot) result.snapshot_id = final_view.snapshot->snapshot_id;
-  auto staged = store.List(doc_.staging_prefix);
-  if (staged.ok()) {
-    for (const auto& obj : *staged) {
-      if (!final_view.IsLive(table_.catalog().LocationOf(obj.key)) && store.Delete(obj.key).ok()) ++result.staged_removed;
-    }
-  }
-  // Half-written outputs of tasks killed mid-way (never published, so List does not show them).
-  auto unpublished = store.DeleteUnpublished(doc_.staging_prefix);
-  if (unpublished.ok()) result.staged_removed += *unpublished;
+  auto removed = DeleteStaged(final_view, {});
+  if (removed.ok()) result.staged_removed += *removed;
   doc_.state = JobState::kCommitted;
   doc_.finished_ms = table::NowMs();
   AILAKE_RETURN_IF_ERROR(SaveJobDoc(store, table_.table_key(), doc_));
@@ -357,13 +335,7 @@ Result<TaskRecord> MigrationJob::RunTask(const std::string& task) {
   }
   AILAKE_ASSIGN_OR_RETURN(embed::Embedder * embedder, GetEmbedder());
   EmbedPool pool(*embedder, doc_.options.concurrency);
-  AILAKE_ASSIGN_OR_RETURN(parquet::Schema data_schema, table_.DataSchema());
-  TaskContext ctx;
-  ctx.table = &table_;
-  ctx.job = &doc_;
-  ctx.data_schema = data_schema;
-  ctx.pool = &pool;
-  ctx.cancel = &stop_;
+  AILAKE_ASSIGN_OR_RETURN(TaskContext ctx, MakeTaskContext(&pool));
   AILAKE_ASSIGN_OR_RETURN(TaskSource src, view.SourceOf(table_, source));
   AILAKE_ASSIGN_OR_RETURN(TaskRecord rec, RewriteFile(ctx, src));
   AILAKE_ASSIGN_OR_RETURN(bool won, PublishTaskRecord(store, table_.table_key(), doc_.job_id, rec));
@@ -394,14 +366,31 @@ Status MigrationJob::Abort() {
   };
   AILAKE_RETURN_IF_ERROR(table::CommitChange(table_.catalog(), table_.ident(), change).status());
   AILAKE_ASSIGN_OR_RETURN(TableView view, ReadTableView(table_));
+  return DeleteStaged(view, {}).status();
+}
+
+Result<size_t> MigrationJob::DeleteStaged(const TableView& view, const std::set<std::string>& keep_keys) {
+  Store& store = table_.catalog().store();
+  size_t removed = 0;
   AILAKE_ASSIGN_OR_RETURN(auto staged, store.List(doc_.staging_prefix));
   for (const auto& obj : staged) {
-    if (!view.IsLive(table_.catalog().LocationOf(obj.key))) {
-      AILAKE_RETURN_IF_ERROR(store.Delete(obj.key));
-    }
+    if (keep_keys.count(obj.key) || view.IsLive(table_.catalog().LocationOf(obj.key))) continue;
+    AILAKE_RETURN_IF_ERROR(store.Delete(obj.key));
+    ++removed;
   }
-  AILAKE_RETURN_IF_ERROR(store.DeleteUnpublished(doc_.staging_prefix).status());
-  return Status::OK();
+  // Half-written outputs of tasks killed mid-way (never published, so List does not show them).
+  AILAKE_ASSIGN_OR_RETURN(size_t unpublished, store.DeleteUnpublished(doc_.staging_prefix));
+  return removed + unpublished;
+}
+
+Result<TaskContext> MigrationJob::MakeTaskContext(EmbedPool* pool) {
+  TaskContext ctx;
+  AILAKE_ASSIGN_OR_RETURN(ctx.data_schema, table_.DataSchema());
+  ctx.table = &table_;
+  ctx.job = &doc_;
+  ctx.pool = pool;
+  ctx.cancel = &stop_;
+  return ctx;
 }
 
 }  // namespace ailake::migrate

@@ -23,6 +23,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@
 #include "table/table.h"
 
 namespace ailake::migrate {
+
+struct TableView;    // table_view.h
+struct TaskContext;  // rewrite_file.h
+class EmbedPool;     // embed_pool.h
 
 struct MigrationProgress {
   std::string phase;        // "rewrite", "commit", "catch-up", "cutover", "done"
@@ -137,6 +142,10 @@ class MigrationJob {
   std::unique_ptr<embed::Embedder> own_embedder_;
   std::atomic<bool> stop_{false};
   Result<embed::Embedder*> GetEmbedder();
+  // Deletes staged objects that are neither live in `view` nor in `keep_keys`, and half-written
+  // ones; returns how many.
+  Result<size_t> DeleteStaged(const TableView& view, const std::set<std::string>& keep_keys);
+  Result<TaskContext> MakeTaskContext(EmbedPool* pool);
   Result<RunResult> Drive(bool run_tasks);
 };
 
