@@ -8,6 +8,9 @@ namespace ailake::table {
 
 Result<std::unique_ptr<TableWriter>> TableWriter::Open(Table& table, TableWriterOptions options) {
   AILAKE_ASSIGN_OR_RETURN(parquet::Schema data, table.DataSchema());
+  if (options.row_group_rows <= 0) {
+    return Status::InvalidArgument("TableWriter: row_group_rows must be positive, got " + std::to_string(options.row_group_rows));
+  }
   if (options.target_file_rows <= 0) options.target_file_rows = table.vectors().target_file_rows;
   const iceberg::NestedField* vf = table.schema().FindField(table.vectors().vector_column);
   if (vf == nullptr) return Status::Corruption("table schema has no vector column '" + table.vectors().vector_column + "'");
@@ -33,7 +36,7 @@ Status TableWriter::StartFile() {
   file::FileWriterOptions fo;
   fo.build_threads = options_.build_threads;
   fo.parquet.compression = options_.compression;
-  fo.parquet.row_group_rows = 128 * 1024;
+  fo.parquet.row_group_rows = options_.row_group_rows;
   AILAKE_ASSIGN_OR_RETURN(writer_, file::AiLakeFileWriter::Open(out_.get(), data_schema_, {spec}, fo));
   current_rows_ = 0;
   current_bytes_ = 0;

@@ -24,6 +24,9 @@ struct TableWriterOptions {
   // stored); 0 = no byte limit. Whichever limit is reached first ends the file.
   int64_t target_file_bytes = 0;
   uint32_t build_threads = 0;    // index build threads (0 = all cores)
+  // Rows per Parquet row group (the default keeps a 1 Mi-row file's row groups at 128 Ki rows).
+  // Tests set it small so every reader and rewriter sees files with many row groups.
+  int64_t row_group_rows = 128 * 1024;
   parquet::Compression compression = parquet::Compression::kZstd;
 };
 
