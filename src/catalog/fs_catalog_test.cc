@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "core/test_racers.h"
 #include "core/uuid.h"
 #include "store/local_store.h"
 
@@ -123,13 +124,20 @@ TEST_F(FsCatalogTest, ConcurrentCommittersLoseNothing) {
   auto id = *TableIdent::Parse("race");
   ASSERT_TRUE(cat_->CreateTable(id, NewMetadata(*cat_, id)).ok());
   const int kProcs = 4, kCommits = 25;
+  // Racers are released together (a pipe gate) and report the races they lost: a run in which no
+  // commit ever had to retry would have tested nothing.
+  test_util::Racers racers(kProcs);
+  ASSERT_TRUE(racers.ok());
   std::vector<pid_t> pids;
   for (int p = 0; p < kProcs; ++p) {
     pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
+      racers.EnterChild(p);
+      int64_t retries = 0;
       auto c = OpenCatalog("fs", dir_.string());
       if (!c.ok()) _exit(10);
+      if (!racers.ArriveAndWait(p)) _exit(9);
       for (int i = 0; i < kCommits; ++i) {
         for (int attempt = 0;; ++attempt) {
           if (attempt > 10000) _exit(11);
@@ -140,18 +148,23 @@ TEST_F(FsCatalogTest, ConcurrentCommittersLoseNothing) {
           auto r = (*c)->CommitTable(*base, m);
           if (r.ok()) break;
           if (r.status().code() != StatusCode::kCommitConflict) _exit(13);
+          ++retries;
         }
       }
+      if (!racers.Report(p, retries)) _exit(8);
       _exit(0);
     }
     pids.push_back(pid);
   }
+  const bool all_arrived = racers.ReleaseWhenAllArrived();
   for (pid_t pid : pids) {
     int status = 0;
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 0);
   }
+  EXPECT_TRUE(all_arrived);
+  EXPECT_GT(racers.Collect(), 0) << "no commit lost a race: the racers never raced";
   auto t = cat_->LoadTable(id);
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t->version, 1 + kProcs * kCommits);

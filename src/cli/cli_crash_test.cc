@@ -50,33 +50,74 @@ class CliCrashTest : public ::testing::Test {
   std::string wh_;
 };
 
+// The writer reports its own progress through a pipe: 'S' before each insert, 'D' after it returned
+// success. After the kill the parent drains the pipe, so it knows whether the kill landed inside an
+// insert (the last byte is 'S') and how many inserts completed. Then, every round:
+//  - the table verifies and holds a whole number of inserts (an insert is one atomic commit);
+//  - that number is the count of completed inserts, or one more (killed after its commit, before
+//    'D'); exactly the count when the kill landed between inserts;
+//  - the row count never shrinks from one round to the next;
+// and over all rounds most kills landed inside an insert (else the test killed nothing that mattered).
+// Planted bug this caught: TableWriter::Append committing each finished file on its own
+// (scripts/mutate.sh, table-writer-commits-each-file): a kill between two files of one insert leaves
+// a partial insert visible.
 TEST_F(CliCrashTest, SigkillAtRandomMomentsNeverLeavesAHalfCommit) {
   ASSERT_EQ(Cli({"create", "t", "--dim", "32", "--model", "hash-32@seed0", "--target-file-rows", "150"}).code, 0);
   std::mt19937 rng(12345);
-  int kills_mid_write = 0;
-  for (int round = 0; round < 20; ++round) {
+  const int kRounds = 20;
+  int kills_mid_insert = 0;
+  int64_t completed = 0, prev_rows = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    int progress[2];
+    ASSERT_EQ(pipe(progress), 0);
     pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
+      close(progress[0]);
       for (;;) {
+        if (write(progress[1], "S", 1) != 1) _exit(4);
         Out r = Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32"});
         if (r.code != 0) _exit(3);
+        if (write(progress[1], "D", 1) != 1) _exit(4);
       }
     }
+    close(progress[1]);
+    // Wait (on the pipe) until the writer has started its first insert of this round.
+    char c = 0;
+    ASSERT_EQ(read(progress[0], &c, 1), 1);
+    ASSERT_EQ(c, 'S');
     // The kill moment is the fault being injected (not synchronisation): anywhere in 0..250 ms.
     usleep(std::uniform_int_distribution<int>(0, 250000)(rng));
     ASSERT_EQ(kill(pid, SIGKILL), 0);
     int status = 0;
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFSIGNALED(status)) << "the writer exited by itself (status " << status << ")";
-    kills_mid_write += 1;
+    char last = c;
+    while (read(progress[0], &c, 1) == 1) {
+      if (c == 'D') ++completed;
+      last = c;
+    }
+    close(progress[0]);
+    const bool mid_insert = last == 'S';
+    kills_mid_insert += mid_insert ? 1 : 0;
     auto v = Cli({"verify", "t", "--format", "json"});
     ASSERT_EQ(v.code, 0) << "round " << round << ": " << v.out << v.err;
     auto j = nlohmann::json::parse(v.out);
     EXPECT_TRUE(j["ok"]);
-    EXPECT_EQ(j["rows"].get<int64_t>() % kRowsPerInsert, 0) << "round " << round << ": a partial insert is visible";
+    const int64_t rows = j["rows"].get<int64_t>();
+    EXPECT_EQ(rows % kRowsPerInsert, 0) << "round " << round << ": a partial insert is visible";
+    const int64_t inserts = rows / kRowsPerInsert;
+    if (mid_insert) {
+      EXPECT_TRUE(inserts == completed || inserts == completed + 1)
+          << "round " << round << ": " << inserts << " inserts visible, " << completed << " completed";
+      completed = inserts;  // a commit that landed before the kill counts from now on
+    } else {
+      EXPECT_EQ(inserts, completed) << "round " << round << ": killed between inserts";
+    }
+    EXPECT_GE(rows, prev_rows) << "round " << round << ": the table lost rows";
+    prev_rows = rows;
   }
-  EXPECT_EQ(kills_mid_write, 20);
+  EXPECT_GE(kills_mid_insert, kRounds / 2) << "most kills must land inside an insert, or the test proves little";
   // The table still takes writes after all that.
   ASSERT_EQ(Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32"}).code, 0);
   EXPECT_EQ(Cli({"verify", "t"}).code, 0);

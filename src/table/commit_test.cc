@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/test_racers.h"
 #include "core/uuid.h"
 #include "iceberg/snapshot_files.h"
 
@@ -195,29 +196,41 @@ TEST_F(CommitTest, DeletesOfARewrittenFileConflict) {
 // 4 processes x 25 appends through the fs catalog: 100 snapshots, every file present, no lost commit.
 TEST_F(CommitTest, ConcurrentAppendersLoseNothing) {
   const int kProcs = 4, kCommits = 25;
+  // Racers are released together (a pipe gate) and report the races they lost: a run in which no
+  // commit ever had to retry would have tested nothing.
+  test_util::Racers racers(kProcs);
+  ASSERT_TRUE(racers.ok());
   std::vector<pid_t> pids;
   for (int p = 0; p < kProcs; ++p) {
     pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
+      racers.EnterChild(p);
+      int64_t retries = 0;
       auto c = catalog::OpenCatalog("fs", dir_.string());
       if (!c.ok()) _exit(10);
+      if (!racers.ArriveAndWait(p)) _exit(9);
       for (int i = 0; i < kCommits; ++i) {
         iceberg::TableChange ch;
         ch.add_data_files = {FakeFile(**c, id_, "p" + std::to_string(p) + "-" + std::to_string(i), 1 + i)};
         auto r = CommitChange(**c, id_, ch, RetryOptions{1000, 1, 50});
         if (!r.ok()) _exit(11);
+        retries += r->attempts - 1;
       }
+      if (!racers.Report(p, retries)) _exit(8);
       _exit(0);
     }
     pids.push_back(pid);
   }
+  const bool all_arrived = racers.ReleaseWhenAllArrived();
   for (pid_t pid : pids) {
     int status = 0;
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 0);
   }
+  EXPECT_TRUE(all_arrived);
+  EXPECT_GT(racers.Collect(), 0) << "no commit lost a race: the racers never raced";
   auto t = cat_->LoadTable(id_);
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t->metadata.snapshots.size(), static_cast<size_t>(kProcs * kCommits));

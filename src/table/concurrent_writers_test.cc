@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "core/test_racers.h"
 #include "core/uuid.h"
 #include "iceberg/snapshot_files.h"
 #include "parquet/reader.h"
@@ -36,15 +37,22 @@ TEST_P(ConcurrentWriters, EveryRowOfEveryCommitLands) {
     ASSERT_TRUE(Table::Create(**cat, ident, o).ok());
   }
   const int kProcs = 4, kCommits = 25, kRows = 10;
+  // Racers are released together (a pipe gate) and report the races they lost: a run in which no
+  // commit ever had to retry would have tested nothing.
+  test_util::Racers racers(kProcs);
+  ASSERT_TRUE(racers.ok());
   std::vector<pid_t> pids;
   for (int p = 0; p < kProcs; ++p) {
     pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
+      racers.EnterChild(p);
+      int64_t retries = 0;
       auto cat = catalog::OpenCatalog(kind, dir_.string());
       if (!cat.ok()) _exit(10);
       auto t = Table::Open(**cat, ident);
       if (!t.ok()) _exit(11);
+      if (!racers.ArriveAndWait(p)) _exit(9);
       auto schema = (*t)->DataSchema();
       for (int i = 0; i < kCommits; ++i) {
         auto w = TableWriter::Open(**t, {});
@@ -60,18 +68,24 @@ TEST_P(ConcurrentWriters, EveryRowOfEveryCommitLands) {
         }
         b.num_rows = kRows;
         if (!(*w)->Append(b, v.data()).ok()) _exit(13);
-        if (!(*w)->Commit().ok()) _exit(14);
+        auto c = (*w)->Commit();
+        if (!c.ok()) _exit(14);
+        retries += c->attempts - 1;
       }
+      if (!racers.Report(p, retries)) _exit(8);
       _exit(0);
     }
     pids.push_back(pid);
   }
+  const bool all_arrived = racers.ReleaseWhenAllArrived();
   for (pid_t pid : pids) {
     int status = 0;
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 0);
   }
+  EXPECT_TRUE(all_arrived);
+  EXPECT_GT(racers.Collect(), 0) << "no commit lost a race: the racers never raced";
   auto cat = catalog::OpenCatalog(kind, dir_.string());
   ASSERT_TRUE(cat.ok());
   auto t = Table::Open(**cat, ident);
