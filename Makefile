@@ -20,6 +20,7 @@ demo: build
 
 unit: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	@$(BUILD)/vec_tests --gtest_filter='IsaCoverage.*' | grep '^vec_tests:'
 
 test: unit
 	@./scripts/fuzz.sh

@@ -88,8 +88,9 @@ inline Result<std::map<std::string, ScannedRow>> ScanTable(table::Table& t, cons
 
 // Appends rows [start, start + n) ("r<i>", text "<topic> note <i>", null text when i % null_every
 // == 1 and null_every > 0) with vectors from `embedder`, in files of `file_rows`, one commit.
+// row_group_rows > 0 cuts the files' Parquet row groups at that many rows.
 inline Status AppendRows(table::Table& t, embed::Embedder& embedder, int64_t start, int64_t n, int64_t file_rows,
-                         int64_t null_every = 0) {
+                         int64_t null_every = 0, int64_t row_group_rows = 0) {
   static const char* kTopics[] = {"galaxy telescope orbit comet", "garlic oven butter roast",
                                   "router packet latency socket", "tide harbor keel anchor"};
   if (embedder.model().dim != t.vectors().model.dim) {
@@ -98,6 +99,7 @@ inline Status AppendRows(table::Table& t, embed::Embedder& embedder, int64_t sta
   }
   table::TableWriterOptions wo;
   wo.target_file_rows = file_rows;
+  if (row_group_rows > 0) wo.row_group_rows = row_group_rows;
   AILAKE_ASSIGN_OR_RETURN(auto w, table::TableWriter::Open(t, wo));
   AILAKE_ASSIGN_OR_RETURN(parquet::Schema schema, t.DataSchema());
   parquet::Batch b = parquet::Batch::Empty(schema);

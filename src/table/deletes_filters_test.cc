@@ -13,6 +13,7 @@
 //    marks the wrong rows, and filtered searches return rows that do not match.
 //  - table_search.cc: the winners' columns read from the row group found without advancing `start`:
 //    the fetched `n` disagrees with the hit's vector.
+//  - table_delete.cc: rows an earlier delete removed counted (and deleted) again.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -189,6 +190,11 @@ TEST_P(DeletesFilters, DeletedRowsNeverComeBackWithOrWithoutAFilter) {
   ASSERT_TRUE(del2.ok()) << del2.status().ToString();
   EXPECT_EQ(del2->rows_deleted, 4);
   for (int64_t n : {703, 1100, 1199, 5}) deleted.insert(n);
+  // Rows deleted already are not deleted again: nothing new matches, so nothing is committed.
+  auto again = DeleteWhere(*table_, "grp = 1 AND n >= 1150");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->rows_deleted, 0);
+  EXPECT_EQ(again->snapshot_id, 0);
   ASSERT_TRUE(table_->Refresh().ok());
 
   auto verify = VerifyTable(*table_);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -81,7 +82,10 @@ class KernelsVsScalar : public ::testing::TestWithParam<Isa> {
  protected:
   void SetUp() override {
     k_ = KernelsFor(GetParam());
-    if (k_ == nullptr) GTEST_SKIP() << "this CPU cannot run " << IsaName(GetParam());
+    // Only an ISA above the CPU's is skipped (IsaCoverage below fails if one it can run is not).
+    if (k_ == nullptr) {
+      GTEST_SKIP() << "NOT TESTED on this machine: the CPU cannot run " << IsaName(GetParam()) << " kernels";
+    }
     ASSERT_EQ(k_->isa, GetParam());
   }
   const Kernels* k_ = nullptr;
@@ -359,6 +363,29 @@ TEST(Dispatch, ActiveNeverAboveDetected) {
   }
   std::printf("detected ISA: %s, active ISA: %s\n", std::string(IsaName(DetectedIsa())).c_str(),
               std::string(IsaName(ActiveIsa())).c_str());
+}
+
+// Every ISA the CPU can run has its kernel table (so KernelsVsScalar tests it); the ones it cannot
+// run are named in one line that `make unit` prints into the CI log. AILAKE_REQUIRE_ISA=<isa> makes a
+// missing ISA a failure, for a runner that must cover it.
+TEST(IsaCoverage, EveryIsaThisCpuRunsIsTested) {
+  std::string tested, untested;
+  for (Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512}) {
+    const bool runs = static_cast<uint8_t>(isa) <= static_cast<uint8_t>(DetectedIsa());
+    std::string& list = runs ? tested : untested;
+    list += (list.empty() ? "" : ", ") + std::string(IsaName(isa));
+    if (runs) {
+      EXPECT_NE(KernelsFor(isa), nullptr) << IsaName(isa) << " runs on this CPU but has no kernel table to test";
+    } else {
+      EXPECT_EQ(KernelsFor(isa), nullptr) << IsaName(isa) << " kernels offered on a CPU without " << IsaName(isa);
+    }
+  }
+  std::printf("vec_tests: SIMD kernels tested on this CPU: %s%s\n", tested.c_str(),
+              untested.empty() ? "" : ("; NOT tested (the CPU lacks them): " + untested).c_str());
+  if (const char* need = std::getenv("AILAKE_REQUIRE_ISA"); need && *need) {
+    EXPECT_NE(tested.find(need), std::string::npos)
+        << "AILAKE_REQUIRE_ISA=" << need << " but this CPU runs only " << tested;
+  }
 }
 
 TEST(Dispatch, EnvironmentOnlyLowers) {
