@@ -17,6 +17,7 @@
 # so ccache and ninja reuse the previous build), MUTATE_JOBS (default 2), MUTATE_TIMEOUT (seconds
 # per test program, default 900), MUTATE_LIST (default scripts/mutants.txt).
 set -euo pipefail
+set -f  # test filters hold "*": never glob them
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SCRATCH=${MUTATE_DIR:-/tmp/ailake-mutate-${USER:-$(id -un)}}
 JOBS=${MUTATE_JOBS:-2}
@@ -86,17 +87,18 @@ done
 
 # The scratch tree: the working tree's files as they are (committed or not). A file is copied only
 # when its content differs, with a fresh mtime, so ninja rebuilds exactly what changed.
-mkdir -p "$SCRATCH/src/tests/interop"
+mkdir -p "$SCRATCH/tree/tests/interop"
 (cd "$ROOT" && git ls-files -co --exclude-standard) | while IFS= read -r f; do
-  if [ -f "$ROOT/$f" ] && ! cmp -s "$ROOT/$f" "$SCRATCH/src/$f"; then
-    mkdir -p "$SCRATCH/src/$(dirname "$f")"
-    cp "$ROOT/$f" "$SCRATCH/src/$f"
+  if [ -f "$ROOT/$f" ] && ! cmp -s "$ROOT/$f" "$SCRATCH/tree/$f"; then
+    mkdir -p "$SCRATCH/tree/$(dirname "$f")"
+    cp "$ROOT/$f" "$SCRATCH/tree/$f"
   fi
 done
 # The oracles' npm packages (ignored by git) are shared, not copied.
-[ -e "$SCRATCH/src/tests/interop/node_modules" ] || ln -s "$ROOT/tests/interop/node_modules" "$SCRATCH/src/tests/interop/node_modules"
-BUILD="$SCRATCH/build"
-cmake -S "$SCRATCH/src" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAILAKE_WERROR=ON -DAILAKE_BENCH=OFF >/dev/null
+[ -e "$SCRATCH/tree/tests/interop/node_modules" ] || ln -s "$ROOT/tests/interop/node_modules" "$SCRATCH/tree/tests/interop/node_modules"
+# The build folder sits inside the tree like a worktree's own, so compile commands match and ccache hits.
+BUILD="$SCRATCH/tree/build"
+cmake -S "$SCRATCH/tree" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAILAKE_WERROR=ON -DAILAKE_BENCH=OFF >/dev/null
 LOGS="$SCRATCH/logs"
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
@@ -111,7 +113,7 @@ run_tests() {
     [ "$prog" = "$t" ] || filter=${t#*:}
     echo "== $prog --gtest_filter=$filter" >>"$2"
     rc=0
-    (cd "$BUILD" && AILAKE_SOURCE_DIR="$SCRATCH/src" AILAKE_BINARY_DIR="$BUILD" \
+    (cd "$BUILD" && AILAKE_SOURCE_DIR="$SCRATCH/tree" AILAKE_BINARY_DIR="$BUILD" \
       timeout "$TIMEOUT" "./$prog" --gtest_filter="$filter" --gtest_brief=1) >>"$2" 2>&1 || rc=$?
     [ "$rc" -eq 0 ] || return "$rc"
   done
@@ -119,7 +121,7 @@ run_tests() {
 }
 
 # Back to the real file, with a fresh mtime so the next build recompiles it (ccache makes that cheap).
-restore() { cp "$ROOT/$1" "$SCRATCH/src/$1"; }
+restore() { cp "$ROOT/$1" "$SCRATCH/tree/$1"; }
 
 # Baseline: every test set the selected mutants use passes on the unmutated tree.
 declare -A baseline_done=()
@@ -148,7 +150,7 @@ for m in "${selected[@]}"; do
   IFS=$'\t' read -r name file tests <<<"$m"
   log="$LOGS/$name.log"
   t0=$(date +%s)
-  if ! msg=$(mutants apply "$name" "$SCRATCH/src" 2>&1); then
+  if ! msg=$(mutants apply "$name" "$SCRATCH/tree" 2>&1); then
     result="pattern-error"
     echo "$msg" >"$log"
     errors=$((errors + 1))

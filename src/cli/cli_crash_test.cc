@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -118,6 +119,8 @@ TEST_F(CliCrashTest, SigkillAtRandomMomentsNeverLeavesAHalfCommit) {
     prev_rows = rows;
   }
   EXPECT_GE(kills_mid_insert, kRounds / 2) << "most kills must land inside an insert, or the test proves little";
+  std::printf("[          ] %d of %d kills landed mid-insert; %lld inserts visible\n", kills_mid_insert, kRounds,
+              static_cast<long long>(prev_rows / kRowsPerInsert));
   // The table still takes writes after all that.
   ASSERT_EQ(Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32"}).code, 0);
   EXPECT_EQ(Cli({"verify", "t"}).code, 0);
