@@ -194,7 +194,7 @@ Status DeleteOrphans(Table& table, Reach& reach, const ExpireOptions& o, int64_t
     if (m.key.find('/', meta_prefix.size()) == std::string::npos && m.key.ends_with(".avro")) data.push_back(std::move(m));
   }
   AILAKE_ASSIGN_OR_RETURN(catalog::LoadedTable state, table.catalog().LoadTable(table.ident()));
-  const auto running = state.metadata.properties.find("ailake.migration");
+  const auto running = state.metadata.properties.find(kPropRunningMigration);
   const std::string running_folder =
       running == state.metadata.properties.end() ? "" : data_prefix + "migrate-" + running->second + "/";
   AILAKE_ASSIGN_OR_RETURN(std::set<std::string> needed, reach.All(state.metadata));
@@ -218,7 +218,7 @@ Status DeleteOrphans(Table& table, Reach& reach, const ExpireOptions& o, int64_t
     // The re-check: a commit may have landed since `state` was read.
     AILAKE_ASSIGN_OR_RETURN(catalog::LoadedTable now, table.catalog().LoadTable(table.ident()));
     AILAKE_ASSIGN_OR_RETURN(needed, reach.All(now.metadata));
-    const auto job = now.metadata.properties.find("ailake.migration");
+    const auto job = now.metadata.properties.find(kPropRunningMigration);
     for (const auto& obj : orphans) {
       if (needed.count(obj.key)) continue;
       if (job != now.metadata.properties.end() && obj.key.starts_with(data_prefix + "migrate-" + job->second + "/")) continue;
