@@ -45,6 +45,14 @@ Result<std::string> Catalog::KeyOf(const std::string& location) {
   return location.substr(base.size() + 1);
 }
 
+Status AppendMetadataLog(const LoadedTable& base, const std::string& base_location, iceberg::TableMetadata* updated) {
+  AILAKE_ASSIGN_OR_RETURN(int64_t max, updated->IntProperty(kPropPreviousVersionsMax, 100, 1, 1000000));
+  auto& log = updated->metadata_log;
+  log.push_back({base_location, base.metadata.last_updated_ms});
+  if (static_cast<int64_t>(log.size()) > max) log.erase(log.begin(), log.end() - max);
+  return Status::OK();
+}
+
 Result<std::unique_ptr<Catalog>> OpenCatalog(const std::string& kind, const std::string& warehouse_dir) {
   std::error_code ec;
   std::filesystem::create_directories(warehouse_dir, ec);

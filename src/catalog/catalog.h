@@ -70,7 +70,21 @@ class Catalog {
   std::string LocationOf(const std::string& key) { return warehouse_uri() + "/" + key; }
   // Inverse of LocationOf; InvalidArgument when `location` is not inside this warehouse.
   Result<std::string> KeyOf(const std::string& location);
+  // Metadata files the catalog itself needs forever, whatever the metadata-log says (fs: v1 marks
+  // the table). Old-metadata cleanup never deletes them.
+  virtual bool IsPermanentMetadata(const std::string& key) const { return false; }
 };
+
+// Iceberg's metadata-growth properties. The metadata-log keeps at most previous-versions-max
+// entries (default 100); older metadata files drop out of it. With delete-after-commit enabled
+// (default false, as in Iceberg) the committer deletes those files after its commit, within the
+// safety rules of table/metadata_files.h.
+inline constexpr const char* kPropPreviousVersionsMax = "write.metadata.previous-versions-max";
+inline constexpr const char* kPropDeleteAfterCommit = "write.metadata.delete-after-commit.enabled";
+
+// Every catalog's commit records its base in the new metadata's metadata-log this way: appends
+// (base_location, base's last-updated-ms) and trims the oldest entries beyond previous-versions-max.
+Status AppendMetadataLog(const LoadedTable& base, const std::string& base_location, iceberg::TableMetadata* updated);
 
 // "fs" (the default) or "sqlite" (Iceberg JDBC catalog tables in <warehouse>/ailake_catalog.db)
 // over a local warehouse folder.

@@ -72,6 +72,21 @@ Result<int64_t> FsCatalog::LatestVersion(const TableIdent& ident) {
     AILAKE_ASSIGN_OR_RETURN(bool exists, store_->Exists(MetadataKey(ident, v)));
     if (!exists) v = 0;
   }
+  if (v == 0) {
+    // No usable hint: old-metadata cleanup may have deleted v2, v3, ... (never v1), so probing from
+    // v1 could stop at a stale version. Take the highest version listed instead.
+    const std::string prefix = TableKey(ident) + "/metadata/v";
+    AILAKE_ASSIGN_OR_RETURN(auto objects, store_->List(prefix));
+    constexpr std::string_view kSuffix = ".metadata.json";
+    for (const auto& o : objects) {
+      std::string_view rest = std::string_view(o.key).substr(prefix.size());
+      if (rest.size() <= kSuffix.size() || rest.substr(rest.size() - kSuffix.size()) != kSuffix) continue;
+      rest.remove_suffix(kSuffix.size());
+      int64_t n = 0;
+      auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
+      if (ec == std::errc() && p == rest.data() + rest.size() && n > v) v = n;
+    }
+  }
   // Probe forward: the hint may lag behind a writer that died between claim and hint update.
   for (;;) {
     AILAKE_ASSIGN_OR_RETURN(bool next, store_->Exists(MetadataKey(ident, v + 1)));
@@ -122,16 +137,26 @@ Result<LoadedTable> FsCatalog::LoadTable(const TableIdent& ident) {
 
 Result<LoadedTable> FsCatalog::CommitTable(const LoadedTable& base, iceberg::TableMetadata updated) {
   AILAKE_RETURN_IF_ERROR(updated.Validate());
-  updated.metadata_log.push_back({LocationOf(base.metadata_key), base.metadata.last_updated_ms});
+  AILAKE_RETURN_IF_ERROR(AppendMetadataLog(base, LocationOf(base.metadata_key), &updated));
   const int64_t next = base.version + 1;
   const std::string key = MetadataKey(base.ident, next);
   Status st = store_->PutIfAbsent(key, updated.ToJson());
-  if (st.code() == StatusCode::kAlreadyExists) {
+  auto lost = [&] {
     return Status::CommitConflict("table '" + base.ident.ToString() + "' changed since version " +
                                   std::to_string(base.version) + " (another writer committed version " +
                                   std::to_string(next) + ")");
-  }
+  };
+  if (st.code() == StatusCode::kAlreadyExists) return lost();
   AILAKE_RETURN_IF_ERROR(st);
+  // Old-metadata cleanup (table/metadata_files.h) deletes superseded versions oldest first, and only
+  // ones older than its grace period. So if our base is gone now, the slot we just claimed was such
+  // a deleted version (our base is older than the grace period) and newer versions exist: withdraw
+  // the claim, which no reader takes as current (readers take the highest version), and retry.
+  AILAKE_ASSIGN_OR_RETURN(bool base_exists, store_->Exists(base.metadata_key));
+  if (!base_exists) {
+    (void)store_->Delete(key);
+    return lost();
+  }
   // The commit is durable now; the hint is advisory, so a failure to update it is not a failure.
   (void)store_->Put(HintKey(base.ident), std::to_string(next));
   LoadedTable t;

@@ -35,6 +35,9 @@ class FsCatalog final : public Catalog {
   Result<LoadedTable> LoadTable(const TableIdent& ident) override;
   Result<LoadedTable> CommitTable(const LoadedTable& base, iceberg::TableMetadata updated) override;
   Status DropTable(const TableIdent& ident, bool purge) override;
+  bool IsPermanentMetadata(const std::string& key) const override {
+    return key.ends_with("/metadata/v1.metadata.json") || key.ends_with("/metadata/version-hint.text");
+  }
 
   static std::string MetadataKey(const TableIdent& ident, int64_t version);
   static std::string HintKey(const TableIdent& ident);

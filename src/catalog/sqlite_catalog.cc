@@ -449,7 +449,7 @@ Result<LoadedTable> SqliteCatalog::CommitTable(const LoadedTable& base, iceberg:
   AILAKE_RETURN_IF_ERROR(CheckProcess());
   const TableIdent& ident = base.ident;
   const std::string base_location = LocationOf(base.metadata_key);
-  updated.metadata_log.push_back({base_location, base.metadata.last_updated_ms});
+  AILAKE_RETURN_IF_ERROR(AppendMetadataLog(base, base_location, &updated));
   const int64_t next = base.version + 1;
   const std::string key = NewMetadataKey(ident, next);
   const std::string location = LocationOf(key);

@@ -63,6 +63,15 @@ int RunExpire(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
       o.older_than_ms = *ms;
     }
   }
+  if (args.has("orphans-older-than")) {
+    if (args.get("orphans-older-than") == "now") {
+      o.orphans_older_than_ms = INT64_MAX;
+    } else {
+      auto ms = ParseTimeMs(args.get("orphans-older-than"));
+      if (!ms.ok()) return ReportError(ms.status(), err);
+      o.orphans_older_than_ms = *ms;
+    }
+  }
   auto keep = args.GetInt("retain-last", 1, 1000000);
   if (!keep.ok()) return ReportError(keep.status(), err);
   o.retain_last = static_cast<int>(*keep);
@@ -76,6 +85,9 @@ int RunExpire(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
                            {"data_files_deleted", r->data_files_deleted},
                            {"delete_files_deleted", r->delete_files_deleted},
                            {"manifests_deleted", r->manifests_deleted},
+                           {"orphan_files_deleted", r->orphan_files_deleted},
+                           {"metadata_files_deleted", r->metadata_files_deleted},
+                           {"interrupted_runs_finished", r->records_resumed},
                            {"bytes_freed", r->bytes_freed},
                            {"dry_run", o.dry_run}})
                .dump()
@@ -85,7 +97,10 @@ int RunExpire(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   out << (o.dry_run ? "would expire " : "expired ") << r->expired_snapshots.size() << " snapshot(s); "
       << (o.dry_run ? "would delete " : "deleted ") << r->data_files_deleted << " data file(s), "
       << r->delete_files_deleted << " delete file(s), " << r->manifests_deleted << " manifest file(s), "
-      << r->bytes_freed << " bytes\n";
+      << r->orphan_files_deleted << " orphan file(s), " << r->metadata_files_deleted << " old metadata file(s), "
+      << r->bytes_freed << " bytes";
+  if (r->records_resumed > 0) out << "; finished " << r->records_resumed << " interrupted expire run(s)";
+  out << "\n";
   return 0;
 }
 
@@ -99,11 +114,20 @@ Command ExpireCommand() {
   spec.flags = WithWarehouseFlags({
       {"older-than", "", "TIME", "expire snapshots older than TIME (UTC date/time, epoch ms, or 'now'); default 5 days ago", ""},
       {"retain-last", "", "N", "always keep the N newest snapshots", "1"},
+      {"orphans-older-than", "", "TIME",
+       "delete unreferenced files and old metadata files only if written before TIME; default 1 day ago ('now' is "
+       "safe only while nothing writes to the table)",
+       ""},
       {"dry-run", "", "", "report what would be expired and deleted; change nothing", ""},
       {"format", "", "text|json", "output format", "text"},
   });
-  spec.details = "The current snapshot and snapshots named by refs are never expired. Time travel to an expired\n"
-                 "snapshot fails afterwards. Files no snapshot ever referenced are left alone.";
+  spec.details =
+      "The current snapshot and snapshots named by refs are never expired. Time travel to an expired\n"
+      "snapshot fails afterwards. The files to delete are recorded in metadata/expire-<uuid>.json before the\n"
+      "commit, so a run that is killed is finished by the next one. Files no snapshot references (a killed\n"
+      "writer's output) and metadata files no longer in the metadata-log are deleted once older than\n"
+      "--orphans-older-than; the staging folder of a running migration is never touched. Counts are of\n"
+      "files this run deleted.";
   return {spec, RunExpire};
 }
 

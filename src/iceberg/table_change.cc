@@ -1,5 +1,6 @@
 #include "iceberg/table_change.h"
 
+#include <map>
 #include <set>
 
 #include "core/uuid.h"
@@ -56,6 +57,50 @@ Status ApplySchema(const Schema& requested, TableMetadata* m) {
   return Status::OK();
 }
 
+// set-current-snapshot and remove-snapshots (table_change.h), applied to `out->metadata` (a copy of
+// `base` with the change's properties and schema already applied).
+Status ApplySnapshotEdits(const TableMetadata& base, const TableChange& change, AppliedChange* out) {
+  TableMetadata& m = out->metadata;
+  bool changed_anything = change.new_schema.has_value() || !change.set_properties.empty() ||
+                          !change.remove_properties.empty();
+  if (change.set_current_snapshot) {
+    const int64_t id = *change.set_current_snapshot;
+    if (!base.FindSnapshot(id)) {
+      return Status::NotFound("the table has no snapshot " + std::to_string(id) +
+                              " (expired, or never existed; see 'ailake history')");
+    }
+    if (!base.current_snapshot_id || *base.current_snapshot_id != id) {
+      m.current_snapshot_id = id;
+      m.refs["main"] = {id, "branch"};
+      m.snapshot_log.push_back({id, m.last_updated_ms});
+      changed_anything = true;
+    }
+  }
+  if (!change.remove_snapshots.empty()) {
+    std::set<int64_t> pinned;
+    if (m.current_snapshot_id) pinned.insert(*m.current_snapshot_id);
+    for (const auto& [name, ref] : m.refs) pinned.insert(ref.snapshot_id);
+    std::set<int64_t> gone;
+    for (int64_t id : change.remove_snapshots) {
+      if (!m.FindSnapshot(id)) continue;  // a concurrent expire removed it already
+      if (pinned.count(id)) {
+        return Status::CommitConflict("snapshot " + std::to_string(id) +
+                                      " became current or the target of a ref (a rollback?) after expiry was "
+                                      "planned; plan again");
+      }
+      gone.insert(id);
+    }
+    if (!gone.empty()) {
+      std::erase_if(m.snapshots, [&](const Snapshot& s) { return gone.count(s.snapshot_id) > 0; });
+      std::erase_if(m.snapshot_log, [&](const SnapshotLogEntry& e) { return gone.count(e.snapshot_id) > 0; });
+      out->removed_snapshots.assign(gone.begin(), gone.end());
+      changed_anything = true;
+    }
+  }
+  out->unchanged = !changed_anything;
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std::string& table_key,
@@ -73,14 +118,19 @@ Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std:
   if (change.new_schema) AILAKE_RETURN_IF_ERROR(ApplySchema(*change.new_schema, &m));
   const int64_t last_ts = base.snapshot_log.empty() ? 0 : base.snapshot_log.back().timestamp_ms;
   m.last_updated_ms = std::max({now_ms, base.last_updated_ms + 1, last_ts});
-  const bool makes_snapshot =
-      !change.add_data_files.empty() || !change.add_delete_files.empty() || !change.remove_files.empty();
+  const bool makes_snapshot = change.makes_snapshot();
   const Snapshot* current = base.CurrentSnapshot();
+  if (makes_snapshot && (change.set_current_snapshot || !change.remove_snapshots.empty())) {
+    return Status::InvalidArgument("a change that adds or removes files cannot also roll back or expire snapshots");
+  }
   if (!makes_snapshot) {
     if (change.validate) {
       AILAKE_ASSIGN_OR_RETURN(SnapshotFiles files, ReadSnapshotFiles(store, loc, current));
       AILAKE_RETURN_IF_ERROR(change.validate(base, files));
     }
+    AILAKE_RETURN_IF_ERROR(ApplySnapshotEdits(base, change, &out));
+    if (out.unchanged) return out;
+    AILAKE_RETURN_IF_ERROR(m.Validate());
     return out;
   }
   AILAKE_ASSIGN_OR_RETURN(SnapshotFiles files, ReadSnapshotFiles(store, loc, current));
@@ -145,6 +195,19 @@ Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std:
 
   // Existing manifests: reused as they are unless they list a removed file; those are rewritten with
   // the removed entries DELETED and the rest EXISTING (explicit sequence numbers).
+  //
+  // Manifest merge (Iceberg's commit.manifest-merge.enabled): once a content kind has at least
+  // min-count-to-merge manifests, the untouched ones smaller than the target size are merged into one
+  // (live entries EXISTING with their sequence numbers, DELETED history dropped), so a table with
+  // thousands of small appends keeps a bounded number of manifests. The merged-away manifests stay
+  // on disk for the older snapshots that list them until expire deletes them.
+  AILAKE_ASSIGN_OR_RETURN(bool merge_enabled, base.BoolProperty(kPropManifestMergeEnabled, true));
+  AILAKE_ASSIGN_OR_RETURN(int64_t merge_min, base.IntProperty(kPropManifestMinMergeCount, 100, 2, 1000000));
+  AILAKE_ASSIGN_OR_RETURN(int64_t merge_target,
+                          base.IntProperty(kPropManifestTargetBytes, 8LL << 20, 1, int64_t{1} << 40));
+  std::map<ManifestContent, size_t> count_of;
+  for (const auto& mf : files.manifests) ++count_of[mf.content];
+  std::map<ManifestContent, std::vector<size_t>> to_merge;
   int64_t deleted_records = 0, deleted_files = 0, removed_bytes = 0;
   for (size_t i = 0; i < files.manifests.size(); ++i) {
     const auto& mf = files.manifests[i];
@@ -152,7 +215,12 @@ Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std:
     bool touched = false;
     for (const auto& e : entries) touched |= e.status != EntryStatus::kDeleted && removing.count(e.file.file_path);
     if (!touched) {
-      manifests.push_back(mf);
+      if (merge_enabled && static_cast<int64_t>(count_of[mf.content]) + 1 >= merge_min &&
+          mf.manifest_length < merge_target) {
+        to_merge[mf.content].push_back(i);
+      } else {
+        manifests.push_back(mf);
+      }
       continue;
     }
     ManifestWrite w;
@@ -177,6 +245,33 @@ Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std:
       }
       w.entries.push_back(std::move(ne));
     }
+    auto written = WriteManifest(store, loc, w);
+    if (!written.ok()) return cleanup_on_error(written.status());
+    out.written_keys.push_back(w.key);
+    manifests.push_back(*written);
+  }
+  for (const auto& [content, indexes] : to_merge) {
+    if (indexes.size() < 2) {
+      for (size_t i : indexes) manifests.push_back(files.manifests[i]);
+      continue;
+    }
+    ManifestWrite w;
+    w.key = meta_prefix + tag + "-m" + std::to_string(manifests.size()) + ".avro";
+    w.table_schema = schema;
+    w.content = content;
+    w.snapshot_id = snapshot_id;
+    w.sequence_number = seq;
+    for (size_t i : indexes) {
+      for (const auto& e : files.entries[i]) {
+        if (e.status == EntryStatus::kDeleted) continue;  // history of older snapshots
+        ManifestEntry ne = e;
+        ne.status = EntryStatus::kExisting;
+        auto st = files.vector_stats.find(e.file.file_path);
+        if (st != files.vector_stats.end()) w.vector_stats[e.file.file_path] = st->second;
+        w.entries.push_back(std::move(ne));
+      }
+    }
+    if (w.entries.empty()) continue;  // only history left: the new snapshot needs none of it
     auto written = WriteManifest(store, loc, w);
     if (!written.ok()) return cleanup_on_error(written.status());
     out.written_keys.push_back(w.key);

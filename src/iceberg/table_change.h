@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,16 +64,34 @@ struct TableChange {
   std::function<Status(const TableMetadata& latest, const SnapshotFiles& files)> validate;
   std::map<std::string, std::string> extra_summary;
 
+  // Metadata-only deltas (no new snapshot):
+  // set-current-snapshot (rollback): the snapshot must still exist in the latest state (kNotFound
+  // otherwise, e.g. expired meanwhile); it becomes current and gets a snapshot-log entry. Applying it
+  // when it is current already changes nothing (AppliedChange::unchanged).
+  std::optional<int64_t> set_current_snapshot;
+  // remove-snapshots (expire): snapshots already gone in the latest state are skipped (a concurrent
+  // expire took them); one that became current or the target of a ref meanwhile (a rollback) is a
+  // kCommitConflict. The snapshots and their snapshot-log entries are removed.
+  std::set<int64_t> remove_snapshots;
+
+  bool makes_snapshot() const { return !add_data_files.empty() || !add_delete_files.empty() || !remove_files.empty(); }
   bool empty() const {
-    return add_data_files.empty() && add_delete_files.empty() && remove_files.empty() && set_properties.empty() &&
-           remove_properties.empty() && !new_schema;
+    return !makes_snapshot() && set_properties.empty() && remove_properties.empty() && !new_schema &&
+           !set_current_snapshot && remove_snapshots.empty();
   }
 };
+
+// Table properties the commit path honours (Iceberg's names and defaults).
+inline constexpr const char* kPropManifestMergeEnabled = "commit.manifest-merge.enabled";  // default true
+inline constexpr const char* kPropManifestMinMergeCount = "commit.manifest.min-count-to-merge";  // default 100
+inline constexpr const char* kPropManifestTargetBytes = "commit.manifest.target-size-bytes";  // default 8 MiB
 
 struct AppliedChange {
   TableMetadata metadata;
   std::vector<std::string> written_keys;  // manifests + manifest list written by this attempt
   int64_t snapshot_id = 0;                // 0 when the change made no snapshot (properties only)
+  bool unchanged = false;                 // the latest state already is what the change asks for
+  std::vector<int64_t> removed_snapshots;  // remove-snapshots: the ones actually removed
 };
 
 // `table_key` is the table's folder in the store ("ns/table"); `now_ms` the commit time.

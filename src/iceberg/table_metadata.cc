@@ -1,5 +1,7 @@
 #include "iceberg/table_metadata.h"
 
+#include <charconv>
+
 #include <set>
 
 namespace ailake::iceberg {
@@ -219,6 +221,28 @@ Status TableMetadata::Validate() const {
       return Status::InvalidArgument("snapshot-log is not in time order");
   }
   return Status::OK();
+}
+
+Result<int64_t> TableMetadata::IntProperty(const std::string& key, int64_t fallback, int64_t min,
+                                           int64_t max) const {
+  auto it = properties.find(key);
+  if (it == properties.end()) return fallback;
+  int64_t v = 0;
+  const std::string& t = it->second;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (t.empty() || ec != std::errc() || p != t.data() + t.size() || v < min || v > max) {
+    return Status::InvalidArgument("table property " + key + "='" + t + "' must be an integer from " +
+                                   std::to_string(min) + " to " + std::to_string(max));
+  }
+  return v;
+}
+
+Result<bool> TableMetadata::BoolProperty(const std::string& key, bool fallback) const {
+  auto it = properties.find(key);
+  if (it == properties.end()) return fallback;
+  if (it->second == "true") return true;
+  if (it->second == "false") return false;
+  return Status::InvalidArgument("table property " + key + "='" + it->second + "' must be true or false");
 }
 
 }  // namespace ailake::iceberg

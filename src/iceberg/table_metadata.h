@@ -73,6 +73,10 @@ struct TableMetadata {
   const Schema* FindSchema(int schema_id) const;
   const Snapshot* FindSnapshot(int64_t snapshot_id) const;
   const Snapshot* CurrentSnapshot() const;
+  // A table property as an integer in [min, max] / a boolean ("true"/"false"); `fallback` when
+  // unset; kInvalidArgument naming the property when set to anything else.
+  Result<int64_t> IntProperty(const std::string& key, int64_t fallback, int64_t min, int64_t max) const;
+  Result<bool> BoolProperty(const std::string& key, bool fallback) const;
   // The snapshot that was current at `timestamp_ms` (from the snapshot log): NotFound when the
   // table had no snapshot yet at that time.
   Result<const Snapshot*> SnapshotAsOf(int64_t timestamp_ms) const;

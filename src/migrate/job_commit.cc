@@ -151,7 +151,7 @@ Result<CommitOutcome> CommitTasks(table::Table& table, const MigrationJobDoc& jo
       return again;
     }
     // A delete landed on a source between our read and the commit: carry it on the next attempt.
-    if (attempt >= 20) {
+    if (attempt >= table::kMaxReplans) {
       return committed.status().WithContext("migration commit gave up after " + std::to_string(attempt) + " attempts");
     }
   }

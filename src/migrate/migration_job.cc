@@ -373,8 +373,12 @@ Result<size_t> MigrationJob::DeleteStaged(const TableView& view, const std::set<
   Store& store = table_.catalog().store();
   size_t removed = 0;
   AILAKE_ASSIGN_OR_RETURN(auto staged, store.List(doc_.staging_prefix));
+  // Liveness from a state read AFTER the listing too: a commit of this job by another process
+  // (distributed `migrate commit`) may have published a listed output after `view` was read.
+  AILAKE_ASSIGN_OR_RETURN(TableView fresh, ReadTableView(table_));
   for (const auto& obj : staged) {
-    if (keep_keys.count(obj.key) || view.IsLive(table_.catalog().LocationOf(obj.key))) continue;
+    const std::string location = table_.catalog().LocationOf(obj.key);
+    if (keep_keys.count(obj.key) || view.IsLive(location) || fresh.IsLive(location)) continue;
     AILAKE_RETURN_IF_ERROR(store.Delete(obj.key));
     ++removed;
   }

@@ -264,7 +264,9 @@ Status LocalStore::ListFolder(int dir_fd, const std::string& key_prefix, const s
     struct stat st;
     if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // removed meanwhile
     if (S_ISREG(st.st_mode)) {
-      out->push_back({key_prefix + name, static_cast<uint64_t>(st.st_size)});
+      // Objects are published whole and never modified afterwards, so mtime is the publish time.
+      const int64_t ms = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
+      out->push_back({key_prefix + name, static_cast<uint64_t>(st.st_size), ms});
     } else if (S_ISDIR(st.st_mode)) {
       subdirs.push_back(name);
     }

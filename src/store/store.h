@@ -24,6 +24,9 @@ namespace ailake {
 struct ObjectInfo {
   std::string key;
   uint64_t size = 0;
+  // When the object was published (ms since the epoch; 0 when the store cannot tell). Cleanup uses
+  // it as the creation time for its grace period: a commit in flight may still publish a young file.
+  int64_t created_ms = 0;
 };
 
 // How OpenWritable publishes on Close.

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "core/logging.h"
+#include "table/metadata_files.h"
 
 namespace ailake::table {
 
@@ -12,6 +13,24 @@ int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+namespace {
+
+// write.metadata.delete-after-commit.enabled: the commit is durable already, so a failed cleanup is
+// only logged (the files stay until a later commit or expire deletes them).
+void DeleteAfterCommit(catalog::Catalog& catalog, const catalog::TableIdent& ident, const iceberg::TableMetadata& m) {
+  auto enabled = m.BoolProperty(catalog::kPropDeleteAfterCommit, false);
+  if (!enabled.ok() || !*enabled) return;
+  auto min_age = m.IntProperty(kPropMetadataDeleteMinAgeMs, kDefaultMetadataDeleteMinAgeMs, 0, INT64_MAX / 2);
+  if (!min_age.ok()) {
+    LogWarn(min_age.status().message() + "; old metadata files of " + ident.ToString() + " kept");
+    return;
+  }
+  auto done = DeleteOldMetadataFiles(catalog, ident, NowMs() - *min_age);
+  if (!done.ok()) LogWarn("could not delete old metadata files of " + ident.ToString() + ": " + done.status().ToString());
+}
+
+}  // namespace
 
 Result<CommitResult> CommitChange(catalog::Catalog& catalog, const catalog::TableIdent& ident,
                                   const iceberg::TableChange& change, RetryOptions retry) {
@@ -24,8 +43,13 @@ Result<CommitResult> CommitChange(catalog::Catalog& catalog, const catalog::Tabl
     AILAKE_ASSIGN_OR_RETURN(iceberg::AppliedChange applied,
                             iceberg::ApplyChange(catalog.store(), loc, catalog::Catalog::TableKey(ident), base.metadata,
                                                  change, NowMs()));
+    if (applied.unchanged) return CommitResult{std::move(base), 0, attempt, true, {}};
     auto committed = catalog.CommitTable(base, std::move(applied.metadata));
-    if (committed.ok()) return CommitResult{std::move(*committed), applied.snapshot_id, attempt};
+    if (committed.ok()) {
+      DeleteAfterCommit(catalog, ident, committed->metadata);
+      return CommitResult{std::move(*committed), applied.snapshot_id, attempt, false,
+                          std::move(applied.removed_snapshots)};
+    }
     for (const auto& key : applied.written_keys) (void)catalog.store().Delete(key);
     if (committed.status().code() != StatusCode::kCommitConflict) return committed.status();
     // Lost the race: someone else published first. Back off with full jitter and re-apply.

@@ -1,8 +1,6 @@
 #include "table/maintenance.h"
 
-#include <chrono>
 #include <map>
-#include <thread>
 
 #include "file/file_reader.h"
 #include "iceberg/snapshot_files.h"
@@ -12,26 +10,14 @@
 namespace ailake::table {
 
 Status RollbackTo(catalog::Catalog& catalog, const catalog::TableIdent& ident, int64_t snapshot_id) {
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    AILAKE_ASSIGN_OR_RETURN(catalog::LoadedTable base, catalog.LoadTable(ident));
-    iceberg::TableMetadata m = base.metadata;
-    if (!m.FindSnapshot(snapshot_id)) {
-      return Status::NotFound("table " + ident.ToString() + " has no snapshot " + std::to_string(snapshot_id) +
-                              " (see 'ailake history')");
-    }
-    if (m.current_snapshot_id && *m.current_snapshot_id == snapshot_id) return Status::OK();
-    const int64_t now = std::max({NowMs(), m.last_updated_ms + 1,
-                                  m.snapshot_log.empty() ? int64_t{0} : m.snapshot_log.back().timestamp_ms});
-    m.current_snapshot_id = snapshot_id;
-    m.refs["main"] = {snapshot_id, "branch"};
-    m.snapshot_log.push_back({snapshot_id, now});
-    m.last_updated_ms = now;
-    auto r = catalog.CommitTable(base, std::move(m));
-    if (r.ok()) return Status::OK();
-    if (r.status().code() != StatusCode::kCommitConflict) return r.status();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1 + attempt));
+  iceberg::TableChange change;
+  change.set_current_snapshot = snapshot_id;
+  auto r = CommitChange(catalog, ident, change);
+  if (r.status().code() == StatusCode::kNotFound) {
+    return Status::NotFound("table " + ident.ToString() + " has no snapshot " + std::to_string(snapshot_id) +
+                            " (see 'ailake history')");
   }
-  return Status::CommitConflict("gave up rolling back " + ident.ToString() + ": the table is very busy");
+  return r.status();
 }
 
 Result<VerifyReport> VerifyTable(Table& table) {

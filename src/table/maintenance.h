@@ -10,8 +10,8 @@
 namespace ailake::table {
 
 // Makes `snapshot_id` the current snapshot again (Iceberg's set-current-snapshot): nothing is
-// deleted, the rolled-back snapshots stay available for time travel until expired. Retries lost
-// races like every commit.
+// deleted, the rolled-back snapshots stay available for time travel until expired. A
+// set-current-snapshot delta through CommitChange, like every commit.
 Status RollbackTo(catalog::Catalog& catalog, const catalog::TableIdent& ident, int64_t snapshot_id);
 
 struct VerifyReport {

@@ -99,7 +99,7 @@ Result<DeleteResult> DeleteWhere(Table& table, const std::string& where) {
   AILAKE_RETURN_IF_ERROR(pred.Bind(data_schema));
   for (int attempt = 1;; ++attempt) {
     auto r = DeleteOnce(table, pred);
-    if (r.ok() || r.status().code() != StatusCode::kCommitConflict || attempt >= 10) {
+    if (r.ok() || r.status().code() != StatusCode::kCommitConflict || attempt >= kMaxReplans) {
       if (r.ok()) {
         AILAKE_RETURN_IF_ERROR(table.Refresh());
       }

@@ -27,6 +27,9 @@
 namespace ailake::table {
 
 inline constexpr const char* kPropVectorColumn = "ailake.vector-column";
+// The running migration's job id (set by migrate/, a layer above; its staging folder is
+// data/migrate-<job>/, which expire never touches while the job runs).
+inline constexpr const char* kPropRunningMigration = "ailake.migration";
 inline constexpr const char* kPropTextColumn = "ailake.text-column";
 inline constexpr const char* kPropDim = "ailake.dim";
 inline constexpr const char* kPropMetric = "ailake.metric";

@@ -117,7 +117,7 @@ Status TableWriter::Append(const parquet::Batch& data, const float* vectors, con
 
 Result<CommitResult> TableWriter::Commit(const std::string& operation) {
   AILAKE_RETURN_IF_ERROR(FinishFile());
-  if (files_.empty()) return CommitResult{table_->state(), 0, 0};
+  if (files_.empty()) return CommitResult{table_->state(), 0, 0, true, {}};
   iceberg::TableChange change;
   change.operation = operation;
   // The files were written for the schema the writer opened with; if a migration cut the table over
