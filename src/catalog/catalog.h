@@ -70,6 +70,12 @@ class Catalog {
   std::string LocationOf(const std::string& key) { return warehouse_uri() + "/" + key; }
   // Inverse of LocationOf; InvalidArgument when `location` is not inside this warehouse.
   Result<std::string> KeyOf(const std::string& location);
+
+ protected:
+  // One owner per table location: kAlreadyExists naming the file and its likely owner when any table
+  // metadata (any catalog's: vN.metadata.json or NNNNN-<uuid>.metadata.json) already lives in the
+  // table's metadata folder. Two catalogs owning one folder would each expire the other's live files.
+  Status CheckLocationUnowned(const TableIdent& ident);
 };
 
 // "fs" (the default) or "sqlite" (Iceberg JDBC catalog tables in <warehouse>/ailake_catalog.db)

@@ -7,6 +7,7 @@
 #include "file/file_reader.h"
 #include "iceberg/snapshot_files.h"
 #include "table/commit.h"
+#include "table/rollback_state.h"
 #include "table/table_search.h"
 
 namespace ailake::table {
@@ -22,6 +23,11 @@ Status RollbackTo(catalog::Catalog& catalog, const catalog::TableIdent& ident, i
     if (m.current_snapshot_id && *m.current_snapshot_id == snapshot_id) return Status::OK();
     const int64_t now = std::max({NowMs(), m.last_updated_ms + 1,
                                   m.snapshot_log.empty() ? int64_t{0} : m.snapshot_log.back().timestamp_ms});
+    // The properties and schema that describe the files come back with them (rollback_state.h).
+    AILAKE_ASSIGN_OR_RETURN(RestoredState restored,
+                            StateAtSnapshot(catalog.store(), {catalog.warehouse_uri(), catalog::Catalog::TableKey(ident)},
+                                            base.metadata, snapshot_id));
+    ApplyRestoredState(restored, &m);
     m.current_snapshot_id = snapshot_id;
     m.refs["main"] = {snapshot_id, "branch"};
     m.snapshot_log.push_back({snapshot_id, now});
@@ -32,77 +38,6 @@ Status RollbackTo(catalog::Catalog& catalog, const catalog::TableIdent& ident, i
     std::this_thread::sleep_for(std::chrono::milliseconds(1 + attempt));
   }
   return Status::CommitConflict("gave up rolling back " + ident.ToString() + ": the table is very busy");
-}
-
-Result<VerifyReport> VerifyTable(Table& table) {
-  VerifyReport report;
-  const iceberg::Snapshot* snap = table.metadata().CurrentSnapshot();
-  if (!snap) return report;
-  report.snapshot_id = snap->snapshot_id;
-  Store& store = table.catalog().store();
-  AILAKE_ASSIGN_OR_RETURN(iceberg::SnapshotFiles files, iceberg::ReadSnapshotFiles(store, table.locations(), snap));
-  report.data_files = files.data_files.size();
-  report.delete_files = files.delete_files.size();
-  const VectorConfig& vc = table.vectors();
-  for (const auto& e : files.data_files) {
-    const std::string& path = e.file.file_path;
-    report.rows += e.file.record_count;
-    auto problem = [&](const std::string& what) { report.problems.push_back(path + ": " + what); };
-    auto key = table.locations().KeyOf(path);
-    if (!key.ok()) { problem(key.status().message()); continue; }
-    auto size = store.Size(*key);
-    if (!size.ok()) { problem(size.status().message()); continue; }
-    if (static_cast<int64_t>(*size) != e.file.file_size_in_bytes) {
-      problem("size " + std::to_string(*size) + " differs from the manifest's " + std::to_string(e.file.file_size_in_bytes));
-      continue;
-    }
-    auto readable = store.OpenReadable(*key);
-    if (!readable.ok()) { problem(readable.status().message()); continue; }
-    auto reader = file::AiLakeFileReader::Open(*readable);
-    if (!reader.ok()) { problem(reader.status().message()); continue; }
-    if ((*reader)->parquet().num_rows() != e.file.record_count) {
-      problem("has " + std::to_string((*reader)->parquet().num_rows()) + " rows, the manifest says " +
-              std::to_string(e.file.record_count));
-    }
-    auto meta = (*reader)->FindVectorColumn(vc.vector_column);
-    if (!meta.ok()) { problem(meta.status().message()); continue; }
-    auto stats = files.vector_stats.find(path);
-    if (stats == files.vector_stats.end()) {
-      problem("has no vector statistics in its manifest");
-    } else {
-      for (const auto& s : stats->second) {
-        if (s.column != vc.vector_column) continue;
-        if (s.model != (*meta)->model.name || s.model_version != (*meta)->model.version) {
-          problem("its footer says model " + (*meta)->model.Id() + " but the manifest says " + s.model + "@" + s.model_version);
-        }
-        if (s.rows_with_vector != (*meta)->rows_with_vector) problem("rows_with_vector disagrees with the manifest");
-      }
-    }
-    auto column = (*reader)->LoadColumn(vc.vector_column);  // validates AILK + index against the vectors
-    if (!column.ok()) problem(column.status().message());
-  }
-  std::map<std::string, int64_t> rows_of;
-  for (const auto& e : files.data_files) rows_of[e.file.file_path] = e.file.record_count;
-  for (const auto& d : files.delete_files) {
-    auto deletes = ReadPositionDeletes(table, {d});
-    if (!deletes.ok()) {
-      report.problems.push_back(d.file.file_path + ": " + deletes.status().message());
-      continue;
-    }
-    // Deletes may outlive a data file that was rewritten later; positions into live files must exist.
-    for (const auto& [target, positions] : *deletes) {
-      auto it = rows_of.find(target);
-      if (it == rows_of.end()) continue;
-      for (int64_t pos : positions) {
-        if (pos < 0 || pos >= it->second) {
-          report.problems.push_back(d.file.file_path + ": deletes position " + std::to_string(pos) + " of " + target +
-                                    ", which has " + std::to_string(it->second) + " rows");
-          break;
-        }
-      }
-    }
-  }
-  return report;
 }
 
 }  // namespace ailake::table
