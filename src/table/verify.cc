@@ -6,6 +6,7 @@
 
 #include "file/file_reader.h"
 #include "iceberg/snapshot_files.h"
+#include "table/data_file_stats.h"
 #include "table/live_file.h"
 #include "table/table_search.h"
 #include "vec/quantize.h"
@@ -95,6 +96,29 @@ void CheckVectors(const file::LoadedVectorColumn& column, const std::function<vo
   }
 }
 
+// The manifest's per-column statistics (written from this file's footer at commit) must still match
+// the footer: a file swapped for another of the same size and row count differs here (other ids,
+// other texts), which the size and row checks alone cannot see.
+void CheckColumnStats(const parquet::ParquetReader& pq, const iceberg::DataFile& manifest,
+                      const std::function<void(std::string)>& problem) {
+  const iceberg::DataFile footer = DataFileFromFooter(pq, manifest.file_path, manifest.file_size_in_bytes);
+  auto compare = [&](const auto& want, const auto& got, const char* what) {
+    for (const auto& [id, v] : want) {
+      auto it = got.find(id);
+      if (it != got.end() && it->second != v) {
+        problem(std::string("the footer's ") + what + " of field " + std::to_string(id) +
+                " differ from the manifest's: this is not the file that was committed");
+        return true;
+      }
+    }
+    return false;
+  };
+  if (compare(manifest.value_counts, footer.value_counts, "value counts")) return;
+  if (compare(manifest.null_value_counts, footer.null_value_counts, "null counts")) return;
+  if (compare(manifest.lower_bounds, footer.lower_bounds, "lower bounds")) return;
+  compare(manifest.upper_bounds, footer.upper_bounds, "upper bounds");
+}
+
 }  // namespace
 
 Result<VerifyReport> VerifyTable(Table& table, const VerifyOptions& options) {
@@ -125,6 +149,7 @@ Result<VerifyReport> VerifyTable(Table& table, const VerifyOptions& options) {
       problem("has " + std::to_string((*reader)->parquet().num_rows()) + " rows, the manifest says " +
               std::to_string(e.file.record_count));
     }
+    CheckColumnStats((*reader)->parquet(), e.file, problem);
     auto stats = files.vector_stats.find(path);
     if (stats == files.vector_stats.end()) problem("has no vector statistics in its manifest");
     auto meta = (*reader)->FindVectorColumn(vc.vector_column);
