@@ -88,33 +88,33 @@ TEST_F(CliTrustTest, CreateWithTheOtherCatalogOverAnExistingTableIsRefused) {
 // Rolling back to a snapshot from before a finished migration brings back the old model, dim,
 // metric and vector column: search with the old embedder works, verify is clean, and a new migration
 // is accepted. Planted bug: with ApplyRestoredState removed from RollbackTo, info still says
-// hash-12 and search with the old embedder is refused; this test then fails.
+// hash-12@seed0 and search with the old embedder is refused; this test then fails.
 TEST_F(CliTrustTest, RollbackAcrossAMigrationRestoresTheOldModel) {
-  ASSERT_EQ(Cli({"create", "t", "--dim", "8", "--model", "hash-8", "--metric", "euclidean"}).code, 0);
-  auto ins = Cli({"insert", "t", Corpus(30), "--embedder", "hash:dim=8,name=hash-8"});
+  ASSERT_EQ(Cli({"create", "t", "--dim", "8", "--model", "hash-8@seed0", "--metric", "euclidean"}).code, 0);
+  auto ins = Cli({"insert", "t", Corpus(30), "--embedder", "hash:dim=8"});
   ASSERT_EQ(ins.code, 0) << ins.err;
   auto info = json::parse(Cli({"info", "t", "--format", "json"}).out);
   const int64_t before = info["current_snapshot_id"];
-  auto m = Cli({"migrate", "t", "--embedder", "hash:dim=12,name=hash-12", "--new-model", "hash-12", "--new-metric", "dot",
+  auto m = Cli({"migrate", "t", "--embedder", "hash:dim=12", "--new-model", "hash-12@seed0", "--new-metric", "dot",
                 "--quiet"});
   ASSERT_EQ(m.code, 0) << m.err;
   auto after = json::parse(Cli({"info", "t", "--format", "json"}).out);
-  ASSERT_EQ(after["model"], "hash-12");
+  ASSERT_EQ(after["model"], "hash-12@seed0");
 
   auto rb = Cli({"rollback", "t", "--to", std::to_string(before)});
   ASSERT_EQ(rb.code, 0) << rb.err;
   auto back = json::parse(Cli({"info", "t", "--format", "json"}).out);
-  EXPECT_EQ(back["model"], "hash-8");
+  EXPECT_EQ(back["model"], "hash-8@seed0");
   EXPECT_EQ(back["dim"], 8);
   EXPECT_EQ(back["metric"], "euclidean");
   auto v = Cli({"verify", "t"});
   EXPECT_EQ(v.code, 0) << v.out << v.err;
-  auto s = Cli({"search", "t", "--text", "document 3 about comets", "--embedder", "hash:dim=8,name=hash-8", "-k", "1",
+  auto s = Cli({"search", "t", "--text", "document 3 about comets", "--embedder", "hash:dim=8", "-k", "1",
                 "--format", "json"});
   ASSERT_EQ(s.code, 0) << s.err;
   EXPECT_EQ(json::parse(s.out)["results"][0]["id"], "d3");
   // And the migration can be run again from here.
-  auto again = Cli({"migrate", "t", "--embedder", "hash:dim=12,name=hash-12", "--new-model", "hash-12", "--quiet"});
+  auto again = Cli({"migrate", "t", "--embedder", "hash:dim=12", "--new-model", "hash-12@seed0", "--quiet"});
   EXPECT_EQ(again.code, 0) << again.err;
 }
 
