@@ -170,24 +170,27 @@ Result<VerifyReport> VerifyTable(Table& table, const VerifyOptions& options) {
     }
     const file::VectorColumnMeta& m = **meta;
     if (!m.model.SameModel(vc.model)) {
+      // Another model: its dim, metric and precision follow from that model, so this one finding
+      // covers them.
       const std::string what = "is on " + ModelDescription(m.model) + ", not the table's " + ModelDescription(vc.model);
       if (migrating) {
         report.notes.push_back(path + ": " + what + "; a migration is running");
       } else {
         problem(what + ": searches with the table's model skip it (re-run or finish the migration, or roll back)");
       }
-    }
-    if (m.model.dim != vc.model.dim) {
-      problem("column '" + m.name + "' has dim " + std::to_string(m.model.dim) + " but table property ailake.dim says " +
-              std::to_string(vc.model.dim));
-    }
-    if (m.model.metric != vc.model.metric) {
-      problem("column '" + m.name + "' uses metric " + std::string(MetricName(m.model.metric)) +
-              " but table property ailake.metric says " + std::string(MetricName(vc.model.metric)));
-    }
-    if (m.precision != vc.policy.precision) {
-      problem("column '" + m.name + "' stores " + std::string(PrecisionName(m.precision)) +
-              " but table property ailake.precision says " + std::string(PrecisionName(vc.policy.precision)));
+    } else {
+      if (m.model.dim != vc.model.dim) {
+        problem("column '" + m.name + "' has dim " + std::to_string(m.model.dim) + " but table property ailake.dim says " +
+                std::to_string(vc.model.dim));
+      }
+      if (m.model.metric != vc.model.metric) {
+        problem("column '" + m.name + "' uses metric " + std::string(MetricName(m.model.metric)) +
+                " but table property ailake.metric says " + std::string(MetricName(vc.model.metric)));
+      }
+      if (m.precision != vc.policy.precision) {
+        problem("column '" + m.name + "' stores " + std::string(PrecisionName(m.precision)) +
+                " but table property ailake.precision says " + std::string(PrecisionName(vc.policy.precision)));
+      }
     }
     if (stats != files.vector_stats.end()) {
       for (const auto& s : stats->second) {
