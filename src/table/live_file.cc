@@ -4,7 +4,7 @@ namespace ailake::table {
 
 Status CheckLiveFileSize(const std::string& location, uint64_t actual, int64_t manifest_size) {
   if (manifest_size >= 0 && actual == static_cast<uint64_t>(manifest_size)) return Status::OK();
-  return Status::Corruption(location + " is " + std::to_string(actual) + " bytes but its manifest records " +
+  return Status::Corruption(location + ": size " + std::to_string(actual) + " differs from the manifest's " +
                             std::to_string(manifest_size) +
                             ": the file was replaced or damaged after it was committed; restore it from a backup, or "
                             "roll the table back to a snapshot without it ('ailake verify' lists every such file)");

@@ -165,7 +165,7 @@ TEST_F(VerifyTest, SwappedFileOfOtherSizeIsRefusedByReaders) {
   EXPECT_NE(d.status().message().find(name), std::string::npos) << d.status().ToString();
   auto v = Verify(*table_, false);
   EXPECT_TRUE(Mentions(v.problems, name)) << Join(v.problems);
-  EXPECT_TRUE(Mentions(v.problems, "bytes but its manifest records")) << Join(v.problems);
+  EXPECT_TRUE(Mentions(v.problems, "differs from the manifest's")) << Join(v.problems);
 }
 
 // A data file replaced by another of exactly the same size and row count (uncompressed, fixed-width
