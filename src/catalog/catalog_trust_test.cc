@@ -109,8 +109,9 @@ TEST_F(CatalogTrustTest, CreateOverAnotherCatalogsTableIsRefusedNamingTheOwner) 
   EXPECT_TRUE(sql_cat->LoadTable(id2).ok());
 }
 
-// Planted bug: with the lstat check in OpenCatalog removed, the symlinked database opens and the
-// catalog lives outside the warehouse; this test then fails.
+// Guards the lstat check in OpenCatalog: without it the symlinked database opens and the catalog
+// lives outside the warehouse (plant not run; the assertions on the message and on the untouched
+// target file fail without the check).
 TEST_F(CatalogTrustTest, SymlinkedSqliteDatabaseIsRefused) {
   fs::create_directories(dir_);
   const fs::path outside = dir_.string() + "_outside.db";
@@ -127,7 +128,8 @@ TEST_F(CatalogTrustTest, SymlinkedSqliteDatabaseIsRefused) {
   EXPECT_FALSE(OpenCatalog("sqlite", dir_.string()).ok());
 }
 
-// Planted bug: without the empty check, std::filesystem::absolute("") throws and the process aborts.
+// Guards the empty check in OpenCatalog: std::filesystem::absolute("") throws, which aborted the
+// process before (the exit 134).
 TEST_F(CatalogTrustTest, EmptyWarehouseIsAUsageError) {
   for (const char* kind : {"fs", "sqlite"}) {
     auto c = OpenCatalog(kind, "");
@@ -139,7 +141,7 @@ TEST_F(CatalogTrustTest, EmptyWarehouseIsAUsageError) {
 
 // The sqlite row is data: a metadata_location outside the table's own metadata folder (another
 // table's metadata here, forged with a plain UPDATE) is refused rather than read.
-// Planted bug: without the folder check in SqliteCatalog::ReadMetadata, LoadTable(a) returns b.
+// Guards the folder check in SqliteCatalog::ReadMetadata: without it LoadTable(a) returns b's state.
 TEST_F(CatalogTrustTest, SqliteRowPointingAtAnotherTableIsRefused) {
   auto cat = Open("sqlite");
   auto a = *TableIdent::Parse("db.a");

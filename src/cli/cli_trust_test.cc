@@ -56,8 +56,8 @@ class CliTrustTest : public ::testing::Test {
   std::string wh_;
 };
 
-// Planted bug: without the empty check in OpenCatalog every command below aborted with an uncaught
-// std::filesystem_error (exit 134: the test process itself dies).
+// Guards the empty-warehouse checks (cli OpenCatalogFromArgs and catalog::OpenCatalog): without
+// them every command below aborted with an uncaught std::filesystem_error (the exit 134).
 TEST_F(CliTrustTest, EmptyWarehouseIsAUsageErrorForEveryTableCommand) {
   const std::vector<std::vector<std::string>> commands = {
       {"create", "t", "--dim", "4", "--model", "m"}, {"info", "t"},    {"history", "t"},
@@ -73,8 +73,8 @@ TEST_F(CliTrustTest, EmptyWarehouseIsAUsageErrorForEveryTableCommand) {
   }
 }
 
-// Planted bug: without CheckLocationUnowned in SqliteCatalog::CreateTable the second create
-// succeeds (exit 0) and both catalogs own db.t's folder.
+// Guards CheckLocationUnowned in SqliteCatalog::CreateTable (planted and seen failing in
+// catalog_trust_test): without it the second create succeeds and both catalogs own the folder.
 TEST_F(CliTrustTest, CreateWithTheOtherCatalogOverAnExistingTableIsRefused) {
   ASSERT_EQ(Cli({"create", "t", "--dim", "8", "--model", "hash-8"}).code, 0);
   auto r = Cli({"create", "t", "--dim", "8", "--model", "hash-8", "--catalog", "sqlite"});
@@ -119,7 +119,8 @@ TEST_F(CliTrustTest, RollbackAcrossAMigrationRestoresTheOldModel) {
 }
 
 // A vector flipped to NaN inside a committed file: the default verify does not decode vector
-// values, --deep does and exits 1 naming the row. Planted bug: without CheckVectors, --deep exits 0.
+// values, --deep does and exits 1 naming the row. Guards CheckVectors (planted and seen failing in
+// table verify_test): without it --deep exits 0.
 TEST_F(CliTrustTest, VerifyDeepFindsANanVector) {
   ASSERT_EQ(Cli({"create", "t", "--dim", "4", "--model", "m", "--metric", "euclidean", "--precision", "f32"}).code, 0);
   std::string jsonl;

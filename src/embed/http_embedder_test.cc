@@ -439,8 +439,9 @@ TEST_F(HttpEmbedderTest, AtMostConcurrencyRequestsInFlight) {
 }
 
 // Secrets a server echoes back, in every encoding, never reach a message; the query string reaches
-// the server intact. Planted bug: the old Redact (raw API key only) leaves the JSON-escaped and
-// percent-encoded key, the query key and the Basic credentials in the message; this test then fails.
+// the server intact. Guards RedactSecrets: the old Redact (raw API key only) left the JSON-escaped
+// and percent-encoded key and the query key in the message, and appended /v1/embeddings after the
+// query string.
 TEST_F(HttpEmbedderTest, SecretsEchoedInAnyEncodingAreRedacted) {
   const std::string key = "sk-a/b+c\"quote\"-0123456789";
   ASSERT_EQ(::setenv("AILAKE_EMBED_API_KEY", key.c_str(), 1), 0);

@@ -16,7 +16,7 @@ TEST(Redact, RedactedSpecHidesUrlSecretsInAnySpec) {
   EXPECT_EQ(RedactedSpec("hash:dim=8"), "hash:dim=8");
 }
 
-// Planted bug: MakeEmbedder printing Snippet(spec) (the old code) puts 'hunter22' in the message.
+// Guards RedactedSpec in MakeEmbedder: the old message printed Snippet(spec), 'hunter22' included.
 TEST(Redact, MistypedSpecErrorShowsNoSecret) {
   auto r = MakeEmbedder("htp:https://user:hunter22@h/x?token=tok-12345");
   ASSERT_FALSE(r.ok());
