@@ -1,5 +1,7 @@
 #include "catalog/catalog.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 
 #include "catalog/fs_catalog.h"
@@ -53,22 +55,62 @@ Status AppendMetadataLog(const LoadedTable& base, const std::string& base_locati
   return Status::OK();
 }
 
+Status Catalog::CheckLocationUnowned(const TableIdent& ident) {
+  const std::string folder = TableKey(ident) + "/metadata/";
+  AILAKE_ASSIGN_OR_RETURN(auto objects, store().List(folder));
+  for (const auto& o : objects) {
+    const std::string name = o.key.substr(folder.size());
+    const std::string suffix = ".metadata.json";
+    if (name.find('/') != std::string::npos || name.size() <= suffix.size() ||
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+      continue;
+    }
+    // vN.metadata.json is the fs catalog's naming; NNNNN-<uuid>.metadata.json a SQL catalog's (ours
+    // or Iceberg's JDBC catalog), possibly one whose row was dropped without purging the files.
+    const bool fs_named = name.size() > 1 && name[0] == 'v' && std::isdigit(static_cast<unsigned char>(name[1]));
+    return Status::AlreadyExists(
+        "table location " + LocationOf(TableKey(ident)) + " already holds table metadata (" + LocationOf(o.key) +
+        ", written by " + (fs_named ? "the fs catalog" : "a SQL catalog such as --catalog sqlite") +
+        "): one location has one owner, so '" + ident.ToString() + "' cannot be created here by the " + Describe() +
+        "; use that catalog, pick another table name, or drop the other table with its files first (files a "
+        "drop without purge left behind must be deleted by hand)");
+  }
+  return Status::OK();
+}
+
 Result<std::unique_ptr<Catalog>> OpenCatalog(const std::string& kind, const std::string& warehouse_dir) {
+  if (warehouse_dir.empty()) {
+    return Status::InvalidArgument("the warehouse folder is empty: pass --warehouse DIR (an existing or new folder)");
+  }
+  if (kind != "fs" && kind != "sqlite") {
+    return Status::InvalidArgument("unknown catalog '" + kind + "': this build supports fs and sqlite");
+  }
+  // Every std::filesystem call here takes an error_code: a path the OS rejects is an error, never an
+  // exception escaping to the user as an abort.
   std::error_code ec;
   std::filesystem::create_directories(warehouse_dir, ec);
-  auto abs = std::filesystem::weakly_canonical(std::filesystem::absolute(warehouse_dir), ec);
+  if (ec) return Status::IOError("cannot create warehouse folder '" + warehouse_dir + "': " + ec.message());
+  auto absolute = std::filesystem::absolute(warehouse_dir, ec);
+  if (ec) return Status::IOError("cannot resolve warehouse folder '" + warehouse_dir + "': " + ec.message());
+  auto abs = std::filesystem::weakly_canonical(absolute, ec);
   if (ec) return Status::IOError("cannot resolve warehouse folder '" + warehouse_dir + "': " + ec.message());
   AILAKE_ASSIGN_OR_RETURN(auto store, LocalStore::Open(abs.string(), true));
   if (kind == "fs") {
     return std::unique_ptr<Catalog>(std::make_unique<FsCatalog>(store, "file://" + abs.string()));
   }
-  if (kind == "sqlite") {
-    // The database lives in the warehouse folder, beside the tables it records.
-    AILAKE_ASSIGN_OR_RETURN(auto sql, SqliteCatalog::Open(store, "file://" + abs.string(),
-                                                          (abs / SqliteCatalog::kDefaultDatabaseName).string()));
-    return std::unique_ptr<Catalog>(std::move(sql));
+  // The database lives in the warehouse folder, beside the tables it records. It must be a regular
+  // file there (or not exist yet): a symlink would move the catalog, and with it the record of which
+  // metadata file is current, outside the warehouse.
+  const std::string db_path = (abs / SqliteCatalog::kDefaultDatabaseName).string();
+  struct stat st;
+  if (::lstat(db_path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return Status::NotSupported("sqlite catalog " + db_path + " is " +
+                                   (S_ISLNK(st.st_mode) ? "a symbolic link" : "not a regular file") +
+                                   ": the catalog database must be a regular file inside the warehouse; replace it with "
+                                   "the file itself");
   }
-  return Status::InvalidArgument("unknown catalog '" + kind + "': this build supports fs and sqlite");
+  AILAKE_ASSIGN_OR_RETURN(auto sql, SqliteCatalog::Open(store, "file://" + abs.string(), db_path));
+  return std::unique_ptr<Catalog>(std::move(sql));
 }
 
 }  // namespace ailake::catalog

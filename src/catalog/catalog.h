@@ -73,6 +73,12 @@ class Catalog {
   // Metadata files the catalog itself needs forever, whatever the metadata-log says (fs: v1 marks
   // the table). Old-metadata cleanup never deletes them.
   virtual bool IsPermanentMetadata(const std::string& key) const { return false; }
+
+ protected:
+  // One owner per table location: kAlreadyExists naming the file and its likely owner when any table
+  // metadata (any catalog's: vN.metadata.json or NNNNN-<uuid>.metadata.json) already lives in the
+  // table's metadata folder. Two catalogs owning one folder would each expire the other's live files.
+  Status CheckLocationUnowned(const TableIdent& ident);
 };
 
 // Iceberg's metadata-growth properties. The metadata-log keeps at most previous-versions-max

@@ -100,12 +100,26 @@ Result<LoadedTable> FsCatalog::ReadVersion(const TableIdent& ident, int64_t vers
   const std::string key = MetadataKey(ident, version);
   AILAKE_ASSIGN_OR_RETURN(std::string text, store_->GetString(key, 256ull << 20));
   AILAKE_ASSIGN_OR_RETURN(auto metadata, iceberg::TableMetadata::FromJson(text, LocationOf(key)));
+  AILAKE_RETURN_IF_ERROR(CheckChain(ident, version, metadata));
   LoadedTable t;
   t.ident = ident;
   t.metadata = std::move(metadata);
   t.metadata_key = key;
   t.version = version;
   return t;
+}
+
+Status FsCatalog::CheckChain(const TableIdent& ident, int64_t version, const iceberg::TableMetadata& metadata) {
+  if (version <= 1) return Status::OK();
+  const std::string self = LocationOf(MetadataKey(ident, version));
+  const std::string expected = LocationOf(MetadataKey(ident, version - 1));
+  const std::string found = metadata.metadata_log.empty() ? "" : metadata.metadata_log.back().metadata_file;
+  if (found == expected) return Status::OK();
+  return Status::Corruption(
+      "metadata of table '" + ident.ToString() + "' does not move forward: " + self + " should follow " + expected +
+      " but " + (found.empty() ? "its metadata-log is empty" : "its metadata-log ends with " + found) +
+      ". A stray or restored version file would silently discard the commits recorded in " + expected +
+      "; move " + self + " out of the metadata folder (to go back to an earlier state, use 'ailake rollback')");
 }
 
 Result<LoadedTable> FsCatalog::CreateTable(const TableIdent& ident, iceberg::TableMetadata metadata) {
@@ -115,6 +129,8 @@ Result<LoadedTable> FsCatalog::CreateTable(const TableIdent& ident, iceberg::Tab
   if (!ns.ok() && ns.code() != StatusCode::kAlreadyExists) return ns;
   AILAKE_RETURN_IF_ERROR(metadata.Validate());
   const std::string key = MetadataKey(ident, 1);
+  AILAKE_ASSIGN_OR_RETURN(bool ours, store_->Exists(key));
+  if (!ours) AILAKE_RETURN_IF_ERROR(CheckLocationUnowned(ident));
   Status st = store_->PutIfAbsent(key, metadata.ToJson());
   if (st.code() == StatusCode::kAlreadyExists) {
     return Status::AlreadyExists("table '" + ident.ToString() + "' already exists");

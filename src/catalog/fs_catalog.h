@@ -10,6 +10,8 @@
 // others get kCommitConflict. Only then is version-hint.text replaced (atomically; if the process
 // dies before that, the hint lags and readers probe forward). A plain rename that could overwrite a
 // claimed version is never used. Readers take the highest N that exists: hint, then probe N+1, N+2...
+// and check that it follows N-1 (its metadata-log ends with v<N-1>'s location; see CheckChain).
+// CreateTable refuses a folder that already holds another catalog's metadata (one owner per location).
 #pragma once
 
 #include <memory>
@@ -46,6 +48,10 @@ class FsCatalog final : public Catalog {
   // Highest existing version (0 when the table has none).
   Result<int64_t> LatestVersion(const TableIdent& ident);
   Result<LoadedTable> ReadVersion(const TableIdent& ident, int64_t version);
+  // Metadata only moves forward: version N (N > 1) must name v<N-1>.metadata.json as the last entry
+  // of its metadata-log (CommitTable writes it so). A stray or restored file claiming a higher N
+  // breaks the chain and is kCorruption naming both files, never silently taken as current.
+  Status CheckChain(const TableIdent& ident, int64_t version, const iceberg::TableMetadata& metadata);
 
   std::shared_ptr<Store> store_;
   std::string warehouse_uri_;

@@ -303,6 +303,13 @@ Status SqliteCatalog::EnsureNamespaceRow(const std::string& ns) {
 Result<LoadedTable> SqliteCatalog::ReadMetadata(const TableIdent& ident, const std::string& location) {
   auto key = KeyOf(location);
   if (!key.ok()) return key.status().WithContext("table '" + ident.ToString() + "' in sqlite catalog " + db_path_);
+  // The row is data, not an instruction: it may only name a file in the table's own metadata folder.
+  const std::string folder = TableKey(ident) + "/metadata/";
+  if (key->compare(0, folder.size(), folder) != 0 || key->find('/', folder.size()) != std::string::npos) {
+    return Status::Corruption("sqlite catalog " + db_path_ + " names " + location + " as the metadata of table '" +
+                              ident.ToString() + "', which is outside the table's metadata folder " +
+                              LocationOf(folder) + "; fix the catalog row or restore the database");
+  }
   auto text = store_->GetString(*key, 256ull << 20);
   if (!text.ok()) {
     if (text.status().code() == StatusCode::kNotFound) {
@@ -398,6 +405,7 @@ Result<LoadedTable> SqliteCatalog::CreateTable(const TableIdent& ident, iceberg:
     AILAKE_ASSIGN_OR_RETURN(bool found, SelectLocation(ident, &current));
     if (found) return exists;
   }
+  AILAKE_RETURN_IF_ERROR(CheckLocationUnowned(ident));
   const std::string key = NewMetadataKey(ident, 1);
   const std::string location = LocationOf(key);
   AILAKE_RETURN_IF_ERROR(store_->PutIfAbsent(key, metadata.ToJson()));

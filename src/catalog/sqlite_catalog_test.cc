@@ -171,7 +171,12 @@ TEST_F(SqliteCatalogTest, NamespacesListingDropAndErrors) {
   ASSERT_TRUE(cat_->DropTable(other, false).ok());
   EXPECT_EQ(cat_->LoadTable(other).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(MetadataFiles(other).size(), 1u);
-  // The table can be created again under the same name (metadata file names never collide).
+  // One owner per location: the files a drop without purge left behind may still be some other
+  // catalog's table, so the name cannot be reused until they are gone.
+  auto again = cat_->CreateTable(other, NewMetadata(*cat_, other));
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(again.status().message().find(MetadataFiles(other)[0]), std::string::npos) << again.status().ToString();
+  for (const auto& f : MetadataFiles(other)) ASSERT_TRUE(cat_->store().Delete(f).ok());
   ASSERT_TRUE(cat_->CreateTable(other, NewMetadata(*cat_, other)).ok());
 
   // A commit to a dropped table is NotFound, not a conflict.

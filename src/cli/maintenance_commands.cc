@@ -6,6 +6,7 @@
 #include "cli/table_context.h"
 #include "table/expire.h"
 #include "table/maintenance.h"
+#include "table/verify.h"
 
 namespace ailake::cli {
 
@@ -29,23 +30,35 @@ int RunVerify(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   const std::string format = args.get("format");
   auto opened = OpenTableFromArgs(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
-  auto r = table::VerifyTable(*opened->table);
+  table::VerifyOptions vo;
+  vo.deep = args.has("deep");
+  auto r = table::VerifyTable(*opened->table, vo);
   if (!r.ok()) return ReportError(r.status(), err);
   if (format == "json") {
     out << nlohmann::json({{"snapshot_id", r->snapshot_id},
                            {"data_files", r->data_files},
                            {"delete_files", r->delete_files},
                            {"rows", r->rows},
+                           {"deep", r->deep},
                            {"ok", r->problems.empty()},
-                           {"problems", r->problems}})
+                           {"problems", r->problems},
+                           {"notes", r->notes}})
                .dump(2)
         << "\n";
   } else {
     out << "snapshot " << r->snapshot_id << ": " << r->data_files << " data file(s), " << r->delete_files
         << " delete file(s), " << r->rows << " rows\n";
     for (const auto& p : r->problems) out << "  PROBLEM " << p << "\n";
-    out << (r->problems.empty() ? "ok: every file matches its manifest; footers, AILK sections and indexes are valid\n"
-                                : std::to_string(r->problems.size()) + " problem(s)\n");
+    for (const auto& n : r->notes) out << "  NOTE " << n << "\n";
+    if (!r->problems.empty()) {
+      out << r->problems.size() << " problem(s)\n";
+    } else if (r->deep) {
+      out << "ok: table properties match the schema; every file matches its manifest, the table's model and dim; "
+             "every page decodes, every vector is finite, AILK sections and indexes are valid\n";
+    } else {
+      out << "ok: table properties match the schema; every file matches its manifest, the table's model and dim; "
+             "footers, AILK sections and indexes are valid (--deep also decodes every page and checks every vector)\n";
+    }
   }
   return r->problems.empty() ? 0 : 1;
 }
@@ -143,9 +156,17 @@ Command RollbackCommand() {
 Command VerifyCommand() {
   CommandSpec spec;
   spec.name = "verify";
-  spec.summary = "Check every live file: size, footer, row counts, AILK section, index, model (exit 1 on problems)";
+  spec.summary = "Check the table properties and every live file: size, footer, rows, model, AILK section, index (exit 1 on problems)";
   spec.positionals = {"TABLE"};
-  spec.flags = WithWarehouseFlags({{"format", "", "text|json", "output format", "text"}});
+  spec.flags = WithWarehouseFlags({{"deep", "", "", "also decode every page (CRCs where stored) and check every vector is finite", ""},
+                                   {"format", "", "text|json", "output format", "text"}});
+  spec.details = "Default checks: table properties (ailake.dim, metric, precision, vector and text column) against the\n"
+                 "schema; per live file: inside the table's folder, size equal to the manifest's, footer, row count,\n"
+                 "the table's model, dim, metric and precision, manifest vector statistics, AILK section and index.\n"
+                 "A file on another model is a problem (a NOTE while a migration is running).\n"
+                 "--deep also decodes every page of every column, verifying page CRCs where the writer stored them,\n"
+                 "checks every vector of every vector column is finite (and, under cosine metrics, not all zeros), and\n"
+                 "that each index has one node per row. Exit 0 when healthy, 1 when any problem is found.";
   return {spec, RunVerify};
 }
 

@@ -6,6 +6,7 @@
 #include "embed/embed_internal.h"
 #include "embed/hash_embedder.h"
 #include "embed/http_embedder.h"
+#include "embed/redact.h"
 
 namespace ailake::embed {
 
@@ -114,7 +115,7 @@ Result<std::unique_ptr<Embedder>> MakeEmbedder(std::string_view spec, const Embe
     if (kind == "command") return MakeCommandEmbedder(rest, options);
     return MakeHttpEmbedder(rest, options);
   }
-  return Status::InvalidArgument("unknown embedder '" + std::string(kind) + "' in spec '" + Snippet(spec, 200) +
+  return Status::InvalidArgument("unknown embedder '" + Snippet(RedactedSpec(kind), 40) + "' in spec '" + Snippet(RedactedSpec(spec), 200) +
                                  "': use hash:dim=N[,seed=S][,name=MODEL], command:PROGRAM ARG... or "
                                  "http:URL[,model=NAME][,dim=N]");
 }

@@ -123,6 +123,8 @@ class HttpEmbedder final : public Embedder {
         options_(options),
         api_key_(std::move(api_key)),
         dim_(&model_, dim) {
+    secrets_ = UrlSecrets(endpoint_);
+    if (!api_key_.empty()) secrets_.push_back(api_key_);
     model_.name = model_field_;
     model_.version = options.model_version;
   }
@@ -180,14 +182,11 @@ class HttpEmbedder final : public Embedder {
     cv_.notify_one();
   }
 
-  // The key never leaves this object: scrub it from anything a server might have echoed back.
+  // Secrets never leave this object: scrub the key and the URL's credentials, in every encoding a
+  // server might echo them back in (redact.h), from every message.
   Status Redact(const Status& st) const {
-    if (st.ok() || api_key_.empty() || st.message().find(api_key_) == std::string::npos) return st;
-    std::string m = st.message();
-    for (size_t at = m.find(api_key_); at != std::string::npos; at = m.find(api_key_, at)) {
-      m.replace(at, api_key_.size(), "<redacted>");
-    }
-    return Status(st.code(), m);
+    if (st.ok() || secrets_.empty()) return st;
+    return Status(st.code(), RedactSecrets(st.message(), secrets_));
   }
 
   Attempt Post(CURL* h, const std::string& body) {
@@ -329,6 +328,7 @@ class HttpEmbedder final : public Embedder {
   const std::string model_field_;
   const EmbedderOptions options_;
   const std::string api_key_;
+  std::vector<std::string> secrets_;  // api key, URL userinfo and credential query values
   EmbeddingModelInfo model_;
   ModelDim dim_;
   std::mutex probe_mu_;
@@ -342,25 +342,16 @@ class HttpEmbedder final : public Embedder {
 }  // namespace
 
 std::string HttpEmbeddingsEndpoint(std::string_view url) {
-  std::string u(url);
+  // The path is completed before the query string and fragment, which are kept as given
+  // ("https://h/openai/deployments/d?api-version=2024-02-01").
+  auto scheme = url.find("://");
+  auto tail_at = url.find_first_of("?#", scheme == std::string_view::npos ? 0 : scheme + 3);
+  std::string u(url.substr(0, tail_at));
+  const std::string tail(tail_at == std::string_view::npos ? std::string_view() : url.substr(tail_at));
   while (!u.empty() && u.back() == '/') u.pop_back();
-  if (u.ends_with("/embeddings")) return u;
-  if (u.ends_with("/v1")) return u + "/embeddings";
-  return u + "/v1/embeddings";
-}
-
-std::string RedactUrl(std::string_view url) {
-  std::string u(url);
-  auto scheme = u.find("://");
-  size_t host_start = scheme == std::string::npos ? 0 : scheme + 3;
-  size_t host_end = u.find_first_of("/?#", host_start);
-  if (host_end == std::string::npos) host_end = u.size();
-  auto at = u.rfind('@', host_end);
-  if (at != std::string::npos && at >= host_start) {
-    u.replace(host_start, at - host_start, "***");
-  }
-  if (auto q = u.find('?'); q != std::string::npos) u = u.substr(0, q) + "?***";
-  return u;
+  if (u.ends_with("/embeddings")) return u + tail;
+  if (u.ends_with("/v1")) return u + "/embeddings" + tail;
+  return u + "/v1/embeddings" + tail;
 }
 
 Result<std::unique_ptr<Embedder>> MakeHttpEmbedder(std::string_view spec, const EmbedderOptions& options) {

@@ -26,6 +26,7 @@
 #include <string_view>
 
 #include "embed/embedder.h"
+#include "embed/redact.h"
 
 namespace ailake::embed {
 
@@ -35,7 +36,6 @@ Result<std::unique_ptr<Embedder>> MakeHttpEmbedder(std::string_view spec, const 
 // The endpoint for a base URL, as described above (exposed for tests).
 std::string HttpEmbeddingsEndpoint(std::string_view url);
 
-// A URL safe to print: user:password@ and the query string replaced by "***".
-std::string RedactUrl(std::string_view url);
+// RedactUrl (a URL safe to print) lives in embed/redact.h.
 
 }  // namespace ailake::embed

@@ -43,6 +43,7 @@ json OkBody(const json& req, size_t dim) {
 
 struct Seen {
   std::string path;
+  std::string target;  // path and query string as sent
   std::string auth;
   json body;
   Clock::time_point at;
@@ -91,7 +92,7 @@ class HttpEmbedderTest : public ::testing::Test {
     {
       std::lock_guard<std::mutex> lock(mu_);
       n = static_cast<int>(seen_.size());
-      seen_.push_back({req.path, req.get_header_value("Authorization"), body, Clock::now()});
+      seen_.push_back({req.path, req.target, req.get_header_value("Authorization"), body, Clock::now()});
     }
     handler_(n, body, res);
   }
@@ -437,17 +438,69 @@ TEST_F(HttpEmbedderTest, AtMostConcurrencyRequestsInFlight) {
   EXPECT_EQ(max_in_flight, 2);
 }
 
+// Secrets a server echoes back, in every encoding, never reach a message; the query string reaches
+// the server intact. Guards RedactSecrets: the old Redact (raw API key only) left the JSON-escaped
+// and percent-encoded key and the query key in the message, and appended /v1/embeddings after the
+// query string.
+TEST_F(HttpEmbedderTest, SecretsEchoedInAnyEncodingAreRedacted) {
+  const std::string key = "sk-a/b+c\"quote\"-0123456789";
+  ASSERT_EQ(::setenv("AILAKE_EMBED_API_KEY", key.c_str(), 1), 0);
+  const std::string qkey = "q-secret/value+42";
+  auto e = Make("http:" + Url() + "/custom/embeddings?api-version=2024-02-01&key=q-secret%2Fvalue%2B42,model=m");
+  std::vector<float> out;
+  ASSERT_TRUE(e->Embed({"a"}, &out).ok());
+  ASSERT_EQ(seen().back().target, "/custom/embeddings?api-version=2024-02-01&key=q-secret%2Fvalue%2B42");
+  handler_ = [this](int, const json&, httplib::Response& res) {
+    const std::string auth = seen().back().auth;
+    res.status = 400;
+    res.set_content("raw=" + auth + " json=" + json(auth).dump() + " slashes=" + auth.substr(0, 11) + "\\/" +
+                        auth.substr(12) + " url=" + httplib::detail::encode_query_param(auth) +
+                        " lower=sk-a%2fb%2bc%22quote%22-0123456789 query=" + seen().back().target,
+                    "text/plain");
+  };
+  std::string msg = ExpectError(*e, {"HTTP 400", "<redacted>"}, StatusCode::kInvalidArgument);
+  for (const std::string& leak : {key, std::string("quote\\\"-0123456789"), std::string("0123456789"), qkey,
+                                  std::string("q-secret%2Fvalue%2B42"), std::string("q-secret")}) {
+    EXPECT_EQ(msg.find(leak), std::string::npos) << "'" << leak << "' leaked in: " << msg;
+  }
+  EXPECT_NE(msg.find("api-version=2024-02-01"), std::string::npos) << msg;  // not a secret: kept
+  EXPECT_EQ(e->Describe().find("q-secret"), std::string::npos) << e->Describe();
+}
+
+// URL userinfo is sent by curl as Basic auth; echoed back raw, decoded or base64, it is redacted.
+TEST_F(HttpEmbedderTest, UrlCredentialsAreRedacted) {
+  std::string url = Url();
+  url.insert(url.find("://") + 3, "alice:pa%24%24word@");
+  auto e = Make("http:" + url + ",model=m");
+  std::vector<float> out;
+  ASSERT_TRUE(e->Embed({"a"}, &out).ok());
+  ASSERT_NE(seen().back().auth.find("Basic "), std::string::npos);
+  handler_ = [this](int, const json&, httplib::Response& res) {
+    res.status = 403;
+    res.set_content("who=" + seen().back().auth + " user=alice:pa$$word", "text/plain");
+  };
+  std::string msg = ExpectError(*e, {"HTTP 403"}, StatusCode::kInvalidArgument);
+  for (const std::string& leak : {std::string("pa$$word"), std::string("pa%24%24word"),
+                                  seen().back().auth.substr(6)}) {
+    EXPECT_EQ(msg.find(leak), std::string::npos) << "'" << leak << "' leaked in: " << msg;
+  }
+  EXPECT_EQ(e->Describe().find("alice"), std::string::npos) << e->Describe();
+}
+
 TEST(HttpEmbedderSpec, EndpointsRedactionAndErrors) {
+  // A query string is kept, after the completed path.
+  EXPECT_EQ(HttpEmbeddingsEndpoint("https://h/openai/d?api-version=1"), "https://h/openai/d/v1/embeddings?api-version=1");
+  EXPECT_EQ(HttpEmbeddingsEndpoint("https://h/v1?x=1#f"), "https://h/v1/embeddings?x=1#f");
   EXPECT_EQ(HttpEmbeddingsEndpoint("http://h:1"), "http://h:1/v1/embeddings");
   EXPECT_EQ(HttpEmbeddingsEndpoint("http://h:1/"), "http://h:1/v1/embeddings");
   EXPECT_EQ(HttpEmbeddingsEndpoint("https://api.openai.com/v1/"), "https://api.openai.com/v1/embeddings");
   EXPECT_EQ(HttpEmbeddingsEndpoint("http://h/x/embeddings"), "http://h/x/embeddings");
-  EXPECT_EQ(RedactUrl("https://user:pw@h:1/p?api_key=s3cret"), "https://***@h:1/p?***");
+  EXPECT_EQ(RedactUrl("https://user:pw@h:1/p?api_key=s3cret"), "https://***@h:1/p?api_key=***");
   EXPECT_EQ(RedactUrl("http://h:1/p"), "http://h:1/p");
 
   auto e = MakeEmbedder("http:https://user:pw@example.com/v1?key=s3cret,model=m");
   ASSERT_TRUE(e.ok()) << e.status().ToString();
-  EXPECT_EQ((*e)->Describe(), "http:https://***@example.com/v1?***,model=m");
+  EXPECT_EQ((*e)->Describe(), "http:https://***@example.com/v1?key=***,model=m");
   auto openai = MakeEmbedder("http:https://api.openai.com,model=text-embedding-3-small");
   ASSERT_TRUE(openai.ok());
   EXPECT_EQ((*openai)->model().name, "text-embedding-3-small");

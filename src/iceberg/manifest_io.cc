@@ -10,9 +10,17 @@ namespace ailake::iceberg {
 Result<std::string> Locations::KeyOf(const std::string& location) const {
   if (location.size() <= warehouse_uri.size() + 1 || location.compare(0, warehouse_uri.size(), warehouse_uri) != 0 ||
       location[warehouse_uri.size()] != '/') {
-    return Status::InvalidArgument("location '" + location + "' is outside the warehouse " + warehouse_uri);
+    return Status::Corruption("location '" + location + "' read from table metadata is outside the warehouse " +
+                              warehouse_uri + " (was the warehouse moved or copied? ailake metadata holds absolute paths)");
   }
-  return location.substr(warehouse_uri.size() + 1);
+  std::string key = location.substr(warehouse_uri.size() + 1);
+  if (table_key.empty()) return Status::Internal("Locations::KeyOf without the table's folder: " + location);
+  if (key.size() <= table_key.size() + 1 || key.compare(0, table_key.size(), table_key) != 0 ||
+      key[table_key.size()] != '/') {
+    return Status::Corruption("location '" + location + "' read from table metadata is outside the table's folder " +
+                              LocationOf(table_key) + ": ailake reads and deletes only files of the table itself");
+  }
+  return key;
 }
 
 Result<ManifestFile> WriteManifest(Store& store, const Locations& loc, const ManifestWrite& m) {

@@ -19,8 +19,15 @@
 namespace ailake::iceberg {
 
 // Absolute locations in metadata <-> store keys: "<warehouse_uri>/<key>".
+//
+// Metadata is data, not instructions: every location read from it (manifest lists, manifests, data
+// and delete files) goes through KeyOf before any read or delete, and KeyOf confines it to the
+// table's own folder `table_key` ("ns/table", taken from the catalog identifier, never from the
+// metadata). A location elsewhere (another table, the catalog database, outside the warehouse) is
+// kCorruption naming it; the store then rejects "..", empty segments and symlinks below the root.
 struct Locations {
   std::string warehouse_uri;
+  std::string table_key;
   std::string LocationOf(const std::string& key) const { return warehouse_uri + "/" + key; }
   Result<std::string> KeyOf(const std::string& location) const;
 };

@@ -29,7 +29,7 @@ Result<TableView> ReadLatestView(catalog::Catalog& catalog, const catalog::Table
   TableView v;
   const iceberg::Snapshot* current = loaded.metadata.CurrentSnapshot();
   if (current) v.snapshot = *current;
-  AILAKE_ASSIGN_OR_RETURN(v.files, iceberg::ReadSnapshotFiles(catalog.store(), iceberg::Locations{catalog.warehouse_uri()}, current));
+  AILAKE_ASSIGN_OR_RETURN(v.files, iceberg::ReadSnapshotFiles(catalog.store(), iceberg::Locations{catalog.warehouse_uri(), catalog::Catalog::TableKey(ident)}, current));
   for (const auto& e : v.files.data_files) v.live[e.file.file_path] = &e;
   return v;
 }

@@ -36,7 +36,7 @@ Result<CommitResult> CommitChange(catalog::Catalog& catalog, const catalog::Tabl
                                   const iceberg::TableChange& change, RetryOptions retry) {
   std::random_device rd;
   std::mt19937_64 rng(rd());
-  iceberg::Locations loc{catalog.warehouse_uri()};
+  iceberg::Locations loc{catalog.warehouse_uri(), catalog::Catalog::TableKey(ident)};
   int backoff = retry.initial_backoff_ms;
   for (int attempt = 1; attempt <= retry.max_attempts; ++attempt) {
     AILAKE_ASSIGN_OR_RETURN(catalog::LoadedTable base, catalog.LoadTable(ident));

@@ -115,7 +115,7 @@ TEST_F(SqliteCommitTest, ConcurrentAppendersLoseNothing) {
   EXPECT_EQ(t->metadata.last_sequence_number, kProcs * kCommits);
   EXPECT_EQ(t->version, 1 + kProcs * kCommits);
   EXPECT_EQ(t->metadata.metadata_log.size(), static_cast<size_t>(kProcs * kCommits));
-  auto files = iceberg::ReadSnapshotFiles(cat_->store(), {cat_->warehouse_uri()}, t->metadata.CurrentSnapshot());
+  auto files = iceberg::ReadSnapshotFiles(cat_->store(), {cat_->warehouse_uri(), Catalog::TableKey(id_)}, t->metadata.CurrentSnapshot());
   ASSERT_TRUE(files.ok()) << files.status().ToString();
   std::set<std::string> paths;
   for (const auto& e : files->data_files) paths.insert(e.file.file_path);

@@ -60,7 +60,7 @@ class CommitTest : public ::testing::Test {
   iceberg::SnapshotFiles Files() {
     auto t = cat_->LoadTable(id_);
     EXPECT_TRUE(t.ok());
-    auto f = iceberg::ReadSnapshotFiles(cat_->store(), {cat_->warehouse_uri()}, t->metadata.CurrentSnapshot());
+    auto f = iceberg::ReadSnapshotFiles(cat_->store(), {cat_->warehouse_uri(), Catalog::TableKey(id_)}, t->metadata.CurrentSnapshot());
     EXPECT_TRUE(f.ok()) << f.status().ToString();
     return *f;
   }
@@ -113,7 +113,7 @@ TEST_F(CommitTest, AppendsReplaceAndSummaries) {
   EXPECT_NE(again.status().message().find("no longer live"), std::string::npos);
   // Time travel: the first snapshot still lists a and b.
   auto t = cat_->LoadTable(id_);
-  auto old = iceberg::ReadSnapshotFiles(cat_->store(), {cat_->warehouse_uri()}, t->metadata.FindSnapshot(snap.snapshot_id));
+  auto old = iceberg::ReadSnapshotFiles(cat_->store(), {cat_->warehouse_uri(), Catalog::TableKey(id_)}, t->metadata.FindSnapshot(snap.snapshot_id));
   ASSERT_TRUE(old.ok());
   EXPECT_EQ(old->data_files.size(), 2u);
 }

@@ -1,4 +1,4 @@
-// Table maintenance operations: rollback to an earlier snapshot and verification of every live file.
+// Table maintenance operations: rollback to an earlier snapshot (verification: table/verify.h).
 #pragma once
 
 #include <string>
@@ -6,6 +6,7 @@
 
 #include "ailake/status.h"
 #include "table/table.h"
+#include "table/verify.h"  // VerifyTable (kept here for existing includers)
 
 namespace ailake::table {
 
@@ -14,18 +15,5 @@ namespace ailake::table {
 // set-current-snapshot delta through CommitChange, like every commit.
 Status RollbackTo(catalog::Catalog& catalog, const catalog::TableIdent& ident, int64_t snapshot_id);
 
-struct VerifyReport {
-  int64_t snapshot_id = 0;
-  size_t data_files = 0;
-  size_t delete_files = 0;
-  int64_t rows = 0;
-  std::vector<std::string> problems;  // empty = healthy
-};
-
-// Checks every live file of the current snapshot: it exists with the size the manifest records, its
-// Parquet footer parses, its row count matches the manifest, its AILK section and index validate
-// against its vectors, its model matches the manifest's vector stats; delete files parse and
-// point at live data files.
-Result<VerifyReport> VerifyTable(Table& table);
 
 }  // namespace ailake::table

@@ -25,7 +25,7 @@ class Table {
   const iceberg::Schema& schema() const { return *state_.metadata.CurrentSchema(); }
   const VectorConfig& vectors() const { return vectors_; }
   std::string table_key() const { return catalog::Catalog::TableKey(state_.ident); }
-  iceberg::Locations locations() const { return {catalog_->warehouse_uri()}; }
+  iceberg::Locations locations() const { return {catalog_->warehouse_uri(), table_key()}; }
 
   // The data (non-vector) columns of the current schema, as Parquet fields, in schema order.
   Result<parquet::Schema> DataSchema() const;

@@ -7,6 +7,7 @@
 #include "iceberg/snapshot_files.h"
 #include "parquet/writer.h"
 #include "table/commit.h"
+#include "table/live_file.h"
 #include "table/predicate_file.h"
 #include "table/table_search.h"
 
@@ -61,8 +62,7 @@ Result<DeleteResult> DeleteOnce(Table& table, const Predicate& pred) {
   };
   for (const auto& e : files.data_files) {
     const std::string& path = e.file.file_path;
-    AILAKE_ASSIGN_OR_RETURN(std::string key, table.locations().KeyOf(path));
-    AILAKE_ASSIGN_OR_RETURN(auto readable, store.OpenReadable(key));
+    AILAKE_ASSIGN_OR_RETURN(auto readable, OpenLiveFile(table, path, e.file.file_size_in_bytes));
     AILAKE_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(readable));
     auto matched = FilterFile(*reader, pred);
     if (!matched.ok()) return cleanup(matched.status());

@@ -9,6 +9,7 @@
 #include "core/thread_pool.h"
 #include "iceberg/snapshot_files.h"
 #include "table/column_resolve.h"
+#include "table/live_file.h"
 #include "table/predicate_file.h"
 
 namespace ailake::table {
@@ -87,13 +88,11 @@ Result<const iceberg::Snapshot*> ResolveSnapshot(const iceberg::TableMetadata& m
 Result<std::map<std::string, std::vector<int64_t>>> ReadPositionDeletes(
     Table& table, const std::vector<iceberg::ManifestEntry>& deletes) {
   std::map<std::string, std::vector<int64_t>> out;
-  Store& store = table.catalog().store();
   for (const auto& d : deletes) {
     if (d.file.content != iceberg::FileContent::kPositionDeletes) {
       return Status::NotSupported("equality delete file " + d.file.file_path + ": ailake applies position deletes only");
     }
-    AILAKE_ASSIGN_OR_RETURN(std::string key, table.locations().KeyOf(d.file.file_path));
-    AILAKE_ASSIGN_OR_RETURN(auto readable, store.OpenReadable(key));
+    AILAKE_ASSIGN_OR_RETURN(auto readable, OpenLiveFile(table, d.file.file_path, d.file.file_size_in_bytes));
     AILAKE_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(readable));
     AILAKE_ASSIGN_OR_RETURN(auto idx, reader->FieldIndices({"file_path", "pos"}));
     AILAKE_ASSIGN_OR_RETURN(parquet::Batch b, reader->ReadAll(idx));
@@ -202,8 +201,7 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
         const std::string cache_key = e.file.file_path + "#" + column_name;
         std::shared_ptr<CachedFile> cf = cache ? cache->Get(cache_key) : nullptr;
         if (!cf) {
-          AILAKE_ASSIGN_OR_RETURN(std::string key, table.locations().KeyOf(e.file.file_path));
-          AILAKE_ASSIGN_OR_RETURN(auto readable, store.OpenReadable(key));
+          AILAKE_ASSIGN_OR_RETURN(auto readable, OpenLiveFile(table, e.file.file_path, e.file.file_size_in_bytes));
           AILAKE_ASSIGN_OR_RETURN(auto reader, file::AiLakeFileReader::Open(readable));
           AILAKE_ASSIGN_OR_RETURN(auto column, reader->LoadColumn(column_name));
           cf = std::make_shared<CachedFile>();
@@ -260,9 +258,12 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
     std::map<std::string, std::vector<size_t>> by_file;
     for (size_t h = 0; h < result.hits.size(); ++h) by_file[result.hits[h].file].push_back(h);
     std::vector<parquet::Batch> per_hit(result.hits.size());
+    std::map<std::string, int64_t> size_of;
+    for (const auto& e : files.data_files) size_of[e.file.file_path] = e.file.file_size_in_bytes;
     for (const auto& [path, hit_ids] : by_file) {
-      AILAKE_ASSIGN_OR_RETURN(std::string key, table.locations().KeyOf(path));
-      AILAKE_ASSIGN_OR_RETURN(auto readable, store.OpenReadable(key));
+      auto size = size_of.find(path);
+      if (size == size_of.end()) return Status::Internal("hit in " + path + ", which is not a live file");
+      AILAKE_ASSIGN_OR_RETURN(auto readable, OpenLiveFile(table, path, size->second));
       AILAKE_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(readable));
       // Columns by field id (a renamed column keeps its id); one the file predates reads as NULL.
       std::vector<int> fields;
