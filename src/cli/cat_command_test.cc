@@ -254,5 +254,20 @@ TEST_F(CatDuckDb, StructColumnIsPrintedNotHidden) {
   EXPECT_EQ(one.out, "{\"author\":{\"name\":\"n0\",\"tags\":[\"a\",\"b\"]}}\n");
 }
 
+// A column the reader cannot represent is an error naming it (exit 1), never left out of the rows;
+// --columns without it still prints the rest. The file is the hand-built seed of
+// src/parquet/reader_handbuilt_test.cc (a column marked encrypted under a plaintext footer).
+TEST(CatRefusals, EncryptedColumnFailsTheCommandNamingIt) {
+  const std::string f = std::string(AILAKE_SOURCE_DIR) + "/fuzz/corpus/parquet/hand_encrypted_column_refused.parquet";
+  CatOut all = Cat({f});
+  EXPECT_EQ(all.code, 1);
+  EXPECT_EQ(all.out, "");
+  EXPECT_NE(all.err.find("'secret'"), std::string::npos) << all.err;
+  EXPECT_NE(all.err.find("encrypted"), std::string::npos) << all.err;
+  CatOut plain = Cat({f, "--columns", "plain"});
+  EXPECT_EQ(plain.code, 0) << plain.err;
+  EXPECT_EQ(plain.out, "{\"plain\":1}\n{\"plain\":2}\n");
+}
+
 }  // namespace
 }  // namespace ailake::cli

@@ -656,7 +656,8 @@ struct ChunkPlan {
 Result<ChunkPlan> PlanChunk(const ColumnChunkContext& ctx, const format::ColumnChunk& chunk) {
   const LeafColumn& leaf = *ctx.leaf;
   if (chunk.__isset.crypto_metadata || chunk.__isset.encrypted_column_metadata)
-    return Status::NotSupported("column chunk is encrypted (Parquet modular encryption), which ailake cannot read");
+    return Status::NotSupported("column chunk is encrypted (Parquet modular encryption), which ailake cannot decrypt: "
+                                "rewrite the file unencrypted with a tool that holds its keys");
   if (chunk.__isset.file_path && !chunk.file_path.empty())
     return Status::NotSupported("column chunk lives in another file ('" + chunk.file_path + "')");
   if (!chunk.__isset.meta_data) return Status::Corruption("column chunk has no metadata");

@@ -109,7 +109,8 @@ Status ParquetReaderImpl::Init() {
   AILAKE_RETURN_IF_ERROR(file_->ReadAt(0, 4, head).WithContext(file_->name()));
   AILAKE_RETURN_IF_ERROR(file_->ReadAt(file_size_ - 8, 8, tail).WithContext(file_->name()));
   if (std::memcmp(tail + 4, kEncryptedMagic, 4) == 0)
-    return Status::NotSupported(file_->name() + ": Parquet files with encrypted footers are not supported");
+    return Status::NotSupported(file_->name() + ": Parquet files with encrypted footers (magic \"PARE\", Parquet modular encryption) "
+                                "are not supported: rewrite the file unencrypted with a tool that holds its keys");
   if (std::memcmp(head, kMagic, 4) != 0 || std::memcmp(tail + 4, kMagic, 4) != 0)
     return Error("not a Parquet file (magic \"PAR1\" missing at the " +
                  std::string(std::memcmp(head, kMagic, 4) != 0 ? "start" : "end") + ")");
@@ -179,7 +180,8 @@ Status ParquetReaderImpl::ValidateRowGroups() {
       m.reason = "column '" + rs_.leaves[static_cast<size_t>(l)].path +
                  "' is encrypted (Parquet modular encryption, " +
                  (meta_.__isset.encryption_algorithm ? "plaintext footer" : "no algorithm in the footer") +
-                 "); ailake does not support encrypted Parquet";
+                 "), which ailake cannot decrypt: rewrite the file unencrypted with a tool that holds its "
+                 "keys, or read the other columns by name";
       break;
     }
   }
