@@ -69,7 +69,8 @@ Command CatCommand() {
       "UTC, lists as arrays, null as null. Structs and maps print as JSON objects (map keys as their\n"
       "text), lists of any nesting as arrays. DECIMAL prints as an exact decimal string (\"12.340\"),\n"
       "UINT64 as an unsigned number, TIME as \"HH:MM:SS.ffffff\" (the unit's digits), UUID as its canonical\n"
-      "text, legacy INT96 timestamps as ISO-8601 with 9 fraction digits (any year), FLOAT16 as a float.\n"
+      "text, INTERVAL as an ISO-8601 duration (\"P14M3DT1.500S\"), legacy INT96 timestamps as ISO-8601\n"
+      "with 9 fraction digits (any year), FLOAT16 as a float.\n"
       "Reads files written by ailake and by other Parquet writers. A column the reader cannot represent\n"
       "(for example an encrypted one) is an error naming it (exit 1), never left out.";
   return {spec, RunCat};

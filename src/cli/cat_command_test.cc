@@ -89,7 +89,7 @@ void ExpectSameTree(const json& ours, const json& theirs, const std::string& whe
   }
 }
 
-enum class Kind { kId, kNested, kText, kDecimal, kNumberText, kTime, kInstant };
+enum class Kind { kId, kNested, kText, kDecimal, kNumberText, kTime, kInstant, kInterval };
 struct Col {
   const char* name;
   const char* expr;      // DuckDB expression over `r` (the row number)
@@ -139,6 +139,8 @@ const std::vector<Col>& Matrix() {
        Kind::kInstant},
       {"tm", "make_time((r % 24)::BIGINT, (r % 60)::BIGINT, (r % 60) + 0.123456)", Kind::kTime},
       {"uid", "CASE WHEN r % 9 = 0 THEN NULL ELSE uuid() END", Kind::kText},
+      {"iv", "CASE WHEN r % 8 = 0 THEN NULL ELSE to_months(r % 30) + to_days(r % 40) + to_milliseconds(r * 1234567) END",
+       Kind::kInterval},
   };
   return cols;
 }
@@ -160,6 +162,11 @@ class CatDuckDb : public ::testing::Test {
       read += std::string(read.empty() ? "" : ", ");
       if (c.kind == Kind::kId) read += c.name;
       else if (c.kind == Kind::kNested) read += std::string("to_json(") + c.name + ")::VARCHAR AS " + c.name;
+      else if (c.kind == Kind::kInterval)  // DuckDB's own parts, spelled as our ISO-8601 duration
+        read += std::string("printf('P%dM%dDT%d.%03dS', datepart('year', ") + c.name + ") * 12 + datepart('month', " +
+                c.name + "), datepart('day', " + c.name + "), (datepart('hour', " + c.name + ") * 3600 + datepart('minute', " +
+                c.name + ") * 60 + datepart('second', " + c.name + ")), datepart('millisecond', " + c.name +
+                ") % 1000) AS " + c.name;
       else read += std::string(c.name) + "::VARCHAR AS " + c.name;
     }
     testing::DuckDbQuery({"COPY (SELECT " + select + " FROM range(1500) t(r)) TO '" + path + "' (FORMAT PARQUET, " +
@@ -197,6 +204,7 @@ class CatDuckDb : public ::testing::Test {
           case Kind::kNested:
             ExpectSameTree(json::parse(x.dump()), json::parse(y.get<std::string>()), where);
             break;
+          case Kind::kInterval:
           case Kind::kText:
             ASSERT_EQ(x.get<std::string>(), y.get<std::string>()) << where;
             break;

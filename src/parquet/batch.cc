@@ -29,6 +29,7 @@ std::string_view LogicalName(Logical l) {
     case Logical::kTime: return "time";
     case Logical::kUuid: return "uuid";
     case Logical::kInt96: return "int96_timestamp";
+    case Logical::kInterval: return "interval";
     case Logical::kJson: return "json";
   }
   return "";

@@ -48,6 +48,7 @@ enum class Logical : uint8_t {
   kTime,       // kString: time of day "HH:MM:SS.fff" (3, 6 or 9 fraction digits by unit)
   kUuid,       // kString: canonical lower-case "8-4-4-4-12" text
   kInt96,      // kString: legacy INT96 timestamp as ISO-8601 UTC with 9 fraction digits, any year
+  kInterval,   // kString: INTERVAL (months, days, milliseconds) as ISO-8601 duration "P14M3DT1.500S"
   kJson,       // kString: one JSON document per row (structs, maps, nested lists; see reader_schema.h)
 };
 std::string_view LogicalName(Logical l);

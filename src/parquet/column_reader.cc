@@ -429,6 +429,15 @@ Status Convert(const LeafColumn& leaf, ValueBuffer* v) {
         out.AppendVar(reinterpret_cast<const uint8_t*>(text.data()), text.size());
       }
       break;
+    case LeafConversion::kIntervalToString:
+      out.Reset(0);
+      for (int64_t i = 0; i < n; ++i) {
+        const uint8_t* p = v->FixedAt(i);
+        const std::string text = FormatInterval(LoadLE<uint32_t>(p), LoadLE<uint32_t>(p + 4), LoadLE<uint32_t>(p + 8));
+        AILAKE_RETURN_IF_ERROR(out.Reserve(text.size()));
+        out.AppendVar(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+      }
+      break;
     case LeafConversion::kUuidToString:
       out.Reset(0);
       for (int64_t i = 0; i < n; ++i) {

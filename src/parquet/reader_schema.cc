@@ -254,6 +254,11 @@ void DecideTarget(const fmt::SchemaElement& e, bool list_element, LeafColumn* le
           return unsupported("UUID needs FIXED_LEN_BYTE_ARRAY(16), not (" + std::to_string(leaf->type_length) + ")");
         return target(DataType::kString, LeafConversion::kUuidToString, Logical::kUuid);
       }
+      if (IsConverted(e, fmt::ConvertedType::INTERVAL)) {
+        if (leaf->type_length != 12)
+          return unsupported("INTERVAL needs FIXED_LEN_BYTE_ARRAY(12), not (" + std::to_string(leaf->type_length) + ")");
+        return target(DataType::kString, LeafConversion::kIntervalToString, Logical::kInterval);
+      }
       if (list_element) return target(DataType::kBinary, LeafConversion::kFixedToBinary);
       v.fixed_len = leaf->type_length;
       return target(DataType::kFixedBinary);

@@ -58,6 +58,7 @@ enum class LeafConversion : uint8_t {
   kDecimalToString, // DECIMAL(precision, scale) in INT32/INT64/FLBA/BYTE_ARRAY -> exact text (<= 128 bits)
   kTimeToString,    // TIME(MILLIS) in INT32, TIME(MICROS|NANOS) in INT64 -> "HH:MM:SS.fff"
   kUuidToString,    // UUID in FIXED_LEN_BYTE_ARRAY(16) -> canonical text
+  kIntervalToString,// INTERVAL in FIXED_LEN_BYTE_ARRAY(12): u32 LE months, days, millis -> "P14M3DT1.500S"
   kFixedToBinary,   // FLBA list elements (Batch lists carry no fixed length)
 };
 

@@ -107,6 +107,11 @@ std::string FormatDecimal(__int128 unscaled, int32_t scale) {
   return out;
 }
 
+std::string FormatInterval(uint32_t months, uint32_t days, uint32_t millis) {
+  return "P" + std::to_string(months) + "M" + std::to_string(days) + "DT" + std::to_string(millis / 1000) + "." +
+         Pad(millis % 1000, 3) + "S";
+}
+
 std::string FormatUuid(const uint8_t* b) {
   static const char* kHex = "0123456789abcdef";
   std::string out;

@@ -33,6 +33,9 @@ std::string FormatTimestampParts(int64_t days, int64_t time_of_day, TimeUnit uni
 std::string FormatTimeOfDay(int64_t value, TimeUnit unit);
 // Unscaled two's complement value and scale -> exact decimal text ("-0.05", "12.340", "7").
 std::string FormatDecimal(__int128 unscaled, int32_t scale);
+// Parquet INTERVAL -> ISO-8601 duration with every part: "P14M3DT1.500S" (months are not folded
+// into years, nor days into months: the three units are independent in Parquet).
+std::string FormatInterval(uint32_t months, uint32_t days, uint32_t millis);
 // 16 bytes -> "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (lower case).
 std::string FormatUuid(const uint8_t* bytes);
 void AppendJsonString(std::string_view s, std::string* out);
