@@ -559,5 +559,21 @@ TEST(ReaderHandBuilt, LegacyLz4HadoopFramedAndBare) {
   }
 }
 
+// The int64 extremes of every timestamp unit format without overflow (reference texts: the
+// well-known limits of int64 nanoseconds and microseconds since 1970, as Java/Arrow print them).
+// Planted bug: computing days * units-per-day directly is signed overflow at INT64_MIN. In Release
+// the wrap happens to give the right text, so this test passed there; the CI's UBSan run is what
+// reports it (the test exists to put these inputs under the sanitizer).
+TEST(ReaderHandBuilt, ExtremeInstantsFormatWithoutOverflow) {
+  constexpr int64_t kMin = INT64_MIN, kMax = INT64_MAX;
+  EXPECT_EQ(FormatTimestamp(kMin, TimeUnit::kNanos), "1677-09-21T00:12:43.145224192Z");
+  EXPECT_EQ(FormatTimestamp(kMax, TimeUnit::kNanos), "2262-04-11T23:47:16.854775807Z");
+  EXPECT_EQ(FormatTimestamp(kMin, TimeUnit::kMicros), "-290308-12-21T19:59:05.224192Z");
+  EXPECT_EQ(FormatTimestamp(kMax, TimeUnit::kMicros), "294247-01-10T04:00:54.775807Z");
+  EXPECT_EQ(FormatTimestamp(-1, TimeUnit::kMillis), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatTimeOfDay(kMin, TimeUnit::kNanos).substr(0, 1), "-");
+  EXPECT_EQ(FormatDecimal(static_cast<__int128>(1) << 127, 0).size(), 40u);  // -2^127: 39 digits and '-'
+}
+
 }  // namespace
 }  // namespace ailake::parquet

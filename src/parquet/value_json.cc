@@ -79,9 +79,12 @@ std::string FormatTimestampParts(int64_t days, int64_t time_of_day, TimeUnit uni
 }
 
 std::string FormatTimestamp(int64_t value, TimeUnit unit) {
-  const int64_t per_day = PerSecond(unit) * 86400;
-  const int64_t days = FloorDiv(value, per_day);
-  return FormatTimestampParts(days, value - days * per_day, unit);
+  // Through whole seconds: days * (units per day) can overflow near INT64_MIN, seconds cannot.
+  const int64_t per_sec = PerSecond(unit);
+  const int64_t secs = FloorDiv(value, per_sec);
+  const int64_t frac = value - secs * per_sec;
+  const int64_t days = FloorDiv(secs, 86400);
+  return FormatTimestampParts(days, (secs - days * 86400) * per_sec + frac, unit);
 }
 
 std::string FormatTimeOfDay(int64_t value, TimeUnit unit) {
