@@ -32,11 +32,11 @@ int RunCat(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     auto idx = (*reader)->FieldIndices(SplitCsv(args.get("columns")));
     if (!idx.ok()) return ReportError(Status::InvalidArgument(idx.status().message()), err);
     fields = *idx;
-  } else {
-    for (size_t i = 0; i < (*reader)->schema().fields.size(); ++i) {
-      if ((*reader)->supported(static_cast<int>(i))) fields.push_back(static_cast<int>(i));
-    }
   }
+  // No --columns: every column. One the reader cannot represent fails the command, naming it;
+  // it is never left out of the output.
+  if (fields.empty())
+    for (size_t i = 0; i < (*reader)->schema().fields.size(); ++i) fields.push_back(static_cast<int>(i));
   long long remaining = *limit;
   std::string line;
   for (int rg = 0; rg < (*reader)->num_row_groups() && remaining != 0; ++rg) {
@@ -66,7 +66,13 @@ Command CatCommand() {
   spec.details =
       "One JSON object per row. Integers and floats are JSON numbers (NaN/Infinity as strings), strings\n"
       "as strings, binary and fixed-size binary as base64, dates as YYYY-MM-DD, timestamps as ISO-8601\n"
-      "UTC, lists as arrays, null as null. Reads files written by ailake and by other Parquet writers.";
+      "UTC, lists as arrays, null as null. Structs and maps print as JSON objects (map keys as their\n"
+      "text), lists of any nesting as arrays. DECIMAL prints as an exact decimal string (\"12.340\"),\n"
+      "UINT64 as an unsigned number, TIME as \"HH:MM:SS.ffffff\" (the unit's digits), UUID as its canonical\n"
+      "text, INTERVAL as an ISO-8601 duration (\"P14M3DT1.500S\"), legacy INT96 timestamps as ISO-8601\n"
+      "with 9 fraction digits (any year), FLOAT16 as a float.\n"
+      "Reads files written by ailake and by other Parquet writers. A column the reader cannot represent\n"
+      "(for example an encrypted one) is an error naming it (exit 1), never left out.";
   return {spec, RunCat};
 }
 

@@ -21,6 +21,20 @@ std::string_view DataTypeName(DataType t) {
   return "unknown";
 }
 
+std::string_view LogicalName(Logical l) {
+  switch (l) {
+    case Logical::kNone: return "";
+    case Logical::kUnsigned: return "unsigned";
+    case Logical::kDecimal: return "decimal";
+    case Logical::kTime: return "time";
+    case Logical::kUuid: return "uuid";
+    case Logical::kInt96: return "int96_timestamp";
+    case Logical::kInterval: return "interval";
+    case Logical::kJson: return "json";
+  }
+  return "";
+}
+
 int Schema::FieldIndex(std::string_view name) const {
   for (size_t i = 0; i < fields.size(); ++i)
     if (fields[i].name == name) return static_cast<int>(i);

@@ -38,6 +38,21 @@ std::string_view DataTypeName(DataType t);
 
 enum class TimeUnit : uint8_t { kMillis, kMicros, kNanos };
 
+// Reader side: Parquet logical types with no DataType of their own, and how their values are held.
+// Only kUnsigned and kJson change how a value is rendered (value_json.h); the others are plain
+// strings whose Logical says what the text means.
+enum class Logical : uint8_t {
+  kNone,
+  kUnsigned,   // kInt64 holding the bit pattern of an unsigned 64-bit integer (UINT_64 / INT(64,false))
+  kDecimal,    // kString: the exact decimal text, e.g. "-12.340" (precision/scale in Field)
+  kTime,       // kString: time of day "HH:MM:SS.fff" (3, 6 or 9 fraction digits by unit)
+  kUuid,       // kString: canonical lower-case "8-4-4-4-12" text
+  kInt96,      // kString: legacy INT96 timestamp as ISO-8601 UTC with 9 fraction digits, any year
+  kInterval,   // kString: INTERVAL (months, days, milliseconds) as ISO-8601 duration "P14M3DT1.500S"
+  kJson,       // kString: one JSON document per row (structs, maps, nested lists; see reader_schema.h)
+};
+std::string_view LogicalName(Logical l);
+
 struct KeyValue {
   std::string key;
   std::string value;
@@ -52,6 +67,9 @@ struct Field {
   DataType element_type = DataType::kFloat;  // kList: element type (primitive)
   int32_t field_id = -1;                  // Parquet field_id (Iceberg column id); -1 = none
   std::vector<KeyValue> metadata;         // per-field key/value (stored in the file KV as "<name>.<key>")
+  Logical logical = Logical::kNone;       // reader: see Logical
+  int32_t precision = 0;                  // Logical::kDecimal
+  int32_t scale = 0;                      // Logical::kDecimal
 
   static Field Make(std::string name, DataType type, bool nullable = true) {
     Field f;

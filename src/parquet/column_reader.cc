@@ -16,6 +16,7 @@
 #include "parquet/plain_decoder.h"
 #include "parquet/rle_decoder.h"
 #include "parquet/thrift_io.h"
+#include "parquet/value_json.h"
 
 namespace ailake::parquet {
 
@@ -28,7 +29,8 @@ namespace fmt = ::ailake::parquet::format;
 
 class ChunkDecoder {
  public:
-  ChunkDecoder(const ColumnChunkContext& ctx, Compression codec) : ctx_(ctx), leaf_(*ctx.leaf), codec_(codec) {
+  ChunkDecoder(const ColumnChunkContext& ctx, Compression codec, bool lz4_hadoop)
+      : ctx_(ctx), leaf_(*ctx.leaf), codec_(codec), lz4_hadoop_(lz4_hadoop) {
     const int32_t w = PhysicalWidth(leaf_.physical, leaf_.type_length);
     values_.Reset(w);
     values_.byte_limit = ctx.options->max_column_bytes;
@@ -54,10 +56,16 @@ class ChunkDecoder {
   Result<size_t> CountPresent(size_t n);
   Status DecodeValues(int32_t encoding, const uint8_t* data, size_t len, size_t n);
   Result<const uint8_t*> Uncompress(const uint8_t* data, size_t len, int64_t uncompressed, std::vector<uint8_t>* scratch);
+  bool compressed() const { return codec_ != Compression::kNone || lz4_hadoop_; }
+  Status DecompressPage(const uint8_t* data, size_t len, size_t uncompressed, std::vector<uint8_t>* out) {
+    if (lz4_hadoop_) return DecompressLz4Hadoop(data, len, uncompressed, out);
+    return Decompress(codec_, data, len, uncompressed, out);
+  }
 
   const ColumnChunkContext& ctx_;
   const LeafColumn& leaf_;
   Compression codec_;
+  bool lz4_hadoop_ = false;
   ValueBuffer values_;
   ValueBuffer dict_;
   bool have_dict_ = false;
@@ -128,13 +136,13 @@ Status ChunkDecoder::DecodePages(const uint8_t* buf, uint64_t len, int64_t expec
 
 Result<const uint8_t*> ChunkDecoder::Uncompress(const uint8_t* data, size_t len, int64_t uncompressed,
                                                 std::vector<uint8_t>* scratch) {
-  if (codec_ == Compression::kNone) {
+  if (!compressed()) {
     if (static_cast<uint64_t>(uncompressed) != len)
       return Status::Corruption("uncompressed page is " + std::to_string(len) + " bytes but its header declares " +
                                 std::to_string(uncompressed));
     return data;  // decode in place: the vector-column fast path
   }
-  AILAKE_RETURN_IF_ERROR(Decompress(codec_, data, len, static_cast<size_t>(uncompressed), scratch));
+  AILAKE_RETURN_IF_ERROR(DecompressPage(data, len, static_cast<size_t>(uncompressed), scratch));
   return static_cast<const uint8_t*>(scratch->data());
 }
 
@@ -256,9 +264,11 @@ Status ChunkDecoder::DataPageV2(const fmt::PageHeader& ph, const uint8_t* body, 
   const int64_t rest_uncompressed = ph.uncompressed_page_size - static_cast<int64_t>(levels_len);
   const uint8_t* values = p;
   size_t values_len = rest;
-  const bool compressed = !dh.__isset.is_compressed || dh.is_compressed;
-  if (compressed && codec_ != Compression::kNone) {
-    AILAKE_RETURN_IF_ERROR(Decompress(codec_, p, rest, static_cast<size_t>(rest_uncompressed), &scratch_));
+  // A v2 page whose values section is empty (all slots null, or no values) has zero compressed
+  // bytes even with a codec: there is nothing to decompress (codecs reject empty input).
+  const bool is_compressed = (!dh.__isset.is_compressed || dh.is_compressed) && !(rest == 0 && rest_uncompressed == 0);
+  if (is_compressed && compressed()) {
+    AILAKE_RETURN_IF_ERROR(DecompressPage(p, rest, static_cast<size_t>(rest_uncompressed), &scratch_));
     values = scratch_.data();
     values_len = scratch_.size();
   } else if (static_cast<int64_t>(rest) != rest_uncompressed) {
@@ -359,43 +369,83 @@ Status Convert(const LeafColumn& leaf, ValueBuffer* v) {
       AILAKE_RETURN_IF_ERROR(fixed(8));
       for (int64_t i = 0; i < n; ++i) StoreLE<int64_t>(&out.data[i * 8], LoadLE<uint32_t>(v->FixedAt(i)));
       break;
-    case LeafConversion::kInt96ToNanos:
-      AILAKE_RETURN_IF_ERROR(fixed(8));
+    case LeafConversion::kInt96ToString:
+      out.Reset(0);
       for (int64_t i = 0; i < n; ++i) {
+        // 8 bytes LE nanoseconds within the day, then 4 bytes LE Julian day number. Any day, any
+        // year: the date is computed in 64-bit days, never through 64-bit nanoseconds.
         const uint64_t nanos = LoadLE<uint64_t>(v->FixedAt(i));
-        const int64_t julian = LoadLE<int32_t>(v->FixedAt(i) + 8);
         constexpr int64_t kUnixEpochJulian = 2440588;
-        // Unsigned arithmetic: garbage inputs wrap instead of overflowing.
-        const uint64_t ns = static_cast<uint64_t>(julian - kUnixEpochJulian) * 86400000000000ull + nanos;
-        StoreLE<uint64_t>(&out.data[i * 8], ns);
+        constexpr uint64_t kNanosPerDay = 86400000000000ull;
+        const int64_t days = static_cast<int64_t>(LoadLE<int32_t>(v->FixedAt(i) + 8)) - kUnixEpochJulian +
+                             static_cast<int64_t>(nanos / kNanosPerDay);
+        const std::string text = FormatTimestampParts(days, static_cast<int64_t>(nanos % kNanosPerDay), TimeUnit::kNanos);
+        AILAKE_RETURN_IF_ERROR(out.Reserve(text.size()));
+        out.AppendVar(reinterpret_cast<const uint8_t*>(text.data()), text.size());
       }
       break;
     case LeafConversion::kFloat16ToFloat:
       AILAKE_RETURN_IF_ERROR(fixed(4));
       for (int64_t i = 0; i < n; ++i) StoreLE<float>(&out.data[i * 4], HalfToFloat(LoadLE<uint16_t>(v->FixedAt(i))));
       break;
-    case LeafConversion::kDecimalToDouble: {
-      AILAKE_RETURN_IF_ERROR(fixed(8));
-      const double scale = std::pow(10.0, leaf.decimal_scale);
+    case LeafConversion::kDecimalToString: {
+      out.Reset(0);
       for (int64_t i = 0; i < n; ++i) {
         __int128 unscaled = 0;
         if (leaf.physical == PhysicalType::kInt32) {
           unscaled = LoadLE<int32_t>(v->FixedAt(i));
         } else if (leaf.physical == PhysicalType::kInt64) {
           unscaled = LoadLE<int64_t>(v->FixedAt(i));
-        } else {  // big-endian two's complement
+        } else {  // big-endian two's complement, any length
           const bool var = v->width == 0;
           const uint8_t* p = var ? v->VarAt(i) : v->FixedAt(i);
-          const uint64_t len = var ? v->VarLen(i) : static_cast<uint64_t>(v->width);
-          if (len > 16) return Status::NotSupported("DECIMAL values wider than 16 bytes are not supported");
-          unsigned __int128 u = (len > 0 && (p[0] & 0x80)) ? ~static_cast<unsigned __int128>(0) : 0;
+          uint64_t len = var ? v->VarLen(i) : static_cast<uint64_t>(v->width);
+          if (len == 0) return Status::Corruption("DECIMAL value is zero bytes long");
+          // Leading bytes that only repeat the sign do not change the value.
+          const uint8_t sign = (p[0] & 0x80) ? 0xFF : 0x00;
+          while (len > 16 && p[0] == sign && ((p[1] & 0x80) == (sign & 0x80))) {
+            ++p;
+            --len;
+          }
+          if (len > 16)
+            return Status::NotSupported("DECIMAL value of " + std::to_string(len) +
+                                        " significant bytes exceeds 128 bits (precision 38), the reader's limit");
+          unsigned __int128 u = sign ? ~static_cast<unsigned __int128>(0) : 0;
           for (uint64_t k = 0; k < len; ++k) u = (u << 8) | p[k];
           unscaled = static_cast<__int128>(u);
         }
-        StoreLE<double>(&out.data[i * 8], static_cast<double>(unscaled) / scale);
+        const std::string text = FormatDecimal(unscaled, leaf.decimal_scale);
+        AILAKE_RETURN_IF_ERROR(out.Reserve(text.size()));
+        out.AppendVar(reinterpret_cast<const uint8_t*>(text.data()), text.size());
       }
       break;
     }
+    case LeafConversion::kTimeToString:
+      out.Reset(0);
+      for (int64_t i = 0; i < n; ++i) {
+        const int64_t t = leaf.physical == PhysicalType::kInt32 ? LoadLE<int32_t>(v->FixedAt(i)) : LoadLE<int64_t>(v->FixedAt(i));
+        const std::string text = FormatTimeOfDay(t, leaf.value.unit);
+        AILAKE_RETURN_IF_ERROR(out.Reserve(text.size()));
+        out.AppendVar(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+      }
+      break;
+    case LeafConversion::kIntervalToString:
+      out.Reset(0);
+      for (int64_t i = 0; i < n; ++i) {
+        const uint8_t* p = v->FixedAt(i);
+        const std::string text = FormatInterval(LoadLE<uint32_t>(p), LoadLE<uint32_t>(p + 4), LoadLE<uint32_t>(p + 8));
+        AILAKE_RETURN_IF_ERROR(out.Reserve(text.size()));
+        out.AppendVar(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+      }
+      break;
+    case LeafConversion::kUuidToString:
+      out.Reset(0);
+      for (int64_t i = 0; i < n; ++i) {
+        const std::string text = FormatUuid(v->FixedAt(i));
+        AILAKE_RETURN_IF_ERROR(out.Reserve(text.size()));
+        out.AppendVar(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+      }
+      break;
     case LeafConversion::kFixedToBinary:
       out.Reset(0);
       AILAKE_RETURN_IF_ERROR(out.Reserve(v->data.size()));
@@ -603,8 +653,20 @@ Result<bool> TryFastFixedChunk(const ColumnChunkContext& ctx, const fmt::ColumnM
 
 }  // namespace
 
-Status ReadColumnChunk(const ColumnChunkContext& ctx, const format::ColumnChunk& chunk, Column* out) {
+namespace {
+
+// Where a chunk's bytes are and how they are compressed, after checking the metadata.
+struct ChunkPlan {
+  uint64_t start = 0, len = 0;
+  Compression codec = Compression::kNone;
+  bool lz4_hadoop = false;
+};
+
+Result<ChunkPlan> PlanChunk(const ColumnChunkContext& ctx, const format::ColumnChunk& chunk) {
   const LeafColumn& leaf = *ctx.leaf;
+  if (chunk.__isset.crypto_metadata || chunk.__isset.encrypted_column_metadata)
+    return Status::NotSupported("column chunk is encrypted (Parquet modular encryption), which ailake cannot decrypt: "
+                                "rewrite the file unencrypted with a tool that holds its keys");
   if (chunk.__isset.file_path && !chunk.file_path.empty())
     return Status::NotSupported("column chunk lives in another file ('" + chunk.file_path + "')");
   if (!chunk.__isset.meta_data) return Status::Corruption("column chunk has no metadata");
@@ -612,39 +674,69 @@ Status ReadColumnChunk(const ColumnChunkContext& ctx, const format::ColumnChunk&
   if (ThriftEnum(md.type) != static_cast<int32_t>(leaf.physical))
     return Status::Corruption("column chunk type " + std::to_string(ThriftEnum(md.type)) + " differs from the schema's " +
                               PhysicalTypeName(leaf.physical));
-  AILAKE_ASSIGN_OR_RETURN(Compression codec, CompressionFromThrift(ThriftEnum(md.codec)));
+  ChunkPlan plan;
+  if (ThriftEnum(md.codec) == fmt::CompressionCodec::LZ4) {
+    plan.lz4_hadoop = true;
+  } else {
+    AILAKE_ASSIGN_OR_RETURN(plan.codec, CompressionFromThrift(ThriftEnum(md.codec)));
+  }
   if (md.num_values < 0) return Status::Corruption("column chunk has a negative value count");
   if (md.data_page_offset < 0 || md.total_compressed_size < 0)
     return Status::Corruption("column chunk has a negative offset or size");
-  uint64_t start = static_cast<uint64_t>(md.data_page_offset);
+  plan.start = static_cast<uint64_t>(md.data_page_offset);
   if (md.__isset.dictionary_page_offset && md.dictionary_page_offset > 0 &&
       md.dictionary_page_offset < md.data_page_offset)
-    start = static_cast<uint64_t>(md.dictionary_page_offset);
-  const uint64_t len = static_cast<uint64_t>(md.total_compressed_size);
-  if (!RangeWithin(start, len, ctx.data_end))
-    return Status::Corruption("column chunk [" + std::to_string(start) + ", +" + std::to_string(len) +
+    plan.start = static_cast<uint64_t>(md.dictionary_page_offset);
+  plan.len = static_cast<uint64_t>(md.total_compressed_size);
+  if (!RangeWithin(plan.start, plan.len, ctx.data_end))
+    return Status::Corruption("column chunk [" + std::to_string(plan.start) + ", +" + std::to_string(plan.len) +
                               ") lies outside the file's data area (footer starts at " + std::to_string(ctx.data_end) +
                               ")");
-  AILAKE_ASSIGN_OR_RETURN(bool fast, TryFastFixedChunk(ctx, md, codec, start, len, out));
-  if (fast) return Status::OK();
-  out->values().clear();
-  // One positional read of exactly this chunk; no zero-fill of the buffer.
-  auto buf = std::make_unique_for_overwrite<uint8_t[]>(static_cast<size_t>(len ? len : 1));
-  AILAKE_RETURN_IF_ERROR(ctx.file->ReadAt(start, len, buf.get()));
+  return plan;
+}
 
-  ChunkDecoder dec(ctx, codec);
+// Reads the chunk's bytes (one positional read, no zero fill) and decodes every page.
+Status DecodeChunk(const ColumnChunkContext& ctx, const format::ColumnChunk& chunk, const ChunkPlan& plan,
+                   ChunkDecoder* dec) {
+  const LeafColumn& leaf = *ctx.leaf;
+  auto buf = std::make_unique_for_overwrite<uint8_t[]>(static_cast<size_t>(plan.len ? plan.len : 1));
+  AILAKE_RETURN_IF_ERROR(ctx.file->ReadAt(plan.start, plan.len, buf.get()));
   // Pre-size the dense values for flat fixed-width columns when the size is plausible.
   const int32_t w = PhysicalWidth(leaf.physical, leaf.type_length);
   if (w > 0 && leaf.max_rep == 0) {
     auto want = CheckedMul(static_cast<uint64_t>(ctx.num_rows), static_cast<uint64_t>(w));
-    if (want && *want <= ctx.options->max_column_bytes && *want / 64 <= len)
-      dec.values().data.reserve(static_cast<size_t>(*want));
+    if (want && *want <= ctx.options->max_column_bytes && *want / 64 <= plan.len)
+      dec->values().data.reserve(static_cast<size_t>(*want));
   }
-  AILAKE_RETURN_IF_ERROR(dec.DecodePages(buf.get(), len, md.num_values));
+  AILAKE_RETURN_IF_ERROR(dec->DecodePages(buf.get(), plan.len, chunk.meta_data.num_values));
   buf.reset();
-  AILAKE_RETURN_IF_ERROR(Convert(leaf, &dec.values()));
+  return Convert(leaf, &dec->values());
+}
+
+}  // namespace
+
+Status ReadColumnChunk(const ColumnChunkContext& ctx, const format::ColumnChunk& chunk, Column* out) {
+  AILAKE_ASSIGN_OR_RETURN(ChunkPlan plan, PlanChunk(ctx, chunk));
+  if (!plan.lz4_hadoop) {
+    AILAKE_ASSIGN_OR_RETURN(bool fast, TryFastFixedChunk(ctx, chunk.meta_data, plan.codec, plan.start, plan.len, out));
+    if (fast) return Status::OK();
+  }
+  out->values().clear();
+  ChunkDecoder dec(ctx, plan.codec, plan.lz4_hadoop);
+  AILAKE_RETURN_IF_ERROR(DecodeChunk(ctx, chunk, plan, &dec));
   if (ctx.mapping->is_list) return AssembleList(ctx, dec, out);
   return AssembleFlat(ctx, dec, out);
+}
+
+Status DecodeLeafChunk(const ColumnChunkContext& ctx, const format::ColumnChunk& chunk, LeafChunk* out) {
+  AILAKE_ASSIGN_OR_RETURN(ChunkPlan plan, PlanChunk(ctx, chunk));
+  ChunkDecoder dec(ctx, plan.codec, plan.lz4_hadoop);
+  AILAKE_RETURN_IF_ERROR(DecodeChunk(ctx, chunk, plan, &dec));
+  out->defs = std::move(dec.defs());
+  out->reps = std::move(dec.reps());
+  out->values = std::move(dec.values());
+  out->levels = static_cast<int64_t>(dec.levels());
+  return Status::OK();
 }
 
 }  // namespace ailake::parquet

@@ -18,6 +18,7 @@
 #include "core/io.h"
 #include "gen-cpp/parquet_types.h"
 #include "parquet/batch.h"
+#include "parquet/plain_decoder.h"
 #include "parquet/reader.h"
 #include "parquet/reader_schema.h"
 
@@ -35,5 +36,16 @@ struct ColumnChunkContext {
 
 // Errors name the column; the caller adds the file and row group.
 Status ReadColumnChunk(const ColumnChunkContext& ctx, const format::ColumnChunk& chunk, Column* out);
+
+// One leaf's column chunk, decoded but not assembled: a level per value slot (defs empty when the
+// leaf's max definition level is 0, reps empty when its max repetition level is 0) and the present
+// values, densely, converted to leaf->value's type. The input to nested record assembly.
+struct LeafChunk {
+  std::vector<int16_t> defs, reps;
+  ValueBuffer values;
+  int64_t levels = 0;
+};
+// ctx.mapping is not used.
+Status DecodeLeafChunk(const ColumnChunkContext& ctx, const format::ColumnChunk& chunk, LeafChunk* out);
 
 }  // namespace ailake::parquet

@@ -228,4 +228,41 @@ Status Decompress(Compression codec, const uint8_t* data, size_t length, size_t 
   return Status::InvalidArgument("unknown compression codec");
 }
 
+Status DecompressLz4Hadoop(const uint8_t* data, size_t length, size_t uncompressed_length, std::vector<uint8_t>* out) {
+  if (length > static_cast<size_t>(INT_MAX) || uncompressed_length > static_cast<size_t>(INT_MAX))
+    return Status::NotSupported("LZ4 page larger than 2 GiB");
+  out->resize(uncompressed_length);
+  // Hadoop framing: every block header must fit and the blocks must fill the output exactly.
+  size_t in = 0, produced = 0;
+  bool framed = length >= 8;
+  while (framed && in < length) {
+    if (length - in < 8) {
+      framed = false;
+      break;
+    }
+    const uint32_t raw = (uint32_t{data[in]} << 24) | (uint32_t{data[in + 1]} << 16) | (uint32_t{data[in + 2]} << 8) | data[in + 3];
+    const uint32_t comp = (uint32_t{data[in + 4]} << 24) | (uint32_t{data[in + 5]} << 16) | (uint32_t{data[in + 6]} << 8) | data[in + 7];
+    in += 8;
+    if (comp > length - in || raw > uncompressed_length - produced) {
+      framed = false;
+      break;
+    }
+    const int n = LZ4_decompress_safe(reinterpret_cast<const char*>(data + in), reinterpret_cast<char*>(out->data() + produced),
+                                      static_cast<int>(comp), static_cast<int>(raw));
+    if (n < 0 || static_cast<uint32_t>(n) != raw) {
+      framed = false;
+      break;
+    }
+    in += comp;
+    produced += raw;
+  }
+  if (framed && produced == uncompressed_length) return Status::OK();
+  const int n = LZ4_decompress_safe(reinterpret_cast<const char*>(data), reinterpret_cast<char*>(out->data()),
+                                    static_cast<int>(length), static_cast<int>(uncompressed_length));
+  if (n < 0 || static_cast<size_t>(n) != uncompressed_length)
+    return Status::Corruption("LZ4 page is malformed (neither Hadoop-framed LZ4 blocks nor one LZ4 block of " +
+                              std::to_string(uncompressed_length) + " bytes)");
+  return Status::OK();
+}
+
 }  // namespace ailake::parquet

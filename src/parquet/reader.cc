@@ -14,6 +14,7 @@
 #include "gen-cpp/parquet_types.h"
 #include "parquet/column_reader.h"
 #include "parquet/compression.h"
+#include "parquet/reader_nested.h"
 #include "parquet/reader_schema.h"
 #include "parquet/thrift_io.h"
 
@@ -69,7 +70,7 @@ class ParquetReaderImpl final : public ParquetReader {
     return field >= 0 && static_cast<size_t>(field) < rs_.fields.size() && rs_.fields[field].supported;
   }
   const FileInfo& info() const override { return info_; }
-  int64_t num_rows() const override { return meta_.num_rows; }
+  int64_t num_rows() const override { return num_rows_; }
   int num_row_groups() const override { return static_cast<int>(meta_.row_groups.size()); }
   int64_t row_group_num_rows(int rg) const override {
     if (rg < 0 || rg >= num_row_groups()) return 0;
@@ -97,6 +98,7 @@ class ParquetReaderImpl final : public ParquetReader {
   ReaderSchema rs_;
   FileInfo info_;
   std::map<std::string, std::string> kv_;
+  int64_t num_rows_ = 0;  // the row groups' sum (see ValidateRowGroups)
 };
 
 Status ParquetReaderImpl::Init() {
@@ -107,7 +109,8 @@ Status ParquetReaderImpl::Init() {
   AILAKE_RETURN_IF_ERROR(file_->ReadAt(0, 4, head).WithContext(file_->name()));
   AILAKE_RETURN_IF_ERROR(file_->ReadAt(file_size_ - 8, 8, tail).WithContext(file_->name()));
   if (std::memcmp(tail + 4, kEncryptedMagic, 4) == 0)
-    return Status::NotSupported(file_->name() + ": Parquet files with encrypted footers are not supported");
+    return Status::NotSupported(file_->name() + ": Parquet files with encrypted footers (magic \"PARE\", Parquet modular encryption) "
+                                "are not supported: rewrite the file unencrypted with a tool that holds its keys");
   if (std::memcmp(head, kMagic, 4) != 0 || std::memcmp(tail + 4, kMagic, 4) != 0)
     return Error("not a Parquet file (magic \"PAR1\" missing at the " +
                  std::string(std::memcmp(head, kMagic, 4) != 0 ? "start" : "end") + ")");
@@ -158,15 +161,36 @@ Status ParquetReaderImpl::ValidateRowGroups() {
       return Error(where + " has " + std::to_string(rg.columns.size()) + " column chunks, the schema " +
                    std::to_string(rs_.leaves.size()) + " leaf columns");
   }
-  if (total != meta_.num_rows)
+  // Some writers leave the footer's total at 0; like other readers, the row groups are trusted then.
+  // Any other disagreement means a damaged footer.
+  if (total != meta_.num_rows && meta_.num_rows != 0)
     return Error("row groups hold " + std::to_string(total) + " rows but the footer declares " +
                  std::to_string(meta_.num_rows));
+  num_rows_ = total;
+  // Encrypted columns (Parquet modular encryption with a plaintext footer): the fields holding
+  // them cannot be read; they are named as such, never skipped.
+  for (const fmt::RowGroup& rg : meta_.row_groups)
+    for (size_t c = 0; c < rg.columns.size(); ++c)
+      if (rg.columns[c].__isset.crypto_metadata || rg.columns[c].__isset.encrypted_column_metadata)
+        rs_.leaves[c].encrypted = true;
+  for (FieldMapping& m : rs_.fields) {
+    for (int l = m.first_leaf; l < m.first_leaf + m.num_leaves; ++l) {
+      if (!rs_.leaves[static_cast<size_t>(l)].encrypted) continue;
+      m.supported = false;
+      m.reason = "column '" + rs_.leaves[static_cast<size_t>(l)].path +
+                 "' is encrypted (Parquet modular encryption, " +
+                 (meta_.__isset.encryption_algorithm ? "plaintext footer" : "no algorithm in the footer") +
+                 "), which ailake cannot decrypt: rewrite the file unencrypted with a tool that holds its "
+                 "keys, or read the other columns by name";
+      break;
+    }
+  }
   return Status::OK();
 }
 
 void ParquetReaderImpl::BuildInfo() {
   info_.version = meta_.version;
-  info_.num_rows = meta_.num_rows;
+  info_.num_rows = num_rows_;
   info_.created_by = meta_.__isset.created_by ? meta_.created_by : "";
   info_.file_size = file_size_;
   info_.footer_offset = footer_offset_;
@@ -219,12 +243,9 @@ void ParquetReaderImpl::BuildInfo() {
 
 Result<std::vector<int>> ParquetReaderImpl::ResolveProjection(const std::vector<int>& fields) const {
   std::vector<int> out;
-  if (fields.empty()) {
-    for (size_t i = 0; i < rs_.fields.size(); ++i)
-      if (rs_.fields[i].supported) out.push_back(static_cast<int>(i));
-    return out;
-  }
-  for (int f : fields) {
+  if (fields.empty())
+    for (size_t i = 0; i < rs_.fields.size(); ++i) out.push_back(static_cast<int>(i));
+  for (int f : fields.empty() ? out : fields) {
     if (f < 0 || static_cast<size_t>(f) >= rs_.fields.size())
       return Status::InvalidArgument(file_->name() + ": field index " + std::to_string(f) + " is out of range (" +
                                      std::to_string(rs_.fields.size()) + " fields)");
@@ -232,7 +253,7 @@ Result<std::vector<int>> ParquetReaderImpl::ResolveProjection(const std::vector<
       return Status::NotSupported(file_->name() + ": column '" + rs_.schema.fields[f].name +
                                   "' cannot be read: " + rs_.fields[f].reason);
   }
-  return fields;
+  return fields.empty() ? out : fields;
 }
 
 Result<Batch> ParquetReaderImpl::ReadRowGroup(int rg, const std::vector<int>& fields) {
@@ -255,7 +276,20 @@ Result<Batch> ParquetReaderImpl::ReadRowGroup(int rg, const std::vector<int>& fi
     ctx.field = &field;
     ctx.num_rows = group.num_rows;
     Column col(field);
-    Status st = ReadColumnChunk(ctx, group.columns[m.first_leaf], &col);
+    Status st;
+    if (m.nested) {
+      std::vector<LeafChunk> chunks(static_cast<size_t>(m.num_leaves));
+      for (int i = 0; i < m.num_leaves && st.ok(); ++i) {
+        ctx.leaf = &rs_.leaves[static_cast<size_t>(m.first_leaf + i)];
+        st = DecodeLeafChunk(ctx, group.columns[static_cast<size_t>(m.first_leaf + i)], &chunks[static_cast<size_t>(i)]);
+      }
+      if (st.ok()) {
+        ctx.leaf = &rs_.leaves[m.first_leaf];
+        st = AssembleNestedJson(*m.nested, rs_.leaves, chunks, group.num_rows, options_.max_column_bytes, &col);
+      }
+    } else {
+      st = ReadColumnChunk(ctx, group.columns[m.first_leaf], &col);
+    }
     if (!st.ok()) {
       return Status(st.code(), file_->name() + ": row group " + std::to_string(rg) + ", column '" + ctx.leaf->path +
                                    "': " + st.message());

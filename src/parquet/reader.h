@@ -6,9 +6,18 @@
 // projected column chunks. Every failure names the file and what is wrong; nothing read from the
 // file is trusted (checked arithmetic, caps before allocation).
 //
-// Top-level fields map to Batch columns: primitive columns (with their logical types) and
-// list<primitive> (3-level LIST, and the legacy 2-level form). Other nested fields are listed in the
-// schema as unsupported and refused only when projected.
+// Top-level fields map to Batch columns (reader_schema.h has the rules):
+//   primitive columns      their DataType; logical types without a DataType of their own are
+//                          described by Field::logical (UINT64 -> kInt64 + kUnsigned; DECIMAL,
+//                          TIME, UUID, INT96 timestamps -> kString holding exact text)
+//   list<primitive>        kList (3-level LIST, legacy 2-level forms, bare repeated fields)
+//   every other nesting    structs, maps, lists of structs/lists, any depth: kString with
+//                          Field::logical == Logical::kJson, one JSON document per row (null when
+//                          the field is null). This is the value API for nested data: parse the
+//                          text, or render rows with RowToJson (value_json.h), which embeds it.
+// A field the reader cannot represent (encrypted column, malformed LIST/MAP group, ...) is listed
+// with supported(i) == false, and reading it (explicitly or through an empty projection, which
+// means every field) fails with NotSupported naming the column and the reason: never an omission.
 #pragma once
 
 #include <cstdint>
@@ -55,7 +64,8 @@ class ParquetReader {
   virtual const std::string* FindKeyValue(const std::string& key) const = 0;
 
   // Reads the given top-level fields (indices into schema()) of one row group. The Batch schema is
-  // the projected fields in the given order. An empty `fields` list means all supported fields.
+  // the projected fields in the given order. An empty `fields` list means all fields (an
+  // unsupported one is an error).
   virtual Result<Batch> ReadRowGroup(int rg, const std::vector<int>& fields) = 0;
   // All row groups concatenated.
   virtual Result<Batch> ReadAll(const std::vector<int>& fields) = 0;

@@ -259,22 +259,26 @@ TEST(ReaderDuckDb, Projection) {
   EXPECT_EQ(info.leaves[1].logical_type, "STRING");
 }
 
-TEST(ReaderDuckDb, UnsupportedStructIsListedButRefusedWhenProjected) {
+// Structs used to be listed as unsupported and dropped from the default projection (`cat` hid
+// them). They are now JSON documents in a kString column marked Logical::kJson, read by default.
+TEST(ReaderDuckDb, StructIsReadAsJsonDocuments) {
   const std::string path = TempDir() + "/struct.parquet";
-  DuckDb({"COPY (SELECT range AS a, {'x': range, 'y': 'q'} AS st FROM range(10)) TO '" + path + "' (FORMAT PARQUET)",
+  DuckDb({"COPY (SELECT range AS a, CASE WHEN range = 3 THEN NULL ELSE {'x': range, 'y': 'q'} END AS st "
+          "FROM range(10)) TO '" + path + "' (FORMAT PARQUET)",
           "SELECT 1"});
   auto r = ParquetReader::OpenPath(path);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ((*r)->schema().fields.size(), 2u);
-  EXPECT_TRUE((*r)->supported(0));
-  EXPECT_FALSE((*r)->supported(1));
+  EXPECT_TRUE((*r)->supported(1));
+  EXPECT_EQ((*r)->schema().fields[1].type, DataType::kString);
+  EXPECT_EQ((*r)->schema().fields[1].logical, Logical::kJson);
   auto all = (*r)->ReadAll({});
-  ASSERT_TRUE(all.ok());
-  EXPECT_EQ(all->columns.size(), 1u);
-  auto st = (*r)->ReadAll({1});
-  ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.status().code(), StatusCode::kNotSupported);
-  EXPECT_NE(st.status().message().find("st"), std::string::npos);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->columns.size(), 2u);
+  EXPECT_EQ(all->columns[1].StringValue(2), R"({"x":2,"y":"q"})");
+  EXPECT_FALSE(all->columns[1].IsValid(3));
+  EXPECT_EQ(RowToJson(*all, 4), R"({"a":4,"st":{"x":4,"y":"q"}})");
+  EXPECT_EQ(RowToJson(*all, 3), R"({"a":3,"st":null})");
 }
 
 }  // namespace

@@ -159,83 +159,196 @@ class Builder {
   std::vector<LeafColumn> leaves_;
 };
 
-// Decides the Batch type of a primitive element; sets leaf->unsupported_reason when there is none.
-void DecideTarget(const fmt::SchemaElement& e, bool list_element, LeafColumn* leaf, Field* field) {
+bool IsMapAnnotated(const fmt::SchemaElement& e) {
+  return (e.__isset.logicalType && e.logicalType.__isset.MAP) || IsConverted(e, fmt::ConvertedType::MAP) ||
+         IsConverted(e, fmt::ConvertedType::MAP_KEY_VALUE);
+}
+
+TimeUnit UnitOf(const fmt::TimeUnit& u) {
+  return u.__isset.MILLIS ? TimeUnit::kMillis : u.__isset.NANOS ? TimeUnit::kNanos : TimeUnit::kMicros;
+}
+
+// Decides the Batch type of a primitive element (leaf->value, target, conversion); sets
+// leaf->unsupported_reason when there is none.
+void DecideTarget(const fmt::SchemaElement& e, bool list_element, LeafColumn* leaf) {
   const bool has_logical = e.__isset.logicalType;
   const fmt::LogicalType& l = e.logicalType;
-  auto unsupported = [&](const std::string& why) { leaf->unsupported_reason = why; };
+  Field& v = leaf->value;
+  v.name = e.name;
+  v.nullable = !e.__isset.repetition_type || ThriftEnum(e.repetition_type) != fmt::FieldRepetitionType::REQUIRED;
+  auto unsupported = [&](const std::string& why) {
+    leaf->unsupported_reason = "column '" + leaf->path + "': " + why;
+  };
+  auto target = [&](DataType t, LeafConversion c = LeafConversion::kNone, Logical lg = Logical::kNone) {
+    leaf->target = t;
+    leaf->conversion = c;
+    v.type = t;
+    v.logical = lg;
+  };
+  const std::string physical = PhysicalTypeName(leaf->physical);
   const bool decimal = (has_logical && l.__isset.DECIMAL) || IsConverted(e, fmt::ConvertedType::DECIMAL);
   if (decimal) {
     leaf->decimal_scale = has_logical && l.__isset.DECIMAL ? l.DECIMAL.scale : (e.__isset.scale ? e.scale : 0);
-    if (leaf->decimal_scale < 0 || leaf->decimal_scale > 76) return unsupported("DECIMAL with scale out of range");
-    if ((leaf->physical == PhysicalType::kFixedLenByteArray && leaf->type_length > 16) ||
-        leaf->physical == PhysicalType::kBoolean || leaf->physical == PhysicalType::kFloat ||
+    v.precision = has_logical && l.__isset.DECIMAL ? l.DECIMAL.precision : (e.__isset.precision ? e.precision : 0);
+    v.scale = leaf->decimal_scale;
+    if (leaf->decimal_scale < 0 || leaf->decimal_scale > 76)
+      return unsupported("DECIMAL scale " + std::to_string(leaf->decimal_scale) + " is out of range (0..76)");
+    if (leaf->physical == PhysicalType::kBoolean || leaf->physical == PhysicalType::kFloat ||
         leaf->physical == PhysicalType::kDouble || leaf->physical == PhysicalType::kInt96)
-      return unsupported("DECIMAL in " + std::string(PhysicalTypeName(leaf->physical)) + " is not supported");
-    leaf->target = DataType::kDouble;
-    leaf->conversion = LeafConversion::kDecimalToDouble;
-    return;
+      return unsupported("DECIMAL stored as " + physical + " is not a valid Parquet type");
+    return target(DataType::kString, LeafConversion::kDecimalToString, Logical::kDecimal);
+  }
+  const bool time = (has_logical && l.__isset.TIME) || IsConverted(e, fmt::ConvertedType::TIME_MILLIS) ||
+                    IsConverted(e, fmt::ConvertedType::TIME_MICROS);
+  if (time) {
+    v.unit = has_logical && l.__isset.TIME ? UnitOf(l.TIME.unit)
+             : IsConverted(e, fmt::ConvertedType::TIME_MILLIS) ? TimeUnit::kMillis
+                                                              : TimeUnit::kMicros;
+    const PhysicalType want = v.unit == TimeUnit::kMillis ? PhysicalType::kInt32 : PhysicalType::kInt64;
+    if (leaf->physical != want)
+      return unsupported("TIME in " + std::string(v.unit == TimeUnit::kMillis ? "MILLIS" : "MICROS/NANOS") +
+                         " stored as " + physical + " is not a valid Parquet type");
+    return target(DataType::kString, LeafConversion::kTimeToString, Logical::kTime);
   }
   switch (leaf->physical) {
-    case PhysicalType::kBoolean: leaf->target = DataType::kBool; return;
-    case PhysicalType::kFloat: leaf->target = DataType::kFloat; return;
-    case PhysicalType::kDouble: leaf->target = DataType::kDouble; return;
+    case PhysicalType::kBoolean: return target(DataType::kBool);
+    case PhysicalType::kFloat: return target(DataType::kFloat);
+    case PhysicalType::kDouble: return target(DataType::kDouble);
     case PhysicalType::kInt96:
-      leaf->target = DataType::kTimestamp;
-      leaf->conversion = LeafConversion::kInt96ToNanos;
-      field->unit = TimeUnit::kNanos;
-      return;
+      v.unit = TimeUnit::kNanos;
+      return target(DataType::kString, LeafConversion::kInt96ToString, Logical::kInt96);
     case PhysicalType::kInt32: {
-      if ((has_logical && l.__isset.DATE) || IsConverted(e, fmt::ConvertedType::DATE)) {
-        leaf->target = DataType::kDate;
-        return;
-      }
+      if ((has_logical && l.__isset.DATE) || IsConverted(e, fmt::ConvertedType::DATE)) return target(DataType::kDate);
       const bool u32 = (has_logical && l.__isset.INTEGER && !l.INTEGER.isSigned && l.INTEGER.bitWidth == 32) ||
                        IsConverted(e, fmt::ConvertedType::UINT_32);
-      leaf->target = u32 ? DataType::kInt64 : DataType::kInt32;
-      if (u32) leaf->conversion = LeafConversion::kUInt32ToInt64;
-      return;  // INT_8/16/32, UINT_8/16, TIME_MILLIS: the int32 as stored
+      if (u32) return target(DataType::kInt64, LeafConversion::kUInt32ToInt64);
+      return target(DataType::kInt32);  // INT_8/16/32, UINT_8/16: the int32 as stored
     }
     case PhysicalType::kInt64: {
       if (has_logical && l.__isset.TIMESTAMP) {
-        leaf->target = DataType::kTimestamp;
-        field->unit = l.TIMESTAMP.unit.__isset.MILLIS ? TimeUnit::kMillis
-                      : l.TIMESTAMP.unit.__isset.NANOS ? TimeUnit::kNanos
-                                                       : TimeUnit::kMicros;
-        return;
+        v.unit = UnitOf(l.TIMESTAMP.unit);
+        return target(DataType::kTimestamp);
       }
       if (IsConverted(e, fmt::ConvertedType::TIMESTAMP_MILLIS) || IsConverted(e, fmt::ConvertedType::TIMESTAMP_MICROS)) {
-        leaf->target = DataType::kTimestamp;
-        field->unit = IsConverted(e, fmt::ConvertedType::TIMESTAMP_MILLIS) ? TimeUnit::kMillis : TimeUnit::kMicros;
-        return;
+        v.unit = IsConverted(e, fmt::ConvertedType::TIMESTAMP_MILLIS) ? TimeUnit::kMillis : TimeUnit::kMicros;
+        return target(DataType::kTimestamp);
       }
-      leaf->target = DataType::kInt64;  // INT_64, UINT_64 (bit pattern), TIME_MICROS/NANOS: as stored
-      return;
+      const bool u64 = (has_logical && l.__isset.INTEGER && !l.INTEGER.isSigned) ||
+                       IsConverted(e, fmt::ConvertedType::UINT_64);
+      return target(DataType::kInt64, LeafConversion::kNone, u64 ? Logical::kUnsigned : Logical::kNone);
     }
     case PhysicalType::kByteArray: {
       const bool text = (has_logical && (l.__isset.STRING || l.__isset.ENUM || l.__isset.JSON)) ||
                         IsConverted(e, fmt::ConvertedType::UTF8) || IsConverted(e, fmt::ConvertedType::ENUM) ||
                         IsConverted(e, fmt::ConvertedType::JSON);
-      leaf->target = text ? DataType::kString : DataType::kBinary;
-      return;
+      return target(text ? DataType::kString : DataType::kBinary);
     }
     case PhysicalType::kFixedLenByteArray: {
       if (has_logical && l.__isset.FLOAT16) {
-        if (leaf->type_length != 2) return unsupported("FLOAT16 with type_length != 2");
-        leaf->target = DataType::kFloat;
-        leaf->conversion = LeafConversion::kFloat16ToFloat;
-        return;
+        if (leaf->type_length != 2)
+          return unsupported("FLOAT16 needs FIXED_LEN_BYTE_ARRAY(2), not (" + std::to_string(leaf->type_length) + ")");
+        return target(DataType::kFloat, LeafConversion::kFloat16ToFloat);
       }
-      if (list_element) {
-        leaf->target = DataType::kBinary;
-        leaf->conversion = LeafConversion::kFixedToBinary;
-        return;
+      if (has_logical && l.__isset.UUID) {
+        if (leaf->type_length != 16)
+          return unsupported("UUID needs FIXED_LEN_BYTE_ARRAY(16), not (" + std::to_string(leaf->type_length) + ")");
+        return target(DataType::kString, LeafConversion::kUuidToString, Logical::kUuid);
       }
-      leaf->target = DataType::kFixedBinary;
-      field->fixed_len = leaf->type_length;
-      return;
+      if (IsConverted(e, fmt::ConvertedType::INTERVAL)) {
+        if (leaf->type_length != 12)
+          return unsupported("INTERVAL needs FIXED_LEN_BYTE_ARRAY(12), not (" + std::to_string(leaf->type_length) + ")");
+        return target(DataType::kString, LeafConversion::kIntervalToString, Logical::kInterval);
+      }
+      if (list_element) return target(DataType::kBinary, LeafConversion::kFixedToBinary);
+      v.fixed_len = leaf->type_length;
+      return target(DataType::kFixedBinary);
     }
   }
+}
+
+// Normalises a schema node into a NestedNode. MakeValue honours the node's own repetition (a bare
+// repeated field is a required list of required elements); MakeInner reads the node as one value.
+// Returns false with *why set for shapes the reader cannot represent.
+bool MakeInner(const Node& n, NestedNode* out, std::string* why, const std::string& path);
+
+bool MakeValue(const Node& n, NestedNode* out, std::string* why, const std::string& path) {
+  if (!IsRepeated(*n.e)) return MakeInner(n, out, why, path);
+  out->kind = NestedNode::Kind::kList;
+  out->name = n.e->name;
+  out->optional = false;
+  out->def = static_cast<int16_t>(n.def - 1);
+  out->elem_def = n.def;
+  out->rep = n.rep;
+  out->first_leaf = n.first_leaf;
+  out->num_leaves = n.num_leaves;
+  out->children.resize(1);
+  return MakeInner(n, &out->children[0], why, path);
+}
+
+bool MakeInner(const Node& n, NestedNode* out, std::string* why, const std::string& path) {
+  const fmt::SchemaElement& e = *n.e;
+  out->name = e.name;
+  out->optional = IsOptional(e);
+  out->def = n.def;
+  out->first_leaf = n.first_leaf;
+  out->num_leaves = n.num_leaves;
+  if (!n.group) {
+    out->kind = NestedNode::Kind::kPrimitive;
+    return true;
+  }
+  if (n.num_leaves == 0) {
+    *why = "group '" + path + "' has no columns";
+    return false;
+  }
+  const bool list = IsListAnnotated(e), map = IsMapAnnotated(e);
+  if (list || map) {
+    if (n.children.size() != 1 || !IsRepeated(*n.children[0].e)) {
+      *why = std::string(list ? "LIST" : "MAP") + " group '" + path + "' is malformed (expected one repeated child)";
+      return false;
+    }
+    const Node& r = n.children[0];
+    const std::string rpath = path + "." + r.e->name;
+    out->elem_def = r.def;
+    out->rep = r.rep;
+    if (map && r.group && r.children.size() == 2) {
+      out->kind = NestedNode::Kind::kMap;
+      out->children.resize(2);
+      if (r.children[0].group || IsRepeated(*r.children[0].e)) {
+        *why = "MAP '" + path + "' has keys that are not primitive values";
+        return false;
+      }
+      return MakeValue(r.children[0], &out->children[0], why, rpath + "." + r.children[0].e->name) &&
+             MakeValue(r.children[1], &out->children[1], why, rpath + "." + r.children[1].e->name);
+    }
+    out->kind = NestedNode::Kind::kList;
+    out->children.resize(1);
+    if (map) {  // legacy key-only map (a set): the keys as a list
+      if (!r.group || r.children.size() != 1) {
+        *why = "MAP group '" + path + "' is malformed (expected a repeated group of key and value)";
+        return false;
+      }
+      return MakeValue(r.children[0], &out->children[0], why, rpath + "." + r.children[0].e->name);
+    }
+    // LogicalTypes.md backward compatibility: the repeated field itself is the (required) element
+    // when it is primitive, has several fields, or is named "array" / "<list>_tuple".
+    if (!r.group || r.children.size() != 1 || r.e->name == "array" || r.e->name == e.name + "_tuple")
+      return MakeInner(r, &out->children[0], why, rpath);
+    return MakeValue(r.children[0], &out->children[0], why, rpath + "." + r.children[0].e->name);
+  }
+  out->kind = NestedNode::Kind::kStruct;
+  out->children.resize(n.children.size());
+  for (size_t i = 0; i < n.children.size(); ++i)
+    if (!MakeValue(n.children[i], &out->children[i], why, path + "." + n.children[i].e->name)) return false;
+  return true;
+}
+
+// Index of each leaf's schema element, for DecideTarget on nested leaves.
+void CollectLeafElements(const Node& n, std::vector<const fmt::SchemaElement*>* out) {
+  if (!n.group) {
+    out->push_back(n.e);
+    return;
+  }
+  for (const Node& c : n.children) CollectLeafElements(c, out);
 }
 
 }  // namespace
@@ -251,6 +364,8 @@ Result<ReaderSchema> BuildReaderSchema(const std::vector<fmt::SchemaElement>& el
                               " elements outside the root's tree");
   ReaderSchema rs;
   rs.leaves = std::move(b.leaves());
+  std::vector<const fmt::SchemaElement*> leaf_elements;
+  CollectLeafElements(root, &leaf_elements);
   for (const Node& n : root.children) {
     const fmt::SchemaElement& e = *n.e;
     Field field;
@@ -260,52 +375,49 @@ Result<ReaderSchema> BuildReaderSchema(const std::vector<fmt::SchemaElement>& el
     FieldMapping m;
     m.first_leaf = n.first_leaf;
     m.num_leaves = n.num_leaves;
-    const Node* element = nullptr;  // primitive node holding the values
-    if (!n.group) {
-      element = &n;
-      if (IsRepeated(e)) {  // legacy bare repeated primitive: list<required element>
-        m.is_list = true;
-        m.list_def = 0;
-        m.element_def = n.def;
-      }
-    } else if (IsListAnnotated(e) && n.children.size() == 1 && IsRepeated(*n.children[0].e)) {
-      const Node& r = n.children[0];
-      m.is_list = true;
-      m.list_def = n.def;
-      m.element_def = r.def;
-      if (!r.group) {
-        element = &r;  // 2-level
-      } else if (r.children.size() == 1 && !r.children[0].group && !IsRepeated(*r.children[0].e) &&
-                 r.e->name != "array" && r.e->name != e.name + "_tuple") {
-        element = &r.children[0];  // 3-level
-      } else {
-        m.reason = "list elements are groups (structs or nested lists)";
-      }
-    } else if (IsListAnnotated(e)) {
-      m.reason = "LIST group is malformed (expected one repeated child)";
-    } else {
-      m.reason = n.children.empty() ? "empty group" : "nested groups (structs/maps) are not supported";
-    }
-    if (element) {
-      LeafColumn& leaf = rs.leaves[static_cast<size_t>(element->first_leaf)];
-      DecideTarget(*element->e, m.is_list, &leaf, &field);
-      if (!leaf.unsupported_reason.empty()) {
-        m.reason = leaf.unsupported_reason;
-      } else if (leaf.max_rep > 1 || (!m.is_list && leaf.max_rep != 0)) {
-        m.reason = "nested repetition is not supported";
-      } else {
-        m.supported = true;
-        if (m.is_list) {
-          field.type = DataType::kList;
-          field.element_type = leaf.target;
-        } else {
-          field.type = leaf.target;
-        }
-      }
-    }
-    if (!m.supported) {
+    auto shape = std::make_shared<NestedNode>();
+    if (!MakeValue(n, shape.get(), &m.reason, e.name)) {
       field.type = DataType::kBinary;  // placeholder; the field cannot be projected
-      if (m.reason.empty()) m.reason = "unsupported type";
+      rs.schema.fields.push_back(std::move(field));
+      rs.fields.push_back(std::move(m));
+      continue;
+    }
+    // Leaf types (nested leaves render like list elements: fixed-size binary as binary).
+    const bool flat = shape->kind == NestedNode::Kind::kPrimitive;
+    for (int i = n.first_leaf; i < n.first_leaf + n.num_leaves; ++i) {
+      LeafColumn& leaf = rs.leaves[static_cast<size_t>(i)];
+      DecideTarget(*leaf_elements[static_cast<size_t>(i)], !flat, &leaf);
+      if (!leaf.unsupported_reason.empty() && m.reason.empty()) m.reason = leaf.unsupported_reason;
+    }
+    if (m.reason.empty()) {
+      m.supported = true;
+      const NestedNode* elem = shape->kind == NestedNode::Kind::kList ? &shape->children[0] : nullptr;
+      if (flat) {
+        const LeafColumn& leaf = rs.leaves[static_cast<size_t>(n.first_leaf)];
+        const std::string name = field.name;
+        const int32_t id = field.field_id;
+        field = leaf.value;
+        field.name = name;
+        field.field_id = id;
+        field.nullable = IsOptional(e);
+      } else if (elem && elem->kind == NestedNode::Kind::kPrimitive && shape->rep == 1 &&
+                 rs.leaves[static_cast<size_t>(elem->first_leaf)].value.logical == Logical::kNone) {
+        // list<primitive>: a kList column.
+        const LeafColumn& leaf = rs.leaves[static_cast<size_t>(elem->first_leaf)];
+        m.is_list = true;
+        m.list_def = shape->def;
+        m.element_def = shape->elem_def;
+        field.type = DataType::kList;
+        field.element_type = leaf.target;
+        field.unit = leaf.value.unit;
+        field.nullable = shape->optional;
+      } else {
+        m.nested = std::move(shape);
+        field.type = DataType::kString;
+        field.logical = Logical::kJson;
+      }
+    } else {
+      field.type = DataType::kBinary;  // placeholder; the field cannot be projected
     }
     rs.schema.fields.push_back(std::move(field));
     rs.fields.push_back(std::move(m));

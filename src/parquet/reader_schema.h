@@ -5,16 +5,28 @@
 // followed by its num_children children. Leaves (primitive elements) are numbered in that order,
 // which is also the order of ColumnChunks in every row group.
 //
-// Supported top-level fields:
-//   primitive            required/optional leaf with its logical type (see LeafConversion)
-//   repeated primitive   legacy bare repeated field: a non-null list of required elements
-//   LIST, 3-level        <opt|req> group (LIST) { repeated group <any> { <opt|req> primitive } }
-//   LIST, 2-level        <opt|req> group (LIST) { repeated primitive }   (legacy; elements required)
-// Anything else (structs, maps, lists of groups, nested lists) is listed with supported == false.
+// Top-level fields and how they are read (LogicalTypes.md, including its backward-compatibility
+// rules for lists and maps):
+//   primitive            required/optional leaf with its logical type (see DecideTarget):
+//                        the Batch column of the leaf's DataType (Field::logical says what text means)
+//   list<primitive>      3-level LIST, legacy 2-level LIST, or a bare repeated primitive, when the
+//                        element needs no Logical annotation: a kList column
+//   anything else        structs, maps, lists of groups, lists of lists, any nesting depth: a kString
+//                        column with Logical::kJson, one JSON document per row, assembled from the
+//                        leaves' repetition/definition levels (nested_reader.h):
+//                          struct -> {"member": value, ...} in schema order
+//                          list   -> [element, ...]
+//                          map    -> {"key text": value, ...} (keys as their text; a key-only map,
+//                                    the legacy "set", is a list of keys)
+//                          leaves -> the same JSON as top-level columns of that type (value_json.h)
+// A field is unsupported (supported == false, refused with its reason when read) only for things the
+// reader cannot represent: encrypted columns, malformed LIST/MAP groups, empty groups, and leaf types
+// listed in DecideTarget.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,9 +53,12 @@ inline int32_t ThriftEnum(const E& e) {
 enum class LeafConversion : uint8_t {
   kNone,            // copy (same width and meaning)
   kUInt32ToInt64,   // UINT_32 in INT32: zero-extend
-  kInt96ToNanos,    // legacy INT96 timestamp (nanos of day, Julian day) -> int64 ns
+  kInt96ToString,   // legacy INT96 timestamp (nanos of day, Julian day) -> ISO-8601 text, any year
   kFloat16ToFloat,  // FLOAT16 in FIXED_LEN_BYTE_ARRAY(2)
-  kDecimalToDouble, // DECIMAL(precision, scale) in INT32/INT64/FLBA/BYTE_ARRAY -> double
+  kDecimalToString, // DECIMAL(precision, scale) in INT32/INT64/FLBA/BYTE_ARRAY -> exact text (<= 128 bits)
+  kTimeToString,    // TIME(MILLIS) in INT32, TIME(MICROS|NANOS) in INT64 -> "HH:MM:SS.fff"
+  kUuidToString,    // UUID in FIXED_LEN_BYTE_ARRAY(16) -> canonical text
+  kIntervalToString,// INTERVAL in FIXED_LEN_BYTE_ARRAY(12): u32 LE months, days, millis -> "P14M3DT1.500S"
   kFixedToBinary,   // FLBA list elements (Batch lists carry no fixed length)
 };
 
@@ -58,7 +73,27 @@ struct LeafColumn {
   DataType target = DataType::kInt64;
   LeafConversion conversion = LeafConversion::kNone;
   int32_t decimal_scale = 0;
+  Field value;                     // the converted value's type (name = the leaf's own name)
   std::string unsupported_reason;  // non-empty: this leaf's type cannot be read
+  bool encrypted = false;          // set by the reader when a row group marks the chunk encrypted
+};
+
+// A nested field's shape, normalised from the schema tree (list/map backward-compatibility rules
+// applied), with the levels the record assembly needs. A node's value is null when the definition
+// level is below `def` (only possible when `optional`).
+struct NestedNode {
+  enum class Kind : uint8_t { kPrimitive, kStruct, kList, kMap };
+  Kind kind = Kind::kPrimitive;
+  std::string name;
+  bool optional = false;
+  int16_t def = 0;        // definition level at which this value is present (non-null)
+  int first_leaf = 0;     // leaves under this node: [first_leaf, first_leaf + num_leaves)
+  int num_leaves = 0;
+  // kList / kMap: a present list holds at least one element when the level is >= elem_def; each
+  // further element of the same list starts with repetition level == rep.
+  int16_t elem_def = 0;
+  int16_t rep = 0;
+  std::vector<NestedNode> children;  // kStruct: members; kList: {element}; kMap: {key, value}
 };
 
 struct FieldMapping {
@@ -71,6 +106,8 @@ struct FieldMapping {
   // element slot; the leaf's max_def means the element value itself is present.
   int16_t list_def = 0;
   int16_t element_def = 0;
+  // Set for fields read as JSON documents (Logical::kJson); the nested shape to assemble.
+  std::shared_ptr<const NestedNode> nested;
 };
 
 struct ReaderSchema {

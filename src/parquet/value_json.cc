@@ -60,15 +60,71 @@ std::string FormatDate(int64_t days) {
   return Pad(y, 4) + "-" + Pad(m, 2) + "-" + Pad(d, 2);
 }
 
+namespace {
+int64_t PerSecond(TimeUnit unit) {
+  return unit == TimeUnit::kMillis ? 1000 : unit == TimeUnit::kMicros ? 1000000 : 1000000000;
+}
+int Digits(TimeUnit unit) { return unit == TimeUnit::kMillis ? 3 : unit == TimeUnit::kMicros ? 6 : 9; }
+// "HH:MM:SS.fff" for 0 <= value (hours may exceed 23).
+std::string ClockText(uint64_t value, TimeUnit unit) {
+  const uint64_t per_sec = static_cast<uint64_t>(PerSecond(unit));
+  const uint64_t secs = value / per_sec, frac = value % per_sec;
+  return Pad(static_cast<int64_t>(secs / 3600), 2) + ":" + Pad(static_cast<int64_t>((secs / 60) % 60), 2) + ":" +
+         Pad(static_cast<int64_t>(secs % 60), 2) + "." + Pad(static_cast<int64_t>(frac), Digits(unit));
+}
+}  // namespace
+
+std::string FormatTimestampParts(int64_t days, int64_t time_of_day, TimeUnit unit) {
+  return FormatDate(days) + "T" + ClockText(static_cast<uint64_t>(time_of_day), unit) + "Z";
+}
+
 std::string FormatTimestamp(int64_t value, TimeUnit unit) {
-  int64_t per_sec = unit == TimeUnit::kMillis ? 1000 : unit == TimeUnit::kMicros ? 1000000 : 1000000000;
-  int digits = unit == TimeUnit::kMillis ? 3 : unit == TimeUnit::kMicros ? 6 : 9;
-  int64_t secs = FloorDiv(value, per_sec);
-  int64_t frac = value - secs * per_sec;
-  int64_t days = FloorDiv(secs, 86400);
-  int64_t sod = secs - days * 86400;
-  return FormatDate(days) + "T" + Pad(sod / 3600, 2) + ":" + Pad((sod / 60) % 60, 2) + ":" + Pad(sod % 60, 2) + "." +
-         Pad(frac, digits) + "Z";
+  // Through whole seconds: days * (units per day) can overflow near INT64_MIN, seconds cannot.
+  const int64_t per_sec = PerSecond(unit);
+  const int64_t secs = FloorDiv(value, per_sec);
+  const int64_t frac = value - secs * per_sec;
+  const int64_t days = FloorDiv(secs, 86400);
+  return FormatTimestampParts(days, (secs - days * 86400) * per_sec + frac, unit);
+}
+
+std::string FormatTimeOfDay(int64_t value, TimeUnit unit) {
+  if (value >= 0) return ClockText(static_cast<uint64_t>(value), unit);
+  return "-" + ClockText(0 - static_cast<uint64_t>(value), unit);
+}
+
+std::string FormatDecimal(__int128 unscaled, int32_t scale) {
+  const bool negative = unscaled < 0;
+  unsigned __int128 u = negative ? 0 - static_cast<unsigned __int128>(unscaled) : static_cast<unsigned __int128>(unscaled);
+  std::string digits;
+  do {
+    digits.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
+    u /= 10;
+  } while (u != 0);
+  if (scale > 0 && digits.size() <= static_cast<size_t>(scale))
+    digits.append(static_cast<size_t>(scale) + 1 - digits.size(), '0');  // at least one integer digit
+  std::string out = negative ? "-" : "";
+  for (size_t i = digits.size(); i-- > 0;) {
+    out.push_back(digits[i]);
+    if (scale > 0 && i == static_cast<size_t>(scale)) out.push_back('.');
+  }
+  return out;
+}
+
+std::string FormatInterval(uint32_t months, uint32_t days, uint32_t millis) {
+  return "P" + std::to_string(months) + "M" + std::to_string(days) + "DT" + std::to_string(millis / 1000) + "." +
+         Pad(millis % 1000, 3) + "S";
+}
+
+std::string FormatUuid(const uint8_t* b) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kHex[b[i] >> 4]);
+    out.push_back(kHex[b[i] & 15]);
+  }
+  return out;
 }
 
 void AppendJsonString(std::string_view s, std::string* out) {
@@ -158,13 +214,25 @@ void AppendValueJson(const Column& col, int64_t row, TimeUnit unit, std::string*
   }
 }
 
+void AppendValueJson(const Field& field, const Column& col, int64_t row, std::string* out) {
+  if (col.IsValid(row) && field.logical == Logical::kUnsigned && col.type() == DataType::kInt64) {
+    *out += std::to_string(col.Value<uint64_t>(row));
+    return;
+  }
+  if (col.IsValid(row) && field.logical == Logical::kJson && col.type() == DataType::kString) {
+    out->append(col.StringValue(row));
+    return;
+  }
+  AppendValueJson(col, row, field.unit, out);
+}
+
 std::string RowToJson(const Batch& batch, int64_t row) {
   std::string out = "{";
   for (size_t c = 0; c < batch.columns.size(); ++c) {
     if (c) out.push_back(',');
     AppendJsonString(batch.schema.fields[c].name, &out);
     out.push_back(':');
-    AppendValueJson(batch.columns[c], row, batch.schema.fields[c].unit, &out);
+    AppendValueJson(batch.schema.fields[c], batch.columns[c], row, &out);
   }
   out.push_back('}');
   return out;

@@ -234,6 +234,31 @@ struct ColumnMetaData {
   15: optional i32 bloom_filter_length;
 }
 
+// Parquet modular encryption: parsed only so the reader can name it as unsupported.
+struct EncryptionWithFooterKey {}
+struct EncryptionWithColumnKey {
+  1: required list<string> path_in_schema;
+  2: optional binary key_metadata;
+}
+union ColumnCryptoMetaData {
+  1: EncryptionWithFooterKey ENCRYPTION_WITH_FOOTER_KEY;
+  2: EncryptionWithColumnKey ENCRYPTION_WITH_COLUMN_KEY;
+}
+struct AesGcmV1 {
+  1: optional binary aad_prefix;
+  2: optional binary aad_file_unique;
+  3: optional bool supply_aad_prefix;
+}
+struct AesGcmCtrV1 {
+  1: optional binary aad_prefix;
+  2: optional binary aad_file_unique;
+  3: optional bool supply_aad_prefix;
+}
+union EncryptionAlgorithm {
+  1: AesGcmV1 AES_GCM_V1;
+  2: AesGcmCtrV1 AES_GCM_CTR_V1;
+}
+
 struct ColumnChunk {
   1: optional string file_path;
   2: required i64 file_offset;
@@ -242,6 +267,8 @@ struct ColumnChunk {
   5: optional i32 offset_index_length;
   6: optional i64 column_index_offset;
   7: optional i32 column_index_length;
+  8: optional ColumnCryptoMetaData crypto_metadata;
+  9: optional binary encrypted_column_metadata;
 }
 
 struct RowGroup {
@@ -268,4 +295,6 @@ struct FileMetaData {
   5: optional list<KeyValue> key_value_metadata;
   6: optional string created_by;
   7: optional list<ColumnOrder> column_orders;
+  8: optional EncryptionAlgorithm encryption_algorithm;
+  9: optional binary footer_signing_key_metadata;
 }
