@@ -76,11 +76,8 @@ Result<std::unique_ptr<Embedder>> MakeHash(const ParsedSpec& p, const EmbedderOp
   if (p.dim == 0) return Status::InvalidArgument("hash embedder needs dim=N with N >= 1, e.g. hash:dim=256");
   EmbeddingModelInfo fallback;
   fallback.name = "hash-" + std::to_string(p.dim);
-  ParsedSpec spec = p;
-  // A hash model named without a version is versioned by its seed (hash-256@seed0 by default).
-  if (spec.model && spec.model->version.empty()) spec.model->version = "seed" + std::to_string(p.seed);
   fallback.version = "seed" + std::to_string(p.seed);
-  EmbeddingModelInfo model = ResolveModel(spec, options, fallback);
+  EmbeddingModelInfo model = ResolveModel(p, options, fallback);
   return std::unique_ptr<Embedder>(std::make_unique<HashSpecEmbedder>(p.dim, p.seed, std::move(model), p.describe));
 }
 
@@ -124,6 +121,8 @@ Status ParseHashSpec(std::string_view opts, ParsedSpec* p) {
       return Status::InvalidArgument("unknown hash embedder option '" + key + "' (use dim, seed, model)");
     }
   }
+  // A hash model named without a version is versioned by its seed, like the default hash-N@seedS.
+  if (p->model && p->model->version.empty()) p->model->version = "seed" + std::to_string(p->seed);
   return Status::OK();
 }
 
