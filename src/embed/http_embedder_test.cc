@@ -181,6 +181,20 @@ TEST_F(HttpEmbedderTest, ModelFieldFromOptionsOrOmitted) {
   EXPECT_FALSE(s[1].body.contains("model"));
 }
 
+// The spec's model=NAME@VERSION is ailake's identity; the server gets NAME only (it does not know
+// ailake's versions). Planted bug: sending the whole "big-embed@2" made this test fail.
+TEST_F(HttpEmbedderTest, VersionedModelSendsTheNameOnly) {
+  auto e = Make("http:" + Url() + ",model=big-embed@2,dim=4");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->model().Id(), "big-embed@2");
+  EXPECT_EQ(e->model().dim, 4u);
+  std::vector<float> out;
+  ASSERT_TRUE(e->Embed({"a"}, &out).ok());
+  auto s = seen();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].body["model"], "big-embed");
+}
+
 TEST_F(HttpEmbedderTest, DimensionFromSpecOrProbe) {
   auto fixed = Make("http:" + Url() + ",dim=4");
   EXPECT_EQ(fixed->model().dim, 4u);
