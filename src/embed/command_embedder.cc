@@ -525,7 +525,7 @@ class CommandEmbedder final : public Embedder {
                                 Snippet(line, 200) + "'");
     }
     if (emb->size() != count) {
-      return Status::InvalidArgument(who + " returned " + std::to_string(emb->size()) + " embeddings for " +
+      return Status::Corruption(who + " returned " + std::to_string(emb->size()) + " embeddings for " +
                                      std::to_string(count) + " texts");
     }
     size_t at = out->size();

@@ -13,13 +13,13 @@ namespace ailake::embed {
 Status ValidateEmbeddings(const std::string& embedder, const std::vector<float>& floats, size_t offset, size_t count,
                           size_t dim) {
   if (floats.size() < offset || floats.size() - offset != count * dim) {
-    return Status::InvalidArgument("embedder '" + embedder + "' returned " + std::to_string(floats.size() - offset) +
+    return Status::Corruption("embedder '" + embedder + "' returned " + std::to_string(floats.size() - offset) +
                                    " values for " + std::to_string(count) + " texts of dim " + std::to_string(dim) +
                                    " (expected " + std::to_string(count * dim) + ")");
   }
   for (size_t i = 0; i < count * dim; ++i) {
     if (!std::isfinite(floats[offset + i])) {
-      return Status::InvalidArgument("embedder '" + embedder + "' returned a non-finite value for text " +
+      return Status::Corruption("embedder '" + embedder + "' returned a non-finite value for text " +
                                      std::to_string(i / dim) + " (element " + std::to_string(i % dim) + ")");
     }
   }

@@ -255,7 +255,7 @@ class HttpEmbedder final : public Embedder {
         retryable = a.http == 429 || (a.http >= 500 && a.http <= 599);
         std::string msg = "http embedder POST " + shown_endpoint_ + " returned HTTP " + std::to_string(a.http) + ": " +
                           (a.body.empty() ? std::string("(empty body)") : Snippet(a.body, kBodySnippet));
-        last = retryable ? Status::Unavailable(msg) : Status::InvalidArgument(msg);
+        last = retryable ? Status::Unavailable(msg) : Status::IOError(msg);  // the server refused: a remote failure
       }
       if (!retryable) return last;
       if (attempt + 1 == attempts) break;
@@ -289,7 +289,7 @@ class HttpEmbedder final : public Embedder {
       return Status::Corruption(who + " sent a response without a \"data\" array: '" + Snippet(body, kBodySnippet) + "'");
     }
     if (data->size() != count) {
-      return Status::InvalidArgument(who + " returned " + std::to_string(data->size()) + " embeddings for " +
+      return Status::Corruption(who + " returned " + std::to_string(data->size()) + " embeddings for " +
                                      std::to_string(count) + " texts");
     }
     std::vector<const nlohmann::json*> rows(count, nullptr);
