@@ -145,10 +145,11 @@ struct LoopCase {
 
 class AcceptanceLoop : public CliModelTest, public ::testing::WithParamInterface<LoopCase> {};
 
-// The acceptance loop of issue 9. Planted bugs it caught: (1) the http spec's model=big-embed@2
-// taken as a bare name (insert refused with "model 'big-embed@2' is not the table's model
-// 'big-embed@2'"); (2) insert not probing an unknown dimension ("embedder dim differs"); (3) a
-// command embedder named after its program (no way to name the model in the spec).
+// The acceptance loop of issue 9. Planted bugs, each run and seen failing: (1) the http spec's
+// model=big-embed@2 taken as a bare name (HttpVersioned fails: "model 'big-embed@2' is not the
+// table's model 'big-embed@2'"); (2) insert reading model().dim instead of probing (all four fail:
+// "embedder dim differs"); (3) the command spec's model= ignored, the model named after the
+// program (both Command variants fail).
 TEST_P(AcceptanceLoop, CreateInsertMigrateInsertSearch) {
   const LoopCase c = GetParam();
   EmbeddingsServer server;
