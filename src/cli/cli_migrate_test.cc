@@ -25,6 +25,7 @@
 
 #include "catalog/catalog.h"
 #include "cli/cli.h"
+#include "cli/worker_vectors_test_util.h"
 #include "core/uuid.h"
 #include "embed/embedder.h"
 #include "migrate/migrate_test_util.h"
@@ -41,20 +42,7 @@ struct Out {
   std::string out, err;
 };
 
-// The logging worker's vector for `text` (tests/embedders/logging_worker.py).
-std::vector<float> WorkerVec(const std::string& text, size_t dim) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  std::vector<float> v;
-  for (size_t j = 0; j < dim; ++j) {
-    h = h * 6364136223846793005ull + 1442695040888963407ull;
-    v.push_back(static_cast<float>(static_cast<double>(h >> 40) / static_cast<double>(1 << 23) - 1.0));
-  }
-  return v;
-}
+using testing::WorkerVec;  // the logging worker's vector for a text
 
 std::string RowText(int i) {
   static const char* kTopics[] = {"galaxy telescope orbit comet", "garlic oven butter roast",

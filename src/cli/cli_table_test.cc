@@ -116,20 +116,20 @@ TEST_F(CliTableTest, BadInputIsAClearErrorAndCommitsNothing) {
   auto unknown = Cli({"insert", "nope", Write("x.jsonl", "{}\n")});
   EXPECT_EQ(unknown.code, 1);
   EXPECT_NE(unknown.err.find("default.nope"), std::string::npos);
-  auto wrong_dim = Cli({"insert", "docs", Write("w.jsonl", "{\"id\":\"a\",\"embedding\":[1,2,3]}\n{\"id\":\"b\",\"embedding\":[1,2]}\n")});
-  EXPECT_EQ(wrong_dim.code, 2);
+  auto wrong_dim = Cli({"insert", "docs", Write("w.jsonl", "{\"id\":\"a\",\"chunk_text\":null,\"embedding\":[1,2,3]}\n{\"id\":\"b\",\"chunk_text\":null,\"embedding\":[1,2]}\n")});
+  EXPECT_EQ(wrong_dim.code, 1);  // bad data, not a bad command line
   EXPECT_NE(wrong_dim.err.find("line 2"), std::string::npos) << wrong_dim.err;
   EXPECT_NE(wrong_dim.err.find("dim is 3"), std::string::npos) << wrong_dim.err;
-  auto nan = Cli({"insert", "docs", Write("n.jsonl", "{\"id\":\"a\",\"embedding\":[1,\"NaN\",3]}\n")});
-  EXPECT_EQ(nan.code, 2);
+  auto nan = Cli({"insert", "docs", Write("n.jsonl", "{\"id\":\"a\",\"chunk_text\":null,\"embedding\":[1,\"NaN\",3]}\n")});
+  EXPECT_EQ(nan.code, 1);
   EXPECT_NE(nan.err.find("finite"), std::string::npos) << nan.err;
   auto inf = Cli({"insert", "docs", Write("i.jsonl", "{\"id\":\"a\",\"embedding\":[1,1e999,3]}\n")});
   EXPECT_NE(inf.code, 0);
   auto bad_json = Cli({"insert", "docs", Write("b.jsonl", "{\"id\":\n")});
-  EXPECT_EQ(bad_json.code, 2);
+  EXPECT_EQ(bad_json.code, 1);
   EXPECT_NE(bad_json.err.find("line 1"), std::string::npos);
   auto no_vec = Cli({"insert", "docs", Write("t.jsonl", "{\"id\":\"a\",\"chunk_text\":\"hello\"}\n")});
-  EXPECT_EQ(no_vec.code, 2);
+  EXPECT_EQ(no_vec.code, 1);
   EXPECT_NE(no_vec.err.find("--embedder"), std::string::npos);
   auto wrong_model = Cli({"insert", "docs", Write("t2.jsonl", "{\"id\":\"a\",\"chunk_text\":\"hello\"}\n"), "--embedder", "hash:dim=3"});
   EXPECT_EQ(wrong_model.code, 2);
@@ -148,7 +148,7 @@ TEST_F(CliTableTest, BadInputIsAClearErrorAndCommitsNothing) {
 
 TEST_F(CliTableTest, CorruptMetadataAndMissingManifest) {
   ASSERT_EQ(Cli({"create", "docs", "--dim", "2", "--model", "m"}).code, 0);
-  ASSERT_EQ(Cli({"insert", "docs", Write("a.jsonl", "{\"id\":\"a\",\"embedding\":[1,2]}\n")}).code, 0);
+  ASSERT_EQ(Cli({"insert", "docs", Write("a.jsonl", "{\"id\":\"a\",\"chunk_text\":\"t\",\"embedding\":[1,2]}\n")}).code, 0);
   const auto meta = std::filesystem::path(wh_) / "default/docs/metadata";
   // A missing manifest list is reported with its path.
   std::string list;
@@ -172,7 +172,7 @@ TEST_F(CliTableTest, DeleteWhereAndSearchWhere) {
   ASSERT_EQ(Cli({"create", "docs", "--dim", "2", "--model", "m", "--metric", "euclidean", "--columns", "year:int,lang:string"}).code, 0);
   std::string jsonl;
   for (int i = 0; i < 100; ++i) {
-    jsonl += nlohmann::json({{"id", std::to_string(i)}, {"embedding", {i, 0}}, {"year", 2000 + i % 20},
+    jsonl += nlohmann::json({{"id", std::to_string(i)}, {"chunk_text", "t" + std::to_string(i)}, {"embedding", {i, 0}}, {"year", 2000 + i % 20},
                              {"lang", i % 2 ? "en" : "fr"}}).dump() + "\n";
   }
   ASSERT_EQ(Cli({"insert", "docs", Write("a.jsonl", jsonl), "--target-file-rows", "30"}).code, 0);

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
 #include "cli/table_context.h"
+#include "embed/embedder.h"
 #include "migrate/migration_job.h"
 
 namespace ailake::cli {
@@ -39,9 +40,18 @@ class RunningGuard {
 Result<migrate::MigrationOptions> OptionsFromArgs(const ParsedArgs& args) {
   migrate::MigrationOptions o;
   if (!args.has("embedder")) return Status::InvalidArgument("--embedder SPEC is required (hash:..., command:..., http:...)");
-  if (!args.has("new-model")) return Status::InvalidArgument("--new-model NAME[@VERSION] is required: every vector column records its model");
   o.embedder_spec = args.get("embedder");
-  AILAKE_ASSIGN_OR_RETURN(o.new_model, EmbeddingModelInfo::ParseId(args.get("new-model")));
+  // The new model's identity: --new-model, else the spec's model= (one identity either way: the
+  // embedder records exactly this pair).
+  AILAKE_ASSIGN_OR_RETURN(std::optional<EmbeddingModelInfo> named, embed::SpecModel(o.embedder_spec));
+  if (args.has("new-model")) {
+    AILAKE_ASSIGN_OR_RETURN(o.new_model, EmbeddingModelInfo::ParseId(args.get("new-model")));
+  } else if (named) {
+    o.new_model = *named;
+  } else {
+    return Status::InvalidArgument("--new-model NAME[@VERSION] is required (or model=NAME[@VERSION] in the embedder "
+                                   "spec): every vector column records its model");
+  }
   if (args.has("new-dim")) {
     AILAKE_ASSIGN_OR_RETURN(long long d, args.GetInt("new-dim", 1, 65536));
     o.new_model.dim = static_cast<uint32_t>(d);
@@ -75,8 +85,10 @@ Result<migrate::MigrationOptions> OptionsFromArgs(const ParsedArgs& args) {
 
 std::vector<FlagSpec> JobFlags() {
   return {
-      {"embedder", "", "SPEC", "the new model's embedder: hash:dim=N[,seed=S] | command:PROGRAM ARG... | http:URL[,model=M]", ""},
-      {"new-model", "", "NAME[@VERSION]", "the new model's identity, recorded in every file and the table", ""},
+      {"embedder", "", "SPEC", "the new model's embedder: hash:dim=N[,seed=S] | command:[model=M,dim=N:]PROGRAM ARG... | "
+                              "http:URL[,model=M][,dim=N] (M = NAME[@VERSION])", ""},
+      {"new-model", "", "NAME[@VERSION]", "the new model's identity, recorded in every file and the table (default: the "
+                                         "spec's model=; required when the spec has none)", ""},
       {"new-column", "", "C", "column for the new vectors (default: the old column's name, an in-place upgrade)", ""},
       {"new-dim", "", "N", "expected dimension (checked against the embedder's output)", ""},
       {"new-metric", "", "M", "cosine | euclidean | dot | normalized_cosine (default: the old column's)", ""},

@@ -72,20 +72,30 @@ int RunCreate(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 
 // ---- insert -----------------------------------------------------------------------------------
 
+// --model NAME[@VERSION] into the embedder options (it replaces the spec's model=).
+Status ModelOverride(const ParsedArgs& args, embed::EmbedderOptions* eo) {
+  if (!args.has("model")) return Status::OK();
+  AILAKE_ASSIGN_OR_RETURN(EmbeddingModelInfo m, EmbeddingModelInfo::ParseId(args.get("model")));
+  eo->model_name = m.name;
+  eo->model_version = m.version;
+  return Status::OK();
+}
+
 int RunInsert(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
-  auto opened = OpenTableFromArgs(args, args.positional(0));
-  if (!opened.ok()) return ReportError(opened.status(), err);
-  std::unique_ptr<embed::Embedder> embedder;
-  if (args.has("embedder")) {
-    auto e = embed::MakeEmbedder(args.get("embedder"));
-    if (!e.ok()) return ReportError(e.status(), err);
-    embedder = std::move(*e);
-  }
+  // Everything the command line says is checked first (exit 2); after that, a failure is about the
+  // data, the files or the embedder (exit 1).
   table::IngestOptions io;
   io.format = args.get("format");
+  auto format = table::IngestFormat(args.positional(1), io.format);
+  if (!format.ok()) return ReportError(format.status(), err);
   auto batch = args.GetInt("batch-size", 1, 1000000);
   if (!batch.ok()) return ReportError(batch.status(), err);
   io.batch_rows = static_cast<size_t>(*batch);
+  auto conc = args.GetInt("concurrency", 1, 1024);
+  if (!conc.ok()) return ReportError(conc.status(), err);
+  io.concurrency = static_cast<size_t>(*conc);
+  io.text_field = args.get("text-field");
+  io.generate_ids = args.has("generate-ids");
   if (args.has("target-file-rows")) {
     auto r = args.GetInt("target-file-rows", 1, 100000000);
     if (!r.ok()) return ReportError(r.status(), err);
@@ -96,9 +106,40 @@ int RunInsert(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (!b.ok()) return ReportError(b.status(), err);
     io.writer.target_file_bytes = *b;
   }
+  if (args.has("model") && !args.has("embedder")) {
+    return ReportError(Status::InvalidArgument("--model names the --embedder's model; give --embedder SPEC too"), err);
+  }
+  embed::EmbedderOptions eo;
+  eo.concurrency = io.concurrency;
+  auto timeout = args.GetInt("embed-timeout-ms", 1, 3600000);
+  if (!timeout.ok()) return ReportError(timeout.status(), err);
+  eo.timeout_ms = static_cast<int>(*timeout);
+  auto retries = args.GetInt("embed-retries", 0, 100);
+  if (!retries.ok()) return ReportError(retries.status(), err);
+  eo.max_retries = static_cast<int>(*retries);
+  if (Status st = ModelOverride(args, &eo); !st.ok()) return ReportError(st, err);
+  auto opened = OpenTableFromArgs(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  std::unique_ptr<embed::Embedder> embedder;
+  if (args.has("embedder")) {
+    auto e = embed::MakeEmbedder(args.get("embedder"), eo);
+    if (!e.ok()) return ReportError(e.status(), err);
+    embedder = std::move(*e);
+    const table::VectorConfig& vc = opened->table->vectors();
+    if (Status st = table::CheckEmbedderModel(vc, *embedder); !st.ok()) return ReportError(st, err);
+    auto dim = embedder->Dimension();  // one probe batch when the spec has no dim=
+    if (!dim.ok()) {
+      ReportError(dim.status(), err);
+      return 1;
+    }
+    if (Status st = table::CheckEmbedderDim(vc, *embedder, *dim); !st.ok()) return ReportError(st, err);
+  }
   const auto t0 = std::chrono::steady_clock::now();
   auto r = table::IngestFile(*opened->table, args.positional(1), embedder.get(), io);
-  if (!r.ok()) return ReportError(r.status(), err);
+  if (!r.ok()) {
+    ReportError(r.status(), err);
+    return 1;  // a bad row, an unreadable file or a failing embedder: nothing was committed
+  }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out << "inserted " << r->rows << " rows into " << opened->table->ident().ToString() << " in " << r->files
       << " file(s), snapshot " << r->snapshot_id << " (" << r->embedded << " embedded, " << r->without_vector
@@ -149,6 +190,10 @@ int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   }
   if (args.has("text")) {
     if (!args.has("embedder")) return ReportError(Status::InvalidArgument("--text needs --embedder SPEC"), err);
+    const std::string& text = args.get("text");
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      return ReportError(Status::InvalidArgument("--text is empty: give the query text to embed"), err);
+    }
     embed::EmbedderOptions eo;
     if (declared) {
       eo.model_name = declared->name;
@@ -156,13 +201,12 @@ int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     }
     auto e = embed::MakeEmbedder(args.get("embedder"), eo);
     if (!e.ok()) return ReportError(e.status(), err);
-    Status st = (*e)->Embed({args.get("text")}, &query);
-    if (!st.ok()) return ReportError(st, err);
-    o.model = (*e)->model();
-    if (declared) {
-      o.model->name = declared->name;
-      o.model->version = declared->version;
+    Status st = (*e)->Embed({text}, &query);
+    if (!st.ok()) {
+      ReportError(st, err);
+      return 1;  // the embedder failed (unreachable, HTTP error, bad reply): not a usage error
     }
+    o.model = (*e)->model();
     o.model->dim = static_cast<uint32_t>(query.size());
   } else {
     auto fv = ReadFvecs(args.get("vector-file"), 1);
@@ -360,15 +404,25 @@ Command InsertCommand() {
   spec.summary = "Append rows from a JSON Lines, CSV or Parquet file (one commit)";
   spec.positionals = {"TABLE", "FILE"};
   spec.flags = WithWarehouseFlags({
-      {"embedder", "", "SPEC", "embed rows that have no vector from their text, e.g. hash:dim=256", ""},
+      {"embedder", "", "SPEC", "embed rows that have no vector from their text; must be the table's model, e.g. "
+                              "hash:dim=256 or http:URL,model=NAME@VERSION (see docs/EMBEDDERS.md)", ""},
+      {"model", "", "NAME[@VERSION]", "the embedder's model (wins over the spec's model=); must be the table's", ""},
       {"format", "", "F", "jsonl, csv or parquet (default: from the file extension)", ""},
-      {"batch-size", "", "N", "rows per embedding call", "4096"},
+      {"text-field", "", "NAME", "input field holding the text column (default: the text column's own name)", ""},
+      {"generate-ids", "", "", "give rows without an id a generated one (default: such a row is an error)", ""},
+      {"batch-size", "", "N", "texts per embedding call", "256"},
+      {"concurrency", "", "N", "embedding calls in flight (command workers / HTTP requests)", "4"},
+      {"embed-timeout-ms", "", "MS", "timeout of one embedding call", "60000"},
+      {"embed-retries", "", "N", "HTTP retries on 429/5xx/timeouts", "5"},
       {"target-file-rows", "", "N", "rows per data file (default: the table's)", ""},
       {"target-file-bytes", "", "N", "also cut files at N uncompressed bytes", ""},
   });
-  spec.details = "Fields map by name: id, doc_id, the text column, the vector column (array of numbers), extra\n"
-                 "columns; other fields go to metadata. A bad row aborts the insert with its line number and\n"
-                 "nothing is committed.";
+  spec.details =
+      "Fields map by name: id (string or integer; required unless --generate-ids), the text column (required,\n"
+      "null allowed; --text-field maps another field to it), the vector column (array of numbers; absent or\n"
+      "null = embedded with --embedder), doc_id, metadata and extra columns; every other field is merged into\n"
+      "metadata (a key in both is an error). A bad row aborts the insert naming its line and field, exit\n"
+      "code 1, and nothing is committed. Input lines are limited to 64 MiB.";
   return {spec, RunInsert};
 }
 
@@ -378,10 +432,11 @@ Command SearchCommand() {
   spec.summary = "Vector search over a table (prunes files, searches their indexes, merges top-k)";
   spec.positionals = {"TABLE"};
   spec.flags = WithWarehouseFlags({
-      {"text", "", "T", "query text, embedded with --embedder", ""},
-      {"embedder", "", "SPEC", "embedder for --text; searches the files whose vectors it made", ""},
-      {"model", "", "NAME[@VERSION]", "the query's model (default: the embedder's, or the table's for --vector-file); "
-                                     "e.g. the old model during a migration that keeps the old column", ""},
+      {"text", "", "T", "query text (not empty), embedded with --embedder", ""},
+      {"embedder", "", "SPEC", "embedder for --text; searches the files whose vectors its model made", ""},
+      {"model", "", "NAME[@VERSION]", "the query's model, winning over the spec's model= (default: the embedder's, "
+                                     "or the table's for --vector-file); e.g. the old model during a migration that "
+                                     "keeps the old column", ""},
       {"vector-file", "", "F", "query vector from a .fvecs file (first vector)", ""},
       {"k", "k", "N", "number of results", "10"},
       {"ef", "", "N", "HNSW search list size", "64"},

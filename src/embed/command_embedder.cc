@@ -219,14 +219,11 @@ struct Worker {
 
 class CommandEmbedder final : public Embedder {
  public:
-  CommandEmbedder(std::vector<std::string> argv, const EmbedderOptions& options) : argv_(std::move(argv)), dim_(&model_, 0) {
+  CommandEmbedder(const ParsedSpec& spec, const EmbedderOptions& options)
+      : argv_(spec.argv), describe_(spec.describe), model_(Identity(spec, options)), dim_(&model_, spec.dim) {
     concurrency_ = options.concurrency;
     timeout_ms_ = options.timeout_ms;
-    const std::string& program = argv_.front();
-    auto slash = program.find_last_of('/');
-    program_name_ = slash == std::string::npos ? program : program.substr(slash + 1);
-    model_.name = options.model_name.empty() ? program_name_ : options.model_name;
-    model_.version = options.model_version;
+    program_name_ = Basename(argv_.front());
     IgnoreSigpipeOnce();
   }
 
@@ -253,11 +250,7 @@ class CommandEmbedder final : public Embedder {
 
   const EmbeddingModelInfo& model() const override { return model_; }
 
-  std::string Describe() const override {
-    std::string s = "command:";
-    for (size_t i = 0; i < argv_.size(); ++i) s += (i ? " " : "") + argv_[i];
-    return s;
-  }
+  std::string Describe() const override { return describe_; }
 
   Result<uint32_t> Dimension() override {
     if (uint32_t d = dim_.get()) return d;
@@ -293,6 +286,17 @@ class CommandEmbedder final : public Embedder {
   }
 
  private:
+  static std::string Basename(const std::string& program) {
+    auto slash = program.find_last_of('/');
+    return slash == std::string::npos ? program : program.substr(slash + 1);
+  }
+  // --model, else the spec's model=, else the program's basename (the oldest form, kept working).
+  static EmbeddingModelInfo Identity(const ParsedSpec& spec, const EmbedderOptions& options) {
+    EmbeddingModelInfo fallback;
+    fallback.name = Basename(spec.argv.front());
+    return ResolveModel(spec, options, fallback);
+  }
+
   std::string Who(const Worker& w) const {
     return "embedder worker '" + program_name_ + "' (pid " + std::to_string(w.pid) + ")";
   }
@@ -521,7 +525,7 @@ class CommandEmbedder final : public Embedder {
                                 Snippet(line, 200) + "'");
     }
     if (emb->size() != count) {
-      return Status::InvalidArgument(who + " returned " + std::to_string(emb->size()) + " embeddings for " +
+      return Status::Corruption(who + " returned " + std::to_string(emb->size()) + " embeddings for " +
                                      std::to_string(count) + " texts");
     }
     size_t at = out->size();
@@ -532,6 +536,7 @@ class CommandEmbedder final : public Embedder {
   }
 
   const std::vector<std::string> argv_;
+  const std::string describe_;
   std::string program_name_;
   size_t concurrency_ = 1;
   int timeout_ms_ = 60000;
@@ -548,23 +553,9 @@ class CommandEmbedder final : public Embedder {
 
 }  // namespace
 
-Result<std::unique_ptr<Embedder>> MakeCommandEmbedder(std::string_view argv_text, const EmbedderOptions& options) {
-  std::vector<std::string> argv;
-  size_t i = 0;
-  while (i < argv_text.size()) {
-    while (i < argv_text.size() && std::isspace(static_cast<unsigned char>(argv_text[i]))) ++i;
-    size_t start = i;
-    while (i < argv_text.size() && !std::isspace(static_cast<unsigned char>(argv_text[i]))) ++i;
-    if (i > start) argv.emplace_back(argv_text.substr(start, i - start));
-  }
-  if (argv.empty()) {
-    return Status::InvalidArgument("command embedder needs a program: command:PROGRAM ARG..., e.g. "
-                                   "command:python3 /opt/embed/worker.py");
-  }
-  for (const std::string& a : argv) {
-    if (a.find('\0') != std::string::npos) return Status::InvalidArgument("command embedder argv contains a NUL byte");
-  }
-  return std::unique_ptr<Embedder>(std::make_unique<CommandEmbedder>(std::move(argv), options));
+Result<std::unique_ptr<Embedder>> MakeCommandEmbedder(const ParsedSpec& spec, const EmbedderOptions& options) {
+  if (spec.argv.empty()) return Status::InvalidArgument("command embedder needs a program");
+  return std::unique_ptr<Embedder>(std::make_unique<CommandEmbedder>(spec, options));
 }
 
 }  // namespace ailake::embed

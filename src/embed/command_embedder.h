@@ -1,6 +1,7 @@
 // The `command` embedder: a pool of long-lived worker processes speaking JSON lines.
 //
-// Spec: "command:PROGRAM ARG...". The text after "command:" is split on whitespace into an argv
+// Spec: "command:[model=NAME[@VERSION][,dim=N]:]PROGRAM ARG...". The options, when present, come
+// first and end at a ':' inside the first word; the rest is split on whitespace into an argv
 // (no quoting, no shell, ever); PROGRAM is looked up in PATH unless it contains a '/'. Workers are
 // started lazily, at most EmbedderOptions::concurrency of them; each Embed() call takes an idle
 // worker (starting one when below the limit, else waiting), sends one request line and reads one
@@ -16,18 +17,20 @@
 // pool. The destructor closes every worker's stdin, waits up to 2 s, then SIGKILLs; every child is
 // reaped. SIGPIPE is ignored process-wide (once) unless the program installed its own handler.
 //
-// Model identity: name = options.model_name, else basename(PROGRAM); version =
-// options.model_version; dim learned from the first reply (later replies must match).
+// Model identity: options.model_name/_version (--model / --new-model), else the spec's model=, else
+// basename(PROGRAM) with no version; dim = dim= or learned from the first reply (every reply must
+// match it).
 #pragma once
 
 #include <memory>
 #include <string_view>
 
+#include "embed/embed_internal.h"
 #include "embed/embedder.h"
 
 namespace ailake::embed {
 
-// `argv_text` is the spec after "command:". Starts no process.
-Result<std::unique_ptr<Embedder>> MakeCommandEmbedder(std::string_view argv_text, const EmbedderOptions& options);
+// `spec` comes from ParseSpec (kind "command"). Starts no process.
+Result<std::unique_ptr<Embedder>> MakeCommandEmbedder(const ParsedSpec& spec, const EmbedderOptions& options);
 
 }  // namespace ailake::embed

@@ -182,12 +182,12 @@ TEST(CommandEmbedder, NeverMoreWorkersThanConcurrency) {
 TEST(CommandEmbedder, BadRepliesAreClearErrors) {
   std::vector<std::string_view> two{"x", "y"};
   ExpectEmbedError(*Make(WorkerSpec("wrong-count")), two, {"python3", "returned 3 embeddings for 2 texts"},
-                   StatusCode::kInvalidArgument);
+                   StatusCode::kCorruption);
   ExpectEmbedError(*Make(WorkerSpec("ragged dim=4")), two, {"embedding of dim 5 for text 1, expected dim 4"},
-                   StatusCode::kInvalidArgument);
+                   StatusCode::kCorruption);
   ExpectEmbedError(*Make(WorkerSpec("nan")), two, {"non-finite", "null", "text 0 (element 1)"},
-                   StatusCode::kInvalidArgument);
-  ExpectEmbedError(*Make(WorkerSpec("nan-string")), two, {"non-finite", "\"NaN\""}, StatusCode::kInvalidArgument);
+                   StatusCode::kCorruption);
+  ExpectEmbedError(*Make(WorkerSpec("nan-string")), two, {"non-finite", "\"NaN\""}, StatusCode::kCorruption);
   ExpectEmbedError(*Make(WorkerSpec("garbage")), two, {"malformed reply", "this is not json"}, StatusCode::kCorruption);
   ExpectEmbedError(*Make(WorkerSpec("wrong-id")), two, {"replied with id", "to request id"}, StatusCode::kCorruption);
   ExpectEmbedError(*Make(WorkerSpec("error")), two, {"reported an error: model exploded"}, StatusCode::kUnavailable);
@@ -196,7 +196,7 @@ TEST(CommandEmbedder, BadRepliesAreClearErrors) {
   auto grow = Make(WorkerSpec("wrong-dim dim=8"));
   std::vector<float> out;
   ASSERT_TRUE(grow->Embed(two, &out).ok());
-  ExpectEmbedError(*grow, two, {"dim 9 but the model's dim is 8"}, StatusCode::kInvalidArgument);
+  ExpectEmbedError(*grow, two, {"dim 9 but the model's dim is 8"}, StatusCode::kCorruption);
 }
 
 TEST(CommandEmbedder, ErrorReplyKeepsWorkerProtocolErrorReplacesIt) {

@@ -16,7 +16,7 @@ Status ModelDim::Accept(uint32_t dim, const std::string& who) {
     }
   }
   if (known != dim) {
-    return Status::InvalidArgument(who + " returned embeddings of dim " + std::to_string(dim) + " but the model's dim is " +
+    return Status::Corruption(who + " returned embeddings of dim " + std::to_string(dim) + " but the model's dim is " +
                                    std::to_string(known) + " (learned from its first reply or set with dim=)");
   }
   return Status::OK();
@@ -25,18 +25,18 @@ Status ModelDim::Accept(uint32_t dim, const std::string& who) {
 Status AppendEmbeddingRow(const nlohmann::json& row, size_t text, const std::string& who, uint32_t* dim,
                           std::vector<float>* out) {
   if (!row.is_array()) {
-    return Status::InvalidArgument(who + " returned a non-array embedding for text " + std::to_string(text) + " (" +
+    return Status::Corruption(who + " returned a non-array embedding for text " + std::to_string(text) + " (" +
                                    row.type_name() + ")");
   }
   if (row.empty() || row.size() > kMaxEmbeddingDim) {
-    return Status::InvalidArgument(who + " returned an embedding of " + std::to_string(row.size()) + " values for text " +
+    return Status::Corruption(who + " returned an embedding of " + std::to_string(row.size()) + " values for text " +
                                    std::to_string(text) + " (a dimension must be 1.." + std::to_string(kMaxEmbeddingDim) +
                                    ")");
   }
   if (*dim == 0) {
     *dim = static_cast<uint32_t>(row.size());
   } else if (row.size() != *dim) {
-    return Status::InvalidArgument(who + " returned an embedding of dim " + std::to_string(row.size()) + " for text " +
+    return Status::Corruption(who + " returned an embedding of dim " + std::to_string(row.size()) + " for text " +
                                    std::to_string(text) + ", expected dim " + std::to_string(*dim));
   }
   out->reserve(out->size() + row.size());
@@ -48,7 +48,7 @@ Status AppendEmbeddingRow(const nlohmann::json& row, size_t text, const std::str
     }
     std::string shown = v.is_null() ? "null" : v.is_string() ? "\"" + Snippet(v.get_ref<const std::string&>(), 40) + "\""
                                                              : std::string(v.type_name());
-    return Status::InvalidArgument(who + " returned a non-finite or non-numeric value " + shown + " for text " +
+    return Status::Corruption(who + " returned a non-finite or non-numeric value " + shown + " for text " +
                                    std::to_string(text) + " (element " + std::to_string(j) +
                                    "); NaN and Infinity are not valid embeddings");
   }

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,11 +14,31 @@
 
 #include "ailake/status.h"
 #include "ailake/types.h"
+#include "embed/embedder.h"
 
 namespace ailake::embed {
 
 // Largest dimension any embedder may report (the AILK section's limit).
 inline constexpr uint32_t kMaxEmbeddingDim = 65536;
+
+// An embedder spec taken apart (docs/EMBEDDERS.md). Every kind carries the same identity options,
+// model=NAME[@VERSION] and dim=N; the rest is the kind's own.
+struct ParsedSpec {
+  std::string kind;                          // "hash", "command" or "http"
+  std::optional<EmbeddingModelInfo> model;   // model= (hash: also its older name name=); parsed once
+  uint32_t dim = 0;                          // dim= (0: learn it from the first reply)
+  uint64_t seed = 0;                         // hash: seed=
+  std::vector<std::string> argv;             // command: PROGRAM ARG...
+  std::string url;                           // http: the base URL as given
+  std::string describe;                      // the spec as shown in messages (secrets removed)
+};
+
+Result<ParsedSpec> ParseSpec(std::string_view spec);
+
+// The identity an embedder records: the caller's override (EmbedderOptions::model_name/_version,
+// from --model / --new-model) when given, else the spec's model=, else `fallback`. Name and
+// version always travel together: an override replaces both.
+EmbeddingModelInfo ResolveModel(const ParsedSpec& spec, const EmbedderOptions& options, EmbeddingModelInfo fallback);
 
 // The dimension of a command/http model: fixed up front (http dim=N) or learned from the first
 // reply; every later reply must match. Writes model->dim once, under a mutex.

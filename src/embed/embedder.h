@@ -1,13 +1,17 @@
 // Embedder: turns texts into vectors for one embedding model.
 //
 // Implementations (docs/EMBEDDERS.md describes each spec and protocol):
-//   hash:dim=N[,seed=S][,name=MODEL]     built in, lexical feature hashing; demos and tests
-//   command:PROGRAM ARG...               long-lived worker processes speaking JSON lines on
-//                                        stdin/stdout (argv split on whitespace, never a shell)
-//   http:URL[,model=NAME][,dim=N]        an OpenAI-compatible /v1/embeddings endpoint (Ollama, vLLM,
-//                                        TEI, OpenAI); API key from AILAKE_EMBED_API_KEY or OPENAI_API_KEY
-// Every implementation's output goes through ValidateEmbeddings before anything is returned: the
-// right count, the right dimension, all values finite.
+//   hash:dim=N[,seed=S][,model=NAME[@VERSION]]      built in, lexical feature hashing; demos and tests
+//   command:[model=NAME[@VERSION],dim=N:]PROGRAM ARG...
+//                                                    long-lived worker processes speaking JSON lines on
+//                                                    stdin/stdout (argv split on whitespace, never a shell)
+//   http:URL[,model=NAME[@VERSION]][,dim=N]          an OpenAI-compatible /v1/embeddings endpoint (Ollama,
+//                                                    vLLM, TEI, OpenAI); API key from AILAKE_EMBED_API_KEY or
+//                                                    OPENAI_API_KEY
+// Every kind takes the same identity options, model= and dim=; EmbedderOptions::model_name/_version
+// (the CLI's --model / --new-model) replace the spec's model when given. Every implementation's
+// output goes through ValidateEmbeddings before anything is returned: the right count, the right
+// dimension, all values finite.
 //
 // Thread safety: Embed(), Dimension(), stats() and Describe() MUST be safe to call from several
 // threads at once, for every implementation (the migration pipeline calls Embed() from
@@ -20,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,7 +34,7 @@
 
 namespace ailake::embed {
 
-// Knobs for command and http embedders (the hash embedder ignores them). The CLI fills them from
+// Knobs for command and http embedders (the hash embedder uses only the model identity). The CLI fills them from
 // `ailake migrate --concurrency / --embed-timeout-ms / --embed-retries / --new-model`.
 struct EmbedderOptions {
   size_t concurrency = 4;       // max Embed() calls served at once: command = worker processes, http = requests in flight
@@ -37,7 +42,9 @@ struct EmbedderOptions {
   int max_retries = 5;          // http: retries on 429, 5xx, connection errors and timeouts
   int initial_backoff_ms = 200; // http: exponential backoff with full jitter, capped at 30 s; a Retry-After header
                                 // (seconds or HTTP date, capped at 60 s) wins when present
-  std::string model_name;       // model identity for command/http (from the CLI's --new-model / --model)
+  // The model identity, overriding the spec's model= (the CLI's --model / --new-model); empty = the
+  // spec's. Name and version are replaced together (an empty version stays empty).
+  std::string model_name;
   std::string model_version;
 };
 
@@ -77,14 +84,22 @@ class Embedder {
 };
 
 // Parses an embedder spec string:
-//   "hash:dim=N[,seed=S][,name=MODEL]"
-//   "command:PROGRAM ARG..."                 e.g. "command:python3 /opt/embed/worker.py --model e5"
-//   "http:URL[,model=NAME][,dim=N]"          e.g. "http:http://127.0.0.1:11434,model=nomic-embed-text"
-//                                                 "http:https://api.openai.com,model=text-embedding-3-small"
+//   "hash:dim=N[,seed=S][,model=NAME[@VERSION]]"     (name= is the older spelling of model=)
+//   "command:PROGRAM ARG..."                          e.g. "command:python3 /opt/embed/worker.py --model e5"
+//   "command:model=NAME[@VERSION][,dim=N]:PROGRAM ARG..."   options before the program, ended by ':'
+//   "http:URL[,model=NAME[@VERSION]][,dim=N]"         e.g. "http:http://127.0.0.1:11434,model=nomic-embed-text"
 // A bare "http://..." or "https://..." spec is read as "http:" + spec. Unknown kinds and bad
 // options are InvalidArgument. command/http embedders start nothing here: workers and
 // connections are opened by the first Embed().
+//
+// Model identity (model()): options.model_name/_version when given, else the spec's model=, else
+// hash-N (hash), basename(PROGRAM) (command) or no name (http). hash: a name without @VERSION gets
+// version "seedS". http: the request's "model" field is the spec's model NAME (without @VERSION),
+// else options.model_name.
 Result<std::unique_ptr<Embedder>> MakeEmbedder(std::string_view spec, const EmbedderOptions& options = {});
+
+// The model a spec names with model= (hash: name=), or nullopt; InvalidArgument for a bad spec.
+Result<std::optional<EmbeddingModelInfo>> SpecModel(std::string_view spec);
 
 // Checks an embedder's output: `floats` must hold exactly count * dim finite values. The message
 // names the embedder and the first bad row.

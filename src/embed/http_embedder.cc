@@ -114,7 +114,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
 
 class HttpEmbedder final : public Embedder {
  public:
-  HttpEmbedder(std::string endpoint, std::string describe, std::string model_field, uint32_t dim,
+  HttpEmbedder(std::string endpoint, std::string describe, std::string model_field, EmbeddingModelInfo model,
                const EmbedderOptions& options, std::string api_key)
       : endpoint_(std::move(endpoint)),
         shown_endpoint_(RedactUrl(endpoint_)),
@@ -122,11 +122,10 @@ class HttpEmbedder final : public Embedder {
         model_field_(std::move(model_field)),
         options_(options),
         api_key_(std::move(api_key)),
-        dim_(&model_, dim) {
+        model_(std::move(model)),
+        dim_(&model_, model_.dim) {
     secrets_ = UrlSecrets(endpoint_);
     if (!api_key_.empty()) secrets_.push_back(api_key_);
-    model_.name = model_field_;
-    model_.version = options.model_version;
   }
 
   ~HttpEmbedder() override {
@@ -256,7 +255,7 @@ class HttpEmbedder final : public Embedder {
         retryable = a.http == 429 || (a.http >= 500 && a.http <= 599);
         std::string msg = "http embedder POST " + shown_endpoint_ + " returned HTTP " + std::to_string(a.http) + ": " +
                           (a.body.empty() ? std::string("(empty body)") : Snippet(a.body, kBodySnippet));
-        last = retryable ? Status::Unavailable(msg) : Status::InvalidArgument(msg);
+        last = retryable ? Status::Unavailable(msg) : Status::IOError(msg);  // the server refused: a remote failure
       }
       if (!retryable) return last;
       if (attempt + 1 == attempts) break;
@@ -290,7 +289,7 @@ class HttpEmbedder final : public Embedder {
       return Status::Corruption(who + " sent a response without a \"data\" array: '" + Snippet(body, kBodySnippet) + "'");
     }
     if (data->size() != count) {
-      return Status::InvalidArgument(who + " returned " + std::to_string(data->size()) + " embeddings for " +
+      return Status::Corruption(who + " returned " + std::to_string(data->size()) + " embeddings for " +
                                      std::to_string(count) + " texts");
     }
     std::vector<const nlohmann::json*> rows(count, nullptr);
@@ -354,36 +353,11 @@ std::string HttpEmbeddingsEndpoint(std::string_view url) {
   return u + "/v1/embeddings" + tail;
 }
 
-Result<std::unique_ptr<Embedder>> MakeHttpEmbedder(std::string_view spec, const EmbedderOptions& options) {
-  auto comma = spec.find(',');
-  std::string url(spec.substr(0, comma));
-  std::string_view opts = comma == std::string_view::npos ? std::string_view() : spec.substr(comma + 1);
-  if (!(url.starts_with("http://") || url.starts_with("https://")) || url.size() <= url.find("://") + 3) {
-    return Status::InvalidArgument("http embedder URL '" + RedactUrl(url) +
-                                   "' must start with http:// or https://, e.g. http:http://127.0.0.1:11434,model=NAME");
-  }
-  for (char c : url) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-      return Status::InvalidArgument("http embedder URL '" + RedactUrl(url) + "' contains a space or control character");
-    }
-  }
-  std::string model_field = options.model_name;
-  uint64_t dim = 0;
-  AILAKE_ASSIGN_OR_RETURN(auto kvs, SplitOptions(opts, "http"));
-  for (const auto& [key, value] : kvs) {
-    if (key == "model") {
-      if (value.empty()) return Status::InvalidArgument("http embedder option model= needs a name");
-      model_field = value;
-    } else if (key == "dim") {
-      AILAKE_ASSIGN_OR_RETURN(dim, ParseUintOption(key, value, kMaxEmbeddingDim));
-      if (dim == 0) return Status::InvalidArgument("http embedder option dim= must be >= 1");
-    } else {
-      return Status::InvalidArgument("unknown http embedder option '" + key + "' (use model, dim)");
-    }
-  }
+Result<std::unique_ptr<Embedder>> MakeHttpEmbedder(const ParsedSpec& spec, const EmbedderOptions& options) {
+  // The server's model name: the spec's model= without its @VERSION (the version is ailake's record,
+  // servers do not know it), else the override's name; omitted when neither is given.
+  std::string model_field = spec.model ? spec.model->name : options.model_name;
   AILAKE_RETURN_IF_ERROR(GlobalInitCurl());
-  std::string describe = "http:" + RedactUrl(url);
-  if (!opts.empty()) describe += "," + std::string(opts);
   std::string key;
   for (const char* var : {"AILAKE_EMBED_API_KEY", "OPENAI_API_KEY"}) {
     const char* v = std::getenv(var);
@@ -395,8 +369,9 @@ Result<std::unique_ptr<Embedder>> MakeHttpEmbedder(std::string_view spec, const 
   if (key.find_first_of("\r\n") != std::string::npos) {
     return Status::InvalidArgument("the embedding API key (AILAKE_EMBED_API_KEY / OPENAI_API_KEY) contains a line break");
   }
-  return std::unique_ptr<Embedder>(std::make_unique<HttpEmbedder>(HttpEmbeddingsEndpoint(url), std::move(describe),
-                                                                  std::move(model_field), static_cast<uint32_t>(dim),
+  return std::unique_ptr<Embedder>(std::make_unique<HttpEmbedder>(HttpEmbeddingsEndpoint(spec.url), spec.describe,
+                                                                  std::move(model_field),
+                                                                  ResolveModel(spec, options, EmbeddingModelInfo{}),
                                                                   options, std::move(key)));
 }
 

@@ -1,6 +1,6 @@
 // The `http` embedder: an OpenAI-compatible embeddings endpoint (OpenAI, Ollama, vLLM, TEI, ...).
 //
-// Spec: "http:URL[,model=NAME][,dim=N]" (URL must not contain a comma; percent-encode it). The
+// Spec: "http:URL[,model=NAME[@VERSION]][,dim=N]" (URL must not contain a comma; percent-encode it). The
 // endpoint is URL when it ends with "/embeddings", URL + "/embeddings" when it ends with "/v1",
 // else URL + "/v1/embeddings" (a trailing '/' is dropped first).
 //
@@ -18,20 +18,23 @@
 // full jitter (uniform in [0, min(30 s, initial_backoff_ms * 2^attempt)]). Other 4xx are not
 // retried; the message has the status and the start of the body.
 //
-// Model identity: name = model= or options.model_name; version = options.model_version; dim = dim=
-// or learned from the first response (later responses must match).
+// Model identity: options.model_name/_version (--model / --new-model), else model=NAME[@VERSION]
+// from the spec, else no name; dim = dim= or learned from the first response (every response must
+// match it). The request's "model" field is the spec's NAME (never the @VERSION), else
+// options.model_name.
 #pragma once
 
 #include <memory>
 #include <string_view>
 
+#include "embed/embed_internal.h"
 #include "embed/embedder.h"
 #include "embed/redact.h"
 
 namespace ailake::embed {
 
-// `spec` is "URL[,model=NAME][,dim=N]" (the spec after "http:"). Opens no connection.
-Result<std::unique_ptr<Embedder>> MakeHttpEmbedder(std::string_view spec, const EmbedderOptions& options);
+// `spec` comes from ParseSpec (kind "http"). Opens no connection.
+Result<std::unique_ptr<Embedder>> MakeHttpEmbedder(const ParsedSpec& spec, const EmbedderOptions& options);
 
 // The endpoint for a base URL, as described above (exposed for tests).
 std::string HttpEmbeddingsEndpoint(std::string_view url);

@@ -182,6 +182,20 @@ TEST_F(HttpEmbedderTest, ModelFieldFromOptionsOrOmitted) {
   EXPECT_FALSE(s[1].body.contains("model"));
 }
 
+// The spec's model=NAME@VERSION is ailake's identity; the server gets NAME only (it does not know
+// ailake's versions). Planted bug: sending the whole "big-embed@2" made this test fail.
+TEST_F(HttpEmbedderTest, VersionedModelSendsTheNameOnly) {
+  auto e = Make("http:" + Url() + ",model=big-embed@2,dim=4");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->model().Id(), "big-embed@2");
+  EXPECT_EQ(e->model().dim, 4u);
+  std::vector<float> out;
+  ASSERT_TRUE(e->Embed({"a"}, &out).ok());
+  auto s = seen();
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].body["model"], "big-embed");
+}
+
 TEST_F(HttpEmbedderTest, DimensionFromSpecOrProbe) {
   auto fixed = Make("http:" + Url() + ",dim=4");
   EXPECT_EQ(fixed->model().dim, 4u);
@@ -200,7 +214,7 @@ TEST_F(HttpEmbedderTest, DimensionFromSpecOrProbe) {
 
   // dim= binds the responses.
   auto wrong = Make("http:" + Url() + ",dim=5");
-  ExpectError(*wrong, {"dim 4 but the model's dim is 5"}, StatusCode::kInvalidArgument);
+  ExpectError(*wrong, {"dim 4 but the model's dim is 5"}, StatusCode::kCorruption);
 }
 
 TEST_F(HttpEmbedderTest, RetryAfterIsHonoured) {
@@ -255,7 +269,7 @@ TEST_F(HttpEmbedderTest, ClientErrorIsNotRetried) {
     res.set_content("bad input: text 1 is too long for this model", "text/plain");
   };
   auto e = Make("http:" + Url(), Fast());
-  ExpectError(*e, {"HTTP 400", "bad input: text 1 is too long"}, StatusCode::kInvalidArgument);
+  ExpectError(*e, {"HTTP 400", "bad input: text 1 is too long"}, StatusCode::kIOError);  // remote, not the caller's flags
   EXPECT_EQ(seen().size(), 1u);
   EXPECT_EQ(e->stats().retries, 0u);
 }
@@ -273,28 +287,28 @@ TEST_F(HttpEmbedderTest, BadResponsesAreClearErrors) {
          return b;
        },
        {"returned 1 embeddings for 2 texts"},
-       StatusCode::kInvalidArgument},
+       StatusCode::kCorruption},
       {[](const json& r) {
          json b = OkBody(r, 4);
          b["data"][0]["embedding"].push_back(1.0);
          return b;
        },
        {"expected dim"},
-       StatusCode::kInvalidArgument},
+       StatusCode::kCorruption},
       {[](const json& r) {
          json b = OkBody(r, 4);
          b["data"][1]["embedding"][2] = nullptr;
          return b;
        },
        {"non-finite", "null", "element 2"},
-       StatusCode::kInvalidArgument},
+       StatusCode::kCorruption},
       {[](const json& r) {
          json b = OkBody(r, 4);
          b["data"][0]["embedding"][0] = "Infinity";
          return b;
        },
        {"non-finite", "\"Infinity\""},
-       StatusCode::kInvalidArgument},
+       StatusCode::kCorruption},
       {[](const json& r) {
          json b = OkBody(r, 4);
          b["data"][0].erase("index");
@@ -335,7 +349,7 @@ TEST_F(HttpEmbedderTest, BadResponsesAreClearErrors) {
   auto e = Make("http:" + Url(), Fast());
   std::vector<float> out;
   ASSERT_TRUE(e->Embed({"a"}, &out).ok());
-  ExpectError(*e, {"dim 6 but the model's dim is 4"}, StatusCode::kInvalidArgument);
+  ExpectError(*e, {"dim 6 but the model's dim is 4"}, StatusCode::kCorruption);
 }
 
 TEST_F(HttpEmbedderTest, SlowServerTimesOutAndRetries) {
@@ -383,7 +397,7 @@ TEST_F(HttpEmbedderTest, ApiKeyIsSentButNeverShown) {
     res.status = 401;
     res.set_content("invalid key: " + seen().back().auth, "text/plain");
   };
-  std::string msg = ExpectError(*e, {"HTTP 401", "invalid key: Bearer <redacted>"}, StatusCode::kInvalidArgument);
+  std::string msg = ExpectError(*e, {"HTTP 401", "invalid key: Bearer <redacted>"}, StatusCode::kIOError);
   EXPECT_EQ(msg.find(key), std::string::npos);
   EXPECT_EQ(e->Describe().find(key), std::string::npos);
   auto s = seen();

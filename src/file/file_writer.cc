@@ -53,7 +53,11 @@ class FileWriterImpl final : public AiLakeFileWriter {
       }
       for (int64_t r = 0; r < n; ++r) {
         if (in.nulls && in.nulls[r]) continue;
-        Status st = vec::CheckFinite(in.data + static_cast<size_t>(r) * dim, dim, 1);
+        const float* row = in.data + static_cast<size_t>(r) * dim;
+        // A normalized-cosine column stores unit vectors (normalised below), which every precision holds.
+        Status st = columns_[c].spec.model.metric == VectorMetric::kNormalizedCosine
+                        ? vec::CheckFinite(row, dim, 1)
+                        : CheckStorable(columns_[c].spec.policy.precision, row, dim);
         if (!st.ok()) {
           return Status::InvalidArgument("column '" + columns_[c].spec.name + "', row " + std::to_string(rows_ + r) +
                                          ": " + st.message());

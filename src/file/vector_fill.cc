@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "vec/f16.h"
 #include "vec/quantize.h"
+#include "parquet/value_json.h"
 
 namespace ailake::file {
 
@@ -35,6 +37,22 @@ void FillNullRows(VectorPrecision precision, size_t dim, const std::vector<float
   for (size_t r = 0; r < nulls.size(); ++r) {
     if (nulls[r]) std::memcpy(rows->data() + r * rb, encoded.data(), rb);
   }
+}
+
+Status CheckStorable(VectorPrecision precision, const float* v, size_t dim) {
+  for (size_t i = 0; i < dim; ++i) {
+    const float x = v[i];
+    const bool finite = std::isfinite(x);
+    // FloatToHalf rounds to nearest: exactly the values it turns into an infinity are refused.
+    if (finite && (precision != VectorPrecision::kF16 || std::isfinite(vec::HalfToFloat(vec::FloatToHalf(x))))) continue;
+    std::string shown;
+    parquet::AppendJsonFloat(x, &shown);
+    if (!finite) return Status::InvalidArgument("element " + std::to_string(i) + " is " + shown + ", not a finite number");
+    return Status::InvalidArgument("element " + std::to_string(i) + " is " + shown +
+                                   ", outside the f16 range (magnitudes up to 65504); scale the vector or store the "
+                                   "column as f32 (create --precision f32)");
+  }
+  return Status::OK();
 }
 
 void NormalizeInPlace(float* v, size_t dim) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "ailake/status.h"
 #include "ailake/types.h"
 #include "vec/centroid.h"
 
@@ -21,6 +22,12 @@ vec::CentroidRadius CentroidOfPresentRows(VectorMetric metric, VectorPrecision p
 // Writes the encoded centroid into every null row of `rows`.
 void FillNullRows(VectorPrecision precision, size_t dim, const std::vector<float>& centroid,
                   const std::vector<uint8_t>& nulls, std::vector<uint8_t>* rows);
+
+// InvalidArgument unless every value of the vector is finite and representable in `precision`:
+// f16 holds magnitudes up to 65504 (a value that would round to infinity is refused, never stored
+// as +/-Inf); f32 and i8 (scaled per row) hold any finite float. The message names the element and
+// its value; callers prefix the row.
+Status CheckStorable(VectorPrecision precision, const float* v, size_t dim);
 
 // Scales v to unit L2 length (a zero vector stays zero).
 void NormalizeInPlace(float* v, size_t dim);

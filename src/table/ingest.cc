@@ -1,167 +1,20 @@
 #include "table/ingest.h"
 
+#include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "core/uuid.h"
-#include "parquet/reader.h"
-#include "parquet/value_json.h"
+#include "file/vector_fill.h"
 
 namespace ailake::table {
 
 namespace {
 
 using nlohmann::json;
-
-// ---- row sources: each yields rows as JSON objects --------------------------------------------
-
-class RowSource {
- public:
-  virtual ~RowSource() = default;
-  // false at the end; `where` names the row for errors ("file.jsonl line 12").
-  virtual Result<bool> Next(json* row, std::string* where) = 0;
-};
-
-class JsonlSource final : public RowSource {
- public:
-  explicit JsonlSource(std::string path) : path_(std::move(path)), in_(path_) {}
-  Status Open() {
-    if (!in_) return Status::NotFound(path_ + ": cannot open for reading");
-    return Status::OK();
-  }
-  Result<bool> Next(json* row, std::string* where) override {
-    std::string line;
-    while (std::getline(in_, line)) {
-      ++line_no_;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      *where = path_ + " line " + std::to_string(line_no_);
-      *row = json::parse(line, nullptr, false);
-      if (row->is_discarded()) return Status::InvalidArgument(*where + ": not valid JSON");
-      if (!row->is_object()) return Status::InvalidArgument(*where + ": expected a JSON object per line");
-      return true;
-    }
-    return false;
-  }
-
- private:
-  std::string path_;
-  std::ifstream in_;
-  int64_t line_no_ = 0;
-};
-
-// RFC 4180 CSV: comma-separated, double-quoted fields may hold commas, quotes ("") and newlines.
-class CsvSource final : public RowSource {
- public:
-  explicit CsvSource(std::string path) : path_(std::move(path)), in_(path_) {}
-  Status Open() {
-    if (!in_) return Status::NotFound(path_ + ": cannot open for reading");
-    std::vector<std::string> header;
-    bool any;
-    AILAKE_ASSIGN_OR_RETURN(any, Record(&header));
-    if (!any || header.empty()) return Status::InvalidArgument(path_ + ": empty CSV file (a header row is required)");
-    header_ = header;
-    return Status::OK();
-  }
-  Result<bool> Next(json* row, std::string* where) override {
-    std::vector<std::string> fields;
-    for (;;) {
-      AILAKE_ASSIGN_OR_RETURN(bool any, Record(&fields));
-      if (!any) return false;
-      if (fields.size() == 1 && fields[0].empty()) continue;  // blank line
-      break;
-    }
-    *where = path_ + " record " + std::to_string(record_no_);
-    if (fields.size() != header_.size()) {
-      return Status::InvalidArgument(*where + ": has " + std::to_string(fields.size()) + " fields, the header " +
-                                     std::to_string(header_.size()));
-    }
-    *row = json::object();
-    for (size_t i = 0; i < fields.size(); ++i) {
-      if (!fields[i].empty()) (*row)[header_[i]] = fields[i];  // empty cell = null
-    }
-    return true;
-  }
-
- private:
-  Result<bool> Record(std::vector<std::string>* out) {
-    out->clear();
-    std::string field;
-    bool quoted = false, any = false, after_quote = false;
-    int c;
-    while ((c = in_.get()) != EOF) {
-      any = true;
-      if (quoted) {
-        if (c == '"') {
-          if (in_.peek() == '"') {
-            field.push_back('"');
-            in_.get();
-          } else {
-            quoted = false;
-            after_quote = true;
-          }
-        } else {
-          field.push_back(static_cast<char>(c));
-        }
-        continue;
-      }
-      if (c == '"' && field.empty() && !after_quote) {
-        quoted = true;
-      } else if (c == ',') {
-        out->push_back(std::move(field));
-        field.clear();
-        after_quote = false;
-      } else if (c == '\n') {
-        break;
-      } else if (c != '\r') {
-        if (after_quote) return Status::InvalidArgument(path_ + ": text after a closing quote in record " + std::to_string(record_no_ + 1));
-        field.push_back(static_cast<char>(c));
-      }
-    }
-    if (quoted) return Status::InvalidArgument(path_ + ": unterminated quoted field at the end of the file");
-    if (!any) return false;
-    out->push_back(std::move(field));
-    ++record_no_;
-    return true;
-  }
-
-  std::string path_;
-  std::ifstream in_;
-  std::vector<std::string> header_;
-  int64_t record_no_ = 0;
-};
-
-class ParquetSource final : public RowSource {
- public:
-  explicit ParquetSource(std::string path) : path_(std::move(path)) {}
-  Status Open() {
-    AILAKE_ASSIGN_OR_RETURN(reader_, parquet::ParquetReader::OpenPath(path_));
-    for (size_t i = 0; i < reader_->schema().fields.size(); ++i) {
-      if (reader_->supported(static_cast<int>(i))) fields_.push_back(static_cast<int>(i));
-    }
-    return Status::OK();
-  }
-  Result<bool> Next(json* row, std::string* where) override {
-    while (pos_ >= batch_.num_rows) {
-      if (rg_ >= reader_->num_row_groups()) return false;
-      AILAKE_ASSIGN_OR_RETURN(batch_, reader_->ReadRowGroup(rg_++, fields_));
-      pos_ = 0;
-    }
-    *where = path_ + " row " + std::to_string(row_no_++);
-    *row = json::parse(parquet::RowToJson(batch_, pos_++), nullptr, false);
-    if (row->is_discarded()) return Status::Internal(*where + ": could not convert the row");
-    return true;
-  }
-
- private:
-  std::string path_;
-  std::unique_ptr<parquet::ParquetReader> reader_;
-  std::vector<int> fields_;
-  parquet::Batch batch_;
-  int rg_ = 0;
-  int64_t pos_ = 0, row_no_ = 0;
-};
 
 // ---- conversion of one JSON row into the table's columns --------------------------------------
 
@@ -274,90 +127,148 @@ Status AppendValue(const parquet::Field& f, const json& v, parquet::Column* col)
   }
 }
 
-Status ParseVector(const json& v, size_t dim, float* out) {
-  json arr = v;
-  if (v.is_string()) arr = json::parse(v.get<std::string>(), nullptr, false);  // CSV cell
-  if (!arr.is_array()) return Status::InvalidArgument("the vector must be an array of numbers");
-  if (arr.size() != dim) {
-    return Status::InvalidArgument("the vector has " + std::to_string(arr.size()) + " values, the table's dim is " +
+// The vector field's value into out[0..dim). A CSV cell is JSON text; any other source gives a typed
+// value, and a string there is refused rather than guessed at.
+Status ParseVector(const json& v, size_t dim, bool values_are_text, VectorPrecision precision, float* out) {
+  json parsed;
+  const json* arr = &v;
+  if (v.is_string()) {
+    if (!values_are_text) {
+      return Status::InvalidArgument("is a string; give the vector as a JSON array of numbers, not as text");
+    }
+    parsed = json::parse(v.get<std::string>(), nullptr, false);
+    arr = &parsed;
+  }
+  if (!arr->is_array()) return Status::InvalidArgument("must be an array of numbers, got " + std::string(v.type_name()));
+  if (arr->size() != dim) {
+    return Status::InvalidArgument("has " + std::to_string(arr->size()) + " values, the table's dim is " +
                                    std::to_string(dim));
   }
   for (size_t i = 0; i < dim; ++i) {
-    const json& x = arr[i];
-    double d;
-    if (x.is_number()) d = x.get<double>();
-    else if (x.is_string()) return Status::InvalidArgument("vector element " + std::to_string(i) + " is " + x.dump() + ": embeddings must be finite numbers");
-    else return Status::InvalidArgument("vector element " + std::to_string(i) + " is not a number");
-    if (!std::isfinite(d) || std::fabs(d) > 3.4e38) {
-      return Status::InvalidArgument("vector element " + std::to_string(i) + " is not a finite float");
+    const json& x = (*arr)[i];
+    if (x.is_string()) {
+      return Status::InvalidArgument("element " + std::to_string(i) + " is " + x.dump() + ": embeddings must be finite numbers");
+    }
+    if (!x.is_number()) return Status::InvalidArgument("element " + std::to_string(i) + " is not a number");
+    const double d = x.get<double>();
+    if (!std::isfinite(d) || std::fabs(d) > 3.4028234663852886e38) {
+      return Status::InvalidArgument("element " + std::to_string(i) + " is " + x.dump() + ", not a finite float");
     }
     out[i] = static_cast<float>(d);
   }
-  return Status::OK();
+  return file::CheckStorable(precision, out, dim);
 }
 
-std::string FormatOf(const std::string& path, const std::string& given) {
-  if (!given.empty()) return given;
-  auto dot = path.rfind('.');
-  std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
-  if (ext == "jsonl" || ext == "ndjson" || ext == "json") return "jsonl";
-  return ext;
+std::string Quote(const std::string& s) { return "'" + s + "'"; }
+
+// The row's `metadata` value: the input's metadata with every field no column takes merged in.
+Result<json> MergeMetadata(const json* given, const json& extras) {
+  if (extras.empty()) {
+    if (given == nullptr || given->is_null()) return json();
+    return given->is_string() ? *given : json(given->dump());
+  }
+  json merged = json::object();
+  if (given != nullptr && !given->is_null()) {
+    json obj = *given;
+    if (given->is_string()) obj = json::parse(given->get<std::string>(), nullptr, false);
+    if (!obj.is_object()) {
+      std::string names;
+      for (auto it = extras.begin(); it != extras.end(); ++it) names += (names.empty() ? "" : ", ") + Quote(it.key());
+      return Status::InvalidArgument("field 'metadata' is not a JSON object, so the other fields (" + names +
+                                     ") cannot be merged into it; make it an object or give them columns");
+    }
+    merged = std::move(obj);
+  }
+  for (auto it = extras.begin(); it != extras.end(); ++it) {
+    if (merged.contains(it.key())) {
+      return Status::InvalidArgument("field " + Quote(it.key()) +
+                                     " is also a key of 'metadata'; rename one of them (nothing is overwritten)");
+    }
+    merged[it.key()] = it.value();
+  }
+  return json(merged.dump());
 }
 
 }  // namespace
 
+Status CheckEmbedderModel(const VectorConfig& vc, const embed::Embedder& embedder) {
+  if (embedder.model().SameModel(vc.model)) return Status::OK();
+  return Status::InvalidArgument(
+      "the embedder's model '" + embedder.model().Id() + "' (" + embedder.Describe() + ") is not the table's model '" +
+      vc.model.Id() + "'; if it computes that model's vectors, say so with --model " + vc.model.Id() +
+      " (or model=" + vc.model.Id() + " in the spec), otherwise migrate the table to it first");
+}
+
+Status CheckEmbedderDim(const VectorConfig& vc, const embed::Embedder& embedder, uint32_t dim) {
+  if (dim == vc.model.dim) return Status::OK();
+  return Status::InvalidArgument("the embedder " + embedder.Describe() + " returns " + std::to_string(dim) +
+                                 "-d vectors, but the table's model '" + vc.model.Id() + "' is " +
+                                 std::to_string(vc.model.dim) + "-d; use the embedder that computes '" +
+                                 vc.model.Id() + "'");
+}
+
 Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Embedder* embedder,
                                 const IngestOptions& options) {
-  const std::string format = FormatOf(path, options.format);
-  std::unique_ptr<RowSource> source;
-  if (format == "jsonl") {
-    auto s = std::make_unique<JsonlSource>(path);
-    AILAKE_RETURN_IF_ERROR(s->Open());
-    source = std::move(s);
-  } else if (format == "csv") {
-    auto s = std::make_unique<CsvSource>(path);
-    AILAKE_RETURN_IF_ERROR(s->Open());
-    source = std::move(s);
-  } else if (format == "parquet") {
-    auto s = std::make_unique<ParquetSource>(path);
-    AILAKE_RETURN_IF_ERROR(s->Open());
-    source = std::move(s);
-  } else {
-    return Status::InvalidArgument(path + ": unknown input format '" + format + "' (use .jsonl, .csv or .parquet)");
-  }
   if (options.batch_rows == 0) return Status::InvalidArgument("batch size must be at least 1");
+  if (options.concurrency == 0) return Status::InvalidArgument("concurrency must be at least 1");
   const VectorConfig& vc = table.vectors();
   if (embedder) {
-    if (!embedder->model().SameModel(vc.model)) {
-      return Status::InvalidArgument("embedder model '" + embedder->model().Id() + "' is not the table's model '" +
-                                     vc.model.Id() + "'; use the table's model (or migrate the table)");
-    }
-    if (embedder->model().dim != vc.model.dim) return Status::InvalidArgument("embedder dim differs from the table's dim");
+    AILAKE_RETURN_IF_ERROR(CheckEmbedderModel(vc, *embedder));
+    AILAKE_ASSIGN_OR_RETURN(uint32_t edim, embedder->Dimension());  // a probe when unknown, before any write
+    AILAKE_RETURN_IF_ERROR(CheckEmbedderDim(vc, *embedder, edim));
   }
+  AILAKE_ASSIGN_OR_RETURN(auto source, OpenRowSource(path, options.format, options.max_record_bytes));
   AILAKE_ASSIGN_OR_RETURN(parquet::Schema schema, table.DataSchema());
-  const int text_idx = schema.FieldIndex(vc.text_column);
   const int id_idx = schema.FieldIndex("id");
   const int meta_idx = schema.FieldIndex("metadata");
+  const int text_idx = schema.FieldIndex(vc.text_column);
+  const std::string& text_field = options.text_field.empty() ? vc.text_column : options.text_field;
   const size_t dim = vc.model.dim;
+  const VectorPrecision precision = vc.policy.precision;
   AILAKE_ASSIGN_OR_RETURN(auto writer, TableWriter::Open(table, options.writer));
   IngestResult result;
   const std::string run_id = Uuid::Random().ToString().substr(0, 8);
+  const size_t rows_per_flush = options.batch_rows * options.concurrency;
 
   parquet::Batch batch = parquet::Batch::Empty(schema);
   std::vector<float> vectors;
   std::vector<uint8_t> nulls;
   std::vector<size_t> to_embed;          // rows of the batch needing the embedder
   std::vector<std::string> embed_texts;
+  // Embeds the texts in calls of batch_rows, up to `concurrency` calls at once.
+  auto embed_all = [&]() -> Status {
+    const size_t calls = (embed_texts.size() + options.batch_rows - 1) / options.batch_rows;
+    std::vector<Status> status(calls);
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t k; (k = next.fetch_add(1)) < calls;) {
+        const size_t begin = k * options.batch_rows, end = std::min(embed_texts.size(), begin + options.batch_rows);
+        std::vector<std::string_view> views(embed_texts.begin() + static_cast<std::ptrdiff_t>(begin),
+                                            embed_texts.begin() + static_cast<std::ptrdiff_t>(end));
+        std::vector<float> out;
+        Status st = embedder->Embed(views, &out);
+        if (st.ok()) st = embed::ValidateEmbeddings(embedder->Describe(), out, 0, views.size(), dim);
+        for (size_t i = 0; st.ok() && i < views.size(); ++i) {
+          // An embedder's output is checked like an input vector: f16 must hold it.
+          st = file::CheckStorable(precision, out.data() + i * dim, dim);
+          if (!st.ok()) st = Status::InvalidArgument("the embedder returned for row text '" + std::string(views[i].substr(0, 60)) + "' a vector whose " + st.message());
+          else std::copy(out.begin() + static_cast<std::ptrdiff_t>(i * dim), out.begin() + static_cast<std::ptrdiff_t>((i + 1) * dim),
+                         vectors.begin() + static_cast<std::ptrdiff_t>(to_embed[begin + i] * dim));
+        }
+        status[k] = st;
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t t = 1; t < std::min(calls, options.concurrency); ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
+    for (const Status& st : status) AILAKE_RETURN_IF_ERROR(st);
+    return Status::OK();
+  };
   auto flush = [&]() -> Status {
     if (batch.num_rows == 0) return Status::OK();
     if (!to_embed.empty()) {
-      std::vector<std::string_view> views(embed_texts.begin(), embed_texts.end());
-      std::vector<float> out;
-      AILAKE_RETURN_IF_ERROR(embedder->Embed(views, &out));
-      AILAKE_RETURN_IF_ERROR(embed::ValidateEmbeddings("embedder", out, 0, views.size(), dim));
-      for (size_t i = 0; i < to_embed.size(); ++i) {
-        std::copy(out.begin() + i * dim, out.begin() + (i + 1) * dim, vectors.begin() + to_embed[i] * dim);
-      }
+      AILAKE_RETURN_IF_ERROR(embed_all());
       result.embedded += static_cast<int64_t>(to_embed.size());
     }
     AILAKE_RETURN_IF_ERROR(writer->Append(batch, vectors.data(), nulls.data()));
@@ -375,42 +286,80 @@ Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Em
   for (;;) {
     AILAKE_ASSIGN_OR_RETURN(bool more, source->Next(&row, &where));
     if (!more) break;
+    auto fail = [&](const std::string& what) { return Status::InvalidArgument(where + ": " + what); };
     const size_t r = static_cast<size_t>(batch.num_rows);
+    // The text: under its own name, or the input field --text-field names.
+    if (text_field != vc.text_column) {
+      if (row.contains(vc.text_column)) {
+        return fail("has both '" + text_field + "' (--text-field) and '" + vc.text_column +
+                    "'; which one is the text is ambiguous");
+      }
+      auto it = row.find(text_field);
+      if (it == row.end()) return fail("has no '" + text_field + "' field (--text-field " + text_field + ")");
+      row[vc.text_column] = *it;
+      row.erase(text_field);
+    }
+    if (text_idx >= 0 && !row.contains(vc.text_column)) {
+      return fail("has no '" + vc.text_column + "' field (the table's text column); if the text is in another field, " +
+                  "name it with --text-field NAME; for a row without text give \"" + vc.text_column + "\": null");
+    }
+    // id: required unless --generate-ids.
+    if (id_idx >= 0) {
+      json& id = row["id"];
+      if (id.is_null()) {
+        if (!options.generate_ids) return fail("has no 'id' (give every row an id, or pass --generate-ids)");
+        id = run_id + "-" + std::to_string(result.rows + static_cast<int64_t>(r));
+      } else if (id.is_number_integer()) {
+        id = id.dump();
+      } else if (!id.is_string()) {
+        return fail("'id' must be a string or an integer, got " + id.dump());
+      }
+    }
+    // Fields no column takes go to metadata.
+    json extras = json::object();
+    for (auto it = row.begin(); it != row.end(); ++it) {
+      if (it.key() != vc.vector_column && schema.FieldIndex(it.key()) < 0) extras[it.key()] = it.value();
+    }
+    if (meta_idx < 0 && !extras.empty()) {
+      return fail("field '" + extras.begin().key() + "' has no column and the table has no 'metadata' column");
+    }
     vectors.resize((r + 1) * dim, 0.0f);
     nulls.push_back(0);
-    json metadata = json::object();
-    for (auto it = row.begin(); it != row.end(); ++it) {
-      if (it.key() != vc.vector_column && schema.FieldIndex(it.key()) < 0) metadata[it.key()] = it.value();
-    }
     for (size_t c = 0; c < schema.fields.size(); ++c) {
       const parquet::Field& f = schema.fields[c];
-      json value = row.contains(f.name) ? row[f.name] : json();
-      if (static_cast<int>(c) == id_idx) {
-        if (value.is_null()) value = run_id + "-" + std::to_string(result.rows + static_cast<int64_t>(r));
-        else if (value.is_number_integer()) value = std::to_string(value.get<int64_t>());
+      auto it = row.find(f.name);
+      json value = it == row.end() ? json() : *it;
+      if (static_cast<int>(c) == meta_idx) {
+        auto merged = MergeMetadata(it == row.end() ? nullptr : &*it, extras);
+        if (!merged.ok()) return fail(merged.status().message());
+        value = std::move(*merged);
       }
-      if (static_cast<int>(c) == meta_idx && value.is_null() && !metadata.empty()) value = metadata.dump();
       Status st = AppendValue(f, value, &batch.columns[c]);
-      if (!st.ok()) return Status::InvalidArgument(where + ": " + st.message());
+      if (!st.ok()) {
+        // Columns already appended for this row are dropped with the failed ingest; nothing is committed.
+        return fail(st.message().find("column '") == std::string::npos ? "column '" + f.name + "': " + st.message()
+                                                                        : st.message());
+      }
     }
     batch.num_rows += 1;
-    if (row.contains(vc.vector_column) && !row[vc.vector_column].is_null()) {
-      Status st = ParseVector(row[vc.vector_column], dim, vectors.data() + r * dim);
-      if (!st.ok()) return Status::InvalidArgument(where + ": field '" + vc.vector_column + "': " + st.message());
+    auto vit = row.find(vc.vector_column);
+    if (vit != row.end() && !vit->is_null()) {
+      Status st = ParseVector(*vit, dim, source->values_are_text(), precision, vectors.data() + r * dim);
+      if (!st.ok()) return fail("field '" + vc.vector_column + "' " + st.message());
     } else {
-      const json text = text_idx >= 0 && row.contains(vc.text_column) ? row[vc.text_column] : json();
+      const json text = text_idx >= 0 ? row[vc.text_column] : json();
       if (text.is_null()) {
         nulls[r] = 1;  // no vector and no text: the row is kept with a null vector
         ++result.without_vector;
       } else if (embedder == nullptr) {
-        return Status::InvalidArgument(where + ": has no '" + vc.vector_column + "' field; pass --embedder to embed '" +
-                                       vc.text_column + "'");
+        return fail(std::string(vit == row.end() ? "has no '" + vc.vector_column + "' field" : "'" + vc.vector_column + "' is null") +
+                    "; pass --embedder to embed '" + vc.text_column + "'");
       } else {
         to_embed.push_back(r);
         embed_texts.push_back(text.is_string() ? text.get<std::string>() : text.dump());
       }
     }
-    if (batch.num_rows >= static_cast<int64_t>(options.batch_rows)) AILAKE_RETURN_IF_ERROR(flush());
+    if (batch.num_rows >= static_cast<int64_t>(rows_per_flush)) AILAKE_RETURN_IF_ERROR(flush());
   }
   AILAKE_RETURN_IF_ERROR(flush());
   AILAKE_ASSIGN_OR_RETURN(CommitResult committed, writer->Commit("append"));

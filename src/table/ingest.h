@@ -1,12 +1,22 @@
 // Ingest: rows from JSON Lines, CSV or Parquet files into a table, through a TableWriter.
 //
-// Field mapping (by name): `id` (string or integer; generated "<uuid>-<n>" when absent), `doc_id`,
-// the text column, the vector column (an array of numbers: JSON array, a CSV cell holding a JSON
-// array, or a Parquet list<float>/list<double> column), any extra typed column of the table; every
-// other field goes into `metadata` as a JSON object. Rows without a vector are embedded from their
-// text by the given embedder (which must be the table's model); a row whose text is null too keeps
-// a null vector. Any bad row (wrong dimension, non-finite value, wrong type) fails the whole ingest
-// with its line/row number, and nothing is committed.
+// Every input field lands somewhere, or the ingest fails naming the row and the field:
+//   id            string or integer (integers are stored as their decimal text); required unless
+//                 generate_ids, which gives rows without one "<run>-<n>"
+//   the text column   required in every row (null allowed); `text_field` names the input field
+//                 that holds it when the names differ
+//   the vector column an array of numbers (JSON array, a Parquet list, or a CSV cell holding a JSON
+//                 array); null or absent = embed the text with the embedder. A JSON string is
+//                 refused (outside CSV). Values must be finite and fit the column's precision.
+//   doc_id, metadata, extra typed columns   by name; a nested value (object, array) for a string
+//                 column is stored as its JSON text
+//   anything else merged into `metadata` (a JSON object); when the row has a `metadata` object
+//                 (or a string holding one) the fields are merged into it, and a key present in
+//                 both is an error
+// Rows without a vector are embedded from their text by the embedder, which must be the table's
+// model (CheckEmbedderModel) with the table's dimension (probed once when unknown); a row whose
+// text is null too keeps a null vector. Any bad row fails the whole ingest with its line/row
+// number, and nothing is committed.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +24,7 @@
 
 #include "ailake/status.h"
 #include "embed/embedder.h"
+#include "table/ingest_source.h"
 #include "table/table.h"
 #include "table/table_writer.h"
 
@@ -21,7 +32,11 @@ namespace ailake::table {
 
 struct IngestOptions {
   std::string format;               // "jsonl", "csv", "parquet"; empty = from the file extension
-  size_t batch_rows = 4096;         // rows per embed call / writer append
+  size_t batch_rows = 256;          // texts per embedding call (OpenAI accepts at most 2048)
+  size_t concurrency = 1;           // embedding calls in flight
+  std::string text_field;           // input field holding the text column (empty: the column's own name)
+  bool generate_ids = false;        // rows without an id get a generated one instead of an error
+  size_t max_record_bytes = kDefaultMaxRecordBytes;  // one JSONL line / CSV record
   TableWriterOptions writer;
 };
 
@@ -32,6 +47,12 @@ struct IngestResult {
   size_t files = 0;
   int64_t snapshot_id = 0;
 };
+
+// InvalidArgument unless the embedder's model (name, version) is the table's; the message names both
+// identities and the flag that fixes it.
+Status CheckEmbedderModel(const VectorConfig& vc, const embed::Embedder& embedder);
+// InvalidArgument unless `dim` (the embedder's, from Dimension()) is the table's dimension.
+Status CheckEmbedderDim(const VectorConfig& vc, const embed::Embedder& embedder, uint32_t dim);
 
 Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Embedder* embedder,
                                 const IngestOptions& options = {});

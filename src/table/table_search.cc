@@ -172,7 +172,8 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
   if (candidates.empty() && result.files_other_model > 0) {
     return Status::InvalidArgument("no file of this snapshot has a vector column embedded by model '" + model.Id() +
                                    "' (the table's model is '" + vc.model.Id() + "', column '" + vc.vector_column +
-                                   "'); embed the query with the table's model");
+                                   "'); embed the query with the table's model, or name the query's model with --model NAME[@VERSION] (or "
+                                   "model= in the embedder spec)");
   }
   std::sort(candidates.begin(), candidates.end(),
             [](const Candidate& a, const Candidate& b) { return a.lower_bound < b.lower_bound; });
