@@ -1,4 +1,5 @@
-// Table commands: create, insert, search, info, history.
+// Table commands: create, insert, search, info, history, delete.
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "table/ingest.h"
 #include "table/table_delete.h"
 #include "table/table_search.h"
+#include "table/upsert.h"
 
 namespace ailake::cli {
 
@@ -96,13 +98,37 @@ int RunInsert(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (!b.ok()) return ReportError(b.status(), err);
     io.writer.target_file_bytes = *b;
   }
+  table::UpsertOptions uo;
+  auto mode = table::ParseWriteMode(args.get("mode"));
+  if (!mode.ok()) return ReportError(mode.status(), err);
+  uo.mode = *mode;
   const auto t0 = std::chrono::steady_clock::now();
-  auto r = table::IngestFile(*opened->table, args.positional(1), embedder.get(), io);
-  if (!r.ok()) return ReportError(r.status(), err);
+  auto w = table::IngestWithMode(*opened->table, args.positional(1), embedder.get(), io, uo);
+  if (!w.ok()) return ReportError(w.status(), err);
+  const table::IngestResult* r = &w->ingest;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (r->snapshot_id == 0) {
+    if (r->skipped > 0) {
+      out << "nothing to insert into " << opened->table->ident().ToString() << ": all " << r->skipped
+          << " row(s) skipped, their id is already in the table; nothing committed\n";
+    } else {
+      out << "no rows in " << args.positional(1) << "; nothing committed\n";
+    }
+    return 0;
+  }
   out << "inserted " << r->rows << " rows into " << opened->table->ident().ToString() << " in " << r->files
       << " file(s), snapshot " << r->snapshot_id << " (" << r->embedded << " embedded, " << r->without_vector
       << " without a vector) in " << secs << " s\n";
+  if (uo.mode == table::WriteMode::kUpsert) {
+    out << "upsert: " << w->replaced << " existing row(s) replaced, " << (r->rows - w->replaced)
+        << " new, in the same snapshot\n";
+  } else if (uo.mode == table::WriteMode::kInsertNew) {
+    out << "insert-new: " << r->skipped << " row(s) skipped: their id is already in the table\n";
+  }
+  if (w->replans > 0 || w->commit_attempts > 1) {
+    out << "concurrent commits: planned again " << w->replans << " time(s), " << w->commit_attempts
+        << " commit attempt(s)\n";
+  }
   return 0;
 }
 
@@ -307,10 +333,35 @@ int RunHistory(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+// delete --ids FILE: one commit for every listed id; ids with no live row are reported, not an error.
+int RunDeleteIds(table::Table& t, const std::string& path, std::ostream& out, std::ostream& err) {
+  auto ids = table::ReadIdsFile(path);
+  if (!ids.ok()) return ReportError(ids.status(), err);
+  auto r = table::DeleteIds(t, std::move(*ids));
+  if (!r.ok()) return ReportError(r.status(), err);
+  if (r->rows_deleted == 0) {
+    out << "no listed id is in the table; nothing committed\n";
+  } else {
+    out << "deleted " << r->rows_deleted << " row(s) with " << r->delete_files << " position-delete file(s), snapshot "
+        << r->snapshot_id << "\n";
+  }
+  if (!r->unknown_ids.empty()) {
+    out << r->unknown_ids.size() << " id(s) not in the table:";
+    const size_t shown = std::min<size_t>(r->unknown_ids.size(), 20);
+    for (size_t i = 0; i < shown; ++i) out << " " << r->unknown_ids[i];
+    if (shown < r->unknown_ids.size()) out << " ...";
+    out << "\n";
+  }
+  return 0;
+}
+
 int RunDelete(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
-  if (!args.has("where")) return ReportError(Status::InvalidArgument("--where EXPR is required"), err);
+  if (args.has("where") == args.has("ids")) {
+    return ReportError(Status::InvalidArgument("give exactly one of --where EXPR or --ids FILE"), err);
+  }
   auto opened = OpenTableFromArgs(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
+  if (args.has("ids")) return RunDeleteIds(*opened->table, args.get("ids"), out, err);
   auto r = table::DeleteWhere(*opened->table, args.get("where"));
   if (!r.ok()) return ReportError(r.status(), err);
   if (r->rows_deleted == 0) {
@@ -327,9 +378,12 @@ int RunDelete(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 Command DeleteCommand() {
   CommandSpec spec;
   spec.name = "delete";
-  spec.summary = "Delete the rows matching --where (Iceberg v2 position deletes; data files are not rewritten)";
+  spec.summary = "Delete the rows matching --where or listed by --ids (Iceberg v2 position deletes; data files are not rewritten)";
   spec.positionals = {"TABLE"};
-  spec.flags = WithWarehouseFlags({{"where", "", "EXPR", "which rows to delete (required; see docs/CLI.md)", ""}});
+  spec.flags = WithWarehouseFlags({{"where", "", "EXPR", "which rows to delete (see docs/CLI.md)", ""},
+                                   {"ids", "", "FILE", "delete these ids: one per line, or JSON Lines with \"id\"", ""}});
+  spec.details = "Give exactly one of --where and --ids. Either way the rows go in one commit; --ids reports the ids\n"
+                 "that have no live row.";
   return {spec, RunDelete};
 }
 
@@ -357,7 +411,7 @@ Command CreateCommand() {
 Command InsertCommand() {
   CommandSpec spec;
   spec.name = "insert";
-  spec.summary = "Append rows from a JSON Lines, CSV or Parquet file (one commit)";
+  spec.summary = "Add rows from a JSON Lines, CSV or Parquet file (one commit; --mode upsert replaces by id)";
   spec.positionals = {"TABLE", "FILE"};
   spec.flags = WithWarehouseFlags({
       {"embedder", "", "SPEC", "embed rows that have no vector from their text, e.g. hash:dim=256", ""},
@@ -365,10 +419,13 @@ Command InsertCommand() {
       {"batch-size", "", "N", "rows per embedding call", "4096"},
       {"target-file-rows", "", "N", "rows per data file (default: the table's)", ""},
       {"target-file-bytes", "", "N", "also cut files at N uncompressed bytes", ""},
+      {"mode", "", "M", "rows whose id is already live: error-on-duplicate (refuse the whole insert), upsert "
+                        "(replace them), insert-new (skip them) or append (add duplicates)", "error-on-duplicate"},
   });
   spec.details = "Fields map by name: id, doc_id, the text column, the vector column (array of numbers), extra\n"
                  "columns; other fields go to metadata. A bad row aborts the insert with its line number and\n"
-                 "nothing is committed.";
+                 "nothing is committed. Every mode but append needs an id on every row and each id once per\n"
+                 "input; upsert deletes the replaced rows in the same snapshot that adds the new ones.";
   return {spec, RunInsert};
 }
 

@@ -304,27 +304,54 @@ std::string FormatOf(const std::string& path, const std::string& given) {
   return ext;
 }
 
-}  // namespace
-
-Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Embedder* embedder,
-                                const IngestOptions& options) {
-  const std::string format = FormatOf(path, options.format);
-  std::unique_ptr<RowSource> source;
+Result<std::unique_ptr<RowSource>> OpenSource(const std::string& path, const std::string& given_format) {
+  const std::string format = FormatOf(path, given_format);
   if (format == "jsonl") {
     auto s = std::make_unique<JsonlSource>(path);
     AILAKE_RETURN_IF_ERROR(s->Open());
-    source = std::move(s);
-  } else if (format == "csv") {
+    return std::unique_ptr<RowSource>(std::move(s));
+  }
+  if (format == "csv") {
     auto s = std::make_unique<CsvSource>(path);
     AILAKE_RETURN_IF_ERROR(s->Open());
-    source = std::move(s);
-  } else if (format == "parquet") {
+    return std::unique_ptr<RowSource>(std::move(s));
+  }
+  if (format == "parquet") {
     auto s = std::make_unique<ParquetSource>(path);
     AILAKE_RETURN_IF_ERROR(s->Open());
-    source = std::move(s);
-  } else {
-    return Status::InvalidArgument(path + ": unknown input format '" + format + "' (use .jsonl, .csv or .parquet)");
+    return std::unique_ptr<RowSource>(std::move(s));
   }
+  return Status::InvalidArgument(path + ": unknown input format '" + format + "' (use .jsonl, .csv or .parquet)");
+}
+
+// The stored form of a row's id: strings as they are, integers in decimal, other values as JSON
+// text (what AppendValue stores for a string column); nullopt when absent or null.
+std::optional<std::string> RowIdOf(const json& row) {
+  auto it = row.find("id");
+  if (it == row.end() || it->is_null()) return std::nullopt;
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
+  return it->dump();
+}
+
+}  // namespace
+
+Result<std::vector<InputId>> ReadInputIds(const std::string& path, const std::string& format) {
+  AILAKE_ASSIGN_OR_RETURN(std::unique_ptr<RowSource> source, OpenSource(path, format));
+  std::vector<InputId> out;
+  json row;
+  std::string where;
+  for (;;) {
+    AILAKE_ASSIGN_OR_RETURN(bool more, source->Next(&row, &where));
+    if (!more) break;
+    out.push_back({RowIdOf(row), where});
+  }
+  return out;
+}
+
+Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Embedder* embedder,
+                                const IngestOptions& options) {
+  AILAKE_ASSIGN_OR_RETURN(std::unique_ptr<RowSource> source, OpenSource(path, options.format));
   if (options.batch_rows == 0) return Status::InvalidArgument("batch size must be at least 1");
   const VectorConfig& vc = table.vectors();
   if (embedder) {
@@ -375,6 +402,13 @@ Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Em
   for (;;) {
     AILAKE_ASSIGN_OR_RETURN(bool more, source->Next(&row, &where));
     if (!more) break;
+    if (options.skip_ids) {
+      const std::optional<std::string> rid = RowIdOf(row);
+      if (rid && options.skip_ids->count(*rid)) {
+        ++result.skipped;
+        continue;
+      }
+    }
     const size_t r = static_cast<size_t>(batch.num_rows);
     vectors.resize((r + 1) * dim, 0.0f);
     nulls.push_back(0);
@@ -387,7 +421,7 @@ Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Em
       json value = row.contains(f.name) ? row[f.name] : json();
       if (static_cast<int>(c) == id_idx) {
         if (value.is_null()) value = run_id + "-" + std::to_string(result.rows + static_cast<int64_t>(r));
-        else if (value.is_number_integer()) value = std::to_string(value.get<int64_t>());
+        else value = *RowIdOf(row);
       }
       if (static_cast<int>(c) == meta_idx && value.is_null() && !metadata.empty()) value = metadata.dump();
       Status st = AppendValue(f, value, &batch.columns[c]);
@@ -413,7 +447,7 @@ Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Em
     if (batch.num_rows >= static_cast<int64_t>(options.batch_rows)) AILAKE_RETURN_IF_ERROR(flush());
   }
   AILAKE_RETURN_IF_ERROR(flush());
-  AILAKE_ASSIGN_OR_RETURN(CommitResult committed, writer->Commit("append"));
+  AILAKE_ASSIGN_OR_RETURN(CommitResult committed, options.commit ? options.commit(*writer) : writer->Commit("append"));
   result.files = writer->last_commit_files();
   result.snapshot_id = committed.snapshot_id;
   return result;

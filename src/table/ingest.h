@@ -10,7 +10,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "ailake/status.h"
 #include "embed/embedder.h"
@@ -23,15 +27,29 @@ struct IngestOptions {
   std::string format;               // "jsonl", "csv", "parquet"; empty = from the file extension
   size_t batch_rows = 4096;         // rows per embed call / writer append
   TableWriterOptions writer;
+  // For table/upsert.h: rows whose id is in `skip_ids` are not written (counted in `skipped`), and
+  // `commit`, when set, commits the writer's files (with whatever else belongs in that snapshot)
+  // instead of a plain append.
+  const std::unordered_set<std::string>* skip_ids = nullptr;
+  std::function<Result<CommitResult>(TableWriter&)> commit;
 };
 
 struct IngestResult {
   int64_t rows = 0;
   int64_t embedded = 0;             // rows whose vector came from the embedder
   int64_t without_vector = 0;       // rows left with a null vector (null text, no vector)
+  int64_t skipped = 0;              // rows not written: their id was in IngestOptions::skip_ids
   size_t files = 0;
   int64_t snapshot_id = 0;
 };
+
+// The id of each input row, in order, as ingest would store it (integers as decimal strings);
+// nullopt for a row without an id (ingest generates one). `where` names the row for errors.
+struct InputId {
+  std::optional<std::string> id;
+  std::string where;
+};
+Result<std::vector<InputId>> ReadInputIds(const std::string& path, const std::string& format = "");
 
 Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Embedder* embedder,
                                 const IngestOptions& options = {});

@@ -33,7 +33,7 @@ Status TableWriter::StartFile() {
   file::FileWriterOptions fo;
   fo.build_threads = options_.build_threads;
   fo.parquet.compression = options_.compression;
-  fo.parquet.row_group_rows = 128 * 1024;
+  fo.parquet.row_group_rows = options_.row_group_rows > 0 ? options_.row_group_rows : 128 * 1024;
   AILAKE_ASSIGN_OR_RETURN(writer_, file::AiLakeFileWriter::Open(out_.get(), data_schema_, {spec}, fo));
   current_rows_ = 0;
   current_bytes_ = 0;
@@ -113,10 +113,14 @@ Status TableWriter::Append(const parquet::Batch& data, const float* vectors, con
 }
 
 Result<CommitResult> TableWriter::Commit(const std::string& operation) {
-  AILAKE_RETURN_IF_ERROR(FinishFile());
-  if (files_.empty()) return CommitResult{table_->state(), 0, 0};
   iceberg::TableChange change;
   change.operation = operation;
+  return Commit(std::move(change));
+}
+
+Result<CommitResult> TableWriter::Commit(iceberg::TableChange change) {
+  AILAKE_RETURN_IF_ERROR(FinishFile());
+  if (files_.empty() && change.empty()) return CommitResult{table_->state(), 0, 0};
   // The files were written for the schema the writer opened with; if a migration cut the table over
   // to a new vector column meanwhile, they must not land (they would hold the old model's vectors).
   change.expected_schema_id = schema_id_;
