@@ -29,6 +29,7 @@ class CliCrashTest : public ::testing::Test {
     dir_ = std::filesystem::temp_directory_path() / ("ailake_crash_" + Uuid::Random().ToString());
     std::filesystem::create_directories(dir_);
     wh_ = (dir_ / "wh").string();
+    // Rows without ids, inserted again and again in append mode: each insert adds kRowsPerInsert rows.
     std::string jsonl;
     for (int i = 0; i < kRowsPerInsert; ++i) {
       jsonl += "{\"chunk_text\":\"row " + std::to_string(i) + " about comets and orbits\"}\n";
@@ -59,7 +60,7 @@ TEST_F(CliCrashTest, SigkillAtRandomMomentsNeverLeavesAHalfCommit) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       for (;;) {
-        Out r = Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32"});
+        Out r = Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32", "--mode", "append"});
         if (r.code != 0) _exit(3);
       }
     }
@@ -78,14 +79,14 @@ TEST_F(CliCrashTest, SigkillAtRandomMomentsNeverLeavesAHalfCommit) {
   }
   EXPECT_EQ(kills_mid_write, 20);
   // The table still takes writes after all that.
-  ASSERT_EQ(Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32"}).code, 0);
+  ASSERT_EQ(Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32", "--mode", "append"}).code, 0);
   EXPECT_EQ(Cli({"verify", "t"}).code, 0);
 }
 
 TEST_F(CliCrashTest, RollbackAndVerifyFindsDamage) {
   ASSERT_EQ(Cli({"create", "t", "--dim", "32", "--model", "hash-32@seed0"}).code, 0);
   for (int i = 0; i < 2; ++i) {
-    ASSERT_EQ(Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32"}).code, 0);
+    ASSERT_EQ(Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32", "--mode", "append"}).code, 0);
   }
   auto hist = nlohmann::json::parse(Cli({"history", "t", "--format", "json"}).out);
   ASSERT_EQ(hist.size(), 2u);

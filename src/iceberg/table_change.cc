@@ -7,14 +7,14 @@
 
 namespace ailake::iceberg {
 
-std::string DeleteFileTarget(const DataFile& f) {
+namespace {
+
+std::string BoundPath(const DataFile& f) {
   auto lo = f.lower_bounds.find(kDeleteFilePathFieldId);
   auto hi = f.upper_bounds.find(kDeleteFilePathFieldId);
   if (lo == f.lower_bounds.end() || hi == f.upper_bounds.end() || lo->second != hi->second) return "";
   return std::string(lo->second.begin(), lo->second.end());
 }
-
-namespace {
 
 int64_t SumRecords(const std::vector<ManifestEntry>& v) {
   int64_t n = 0;
@@ -108,7 +108,7 @@ Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std:
       planned_seq = planned->sequence_number;
     }
     for (const auto& d : files.delete_files) {
-      std::string target = DeleteFileTarget(d.file);
+      std::string target = BoundPath(d.file);
       auto seen = change.removed_seen_sequence.find(target);
       const int64_t seen_seq = seen != change.removed_seen_sequence.end() ? seen->second : planned_seq;
       if (d.sequence_number.value_or(0) <= seen_seq) continue;

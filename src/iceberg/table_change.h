@@ -32,10 +32,6 @@ namespace ailake::iceberg {
 inline constexpr int32_t kDeleteFilePathFieldId = 2147483546;
 inline constexpr int32_t kDeletePosFieldId = 2147483545;
 
-// The data file a position-delete file targets (its file_path lower == upper bound), or "" when the
-// bounds do not name exactly one file (such a delete file may target any file).
-std::string DeleteFileTarget(const DataFile& delete_file);
-
 struct SnapshotFiles;  // iceberg/snapshot_files.h
 
 struct AddedFile {

@@ -9,7 +9,6 @@
 #include <unordered_set>
 
 #include "iceberg/snapshot_files.h"
-#include "iceberg/table_change.h"
 #include "table/commit.h"
 #include "table/table_delete.h"
 #include "table/table_search.h"
@@ -46,7 +45,7 @@ Result<Plan> PlanOnLatest(Table& table, const std::vector<std::string>& ids) {
 // Writes one position-delete file per data file holding hits and adds them to `change` (with the
 // data files as require_live_files). Keys written are appended to `written` (for cleanup).
 Status StageDeletes(Table& table, const std::vector<IdHit>& hits, iceberg::TableChange* change,
-                    std::vector<std::string>* written, std::set<std::string>* targets) {
+                    std::vector<std::string>* written) {
   std::map<std::string, std::vector<int64_t>> by_file;
   for (const auto& h : hits) by_file[h.file].push_back(h.pos);
   for (auto& [file, positions] : by_file) {
@@ -56,7 +55,6 @@ Status StageDeletes(Table& table, const std::vector<IdHit>& hits, iceberg::Table
     written->push_back(df.key);
     change->add_delete_files.push_back(std::move(df.file));
     change->require_live_files.push_back(file);
-    targets->insert(file);
   }
   return Status::OK();
 }
@@ -66,20 +64,14 @@ void Unstage(Table& table, std::vector<std::string>* written) {
   written->clear();
 }
 
-// The validation every commit attempt runs against the latest state (see upsert.h): nothing
-// committed after the plan's snapshot may hold one of `ids` or delete rows of a file in `targets`.
+// The validation every commit attempt runs against the latest state (see upsert.h): no data file
+// committed after the plan's snapshot may hold one of `ids`. Delete files committed meanwhile need
+// no check: a row of ours deleted concurrently stays deleted (deleting a position twice is
+// harmless) and our row is added, the same as that delete followed by this write.
 std::function<Status(const iceberg::TableMetadata&, const iceberg::SnapshotFiles&)> ConflictCheck(
-    Table& table, int64_t planned_sequence, IdList ids, std::set<std::string> targets) {
-  return [&table, planned_sequence, ids = std::move(ids), targets = std::move(targets)](
-             const iceberg::TableMetadata&, const iceberg::SnapshotFiles& files) -> Status {
-    for (const auto& d : files.delete_files) {
-      if (d.sequence_number.value_or(0) <= planned_sequence) continue;
-      const std::string target = iceberg::DeleteFileTarget(d.file);
-      if (target.empty() || targets.count(target)) {
-        return Status::CommitConflict("rows of " + (target.empty() ? std::string("a data file") : target) +
-                                      " were deleted by a concurrent commit after this write was planned");
-      }
-    }
+    Table& table, int64_t planned_sequence, IdList ids) {
+  return [&table, planned_sequence, ids = std::move(ids)](const iceberg::TableMetadata&,
+                                                          const iceberg::SnapshotFiles& files) -> Status {
     std::vector<iceberg::ManifestEntry> newer;
     for (const auto& e : files.data_files) {
       if (e.sequence_number.value_or(0) > planned_sequence) newer.push_back(e);
@@ -165,13 +157,12 @@ Result<WriteResult> IngestWithMode(Table& table, const std::string& path, embed:
         change.operation = p.hits.empty() ? "append" : "overwrite";
         change.planned_snapshot_id = p.snapshot_id;
         std::vector<std::string> written;
-        std::set<std::string> targets;
-        Status st = StageDeletes(table, p.hits, &change, &written, &targets);
+        Status st = StageDeletes(table, p.hits, &change, &written);
         if (!st.ok()) {
           Unstage(table, &written);
           return st;
         }
-        change.validate = ConflictCheck(table, p.sequence, ids, std::move(targets));
+        change.validate = ConflictCheck(table, p.sequence, ids);
         if (plan == 0 && options.before_first_commit) options.before_first_commit();
         auto committed = writer.Commit(std::move(change));
         if (committed.ok()) {
@@ -212,7 +203,7 @@ Result<WriteResult> IngestWithMode(Table& table, const std::string& path, embed:
       iceberg::TableChange change;
       change.operation = "append";
       change.planned_snapshot_id = p.snapshot_id;
-      change.validate = ConflictCheck(table, p.sequence, written_ids, {});
+      change.validate = ConflictCheck(table, p.sequence, written_ids);
       if (attempt == 0 && options.before_first_commit) options.before_first_commit();
       auto committed = writer.Commit(std::move(change));
       if (committed.ok()) out.commit_attempts = committed->attempts;
@@ -247,8 +238,7 @@ Result<DeleteIdsResult> DeleteIds(Table& table, std::vector<std::string> ids) {
     change.planned_snapshot_id = p.snapshot_id;
     change.expected_schema_id = table.metadata().current_schema_id;
     std::vector<std::string> written;
-    std::set<std::string> targets;
-    Status st = StageDeletes(table, p.hits, &change, &written, &targets);
+    Status st = StageDeletes(table, p.hits, &change, &written);
     if (!st.ok()) {
       Unstage(table, &written);
       return st;

@@ -11,9 +11,10 @@
 //                       snapshot (operation "overwrite": the new data files + position deletes)
 //
 // Concurrency: the change carries its planning snapshot S and a validation run inside every commit
-// attempt against the latest state: a data file committed after S that holds one of our ids, or a
-// delete file committed after S that targets a file we delete rows from, is a conflict; so is a
-// targeted file rewritten meanwhile (require_live_files). On such a conflict the plan is made again
+// attempt against the latest state: a data file committed after S that holds one of our ids is a
+// conflict; so is a file we delete rows from rewritten meanwhile (require_live_files: e.g. a
+// migration moved the row). A matched row deleted meanwhile is not: it stays deleted and our row is
+// added, exactly as if that delete had run first. On such a conflict the plan is made again
 // on the new state (upsert keeps its written data files and re-plans only its deletes; insert-new
 // and error-on-duplicate look up and write again), up to UpsertOptions::max_replans times, then a
 // kCommitConflict. So two concurrent upserts of one id leave exactly one live row holding one of
