@@ -258,6 +258,235 @@ TEST_F(UpsertTest, DeleteIdsDeletesExactlyThoseInOneCommitAndReportsUnknownOnes)
   EXPECT_NE(bad.status().message().find("bad.jsonl line 2"), std::string::npos);
 }
 
+// ---- the lookup reads only the row groups whose id bounds can match ---------------------------
+
+// A store that records every read of an object (key, offset, length): the test's own instrument,
+// independent of the library's counters.
+struct ReadRecord {
+  std::string key;
+  uint64_t offset = 0, length = 0;
+};
+
+class CountingStore final : public Store {
+ public:
+  explicit CountingStore(Store& inner) : inner_(inner) {}
+  void Record(const std::string& key, uint64_t offset, uint64_t length) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (on_) reads_.push_back({key, offset, length});
+  }
+  void Start() { on_ = true; }
+  std::vector<ReadRecord> Stop() {
+    on_ = false;
+    return std::move(reads_);
+  }
+
+  std::string Describe() const override { return inner_.Describe(); }
+  Result<std::vector<uint8_t>> Get(const std::string& key, uint64_t max_bytes) const override {
+    auto r = inner_.Get(key, max_bytes);
+    if (r.ok()) Record(key, 0, r->size());
+    return r;
+  }
+  Result<std::vector<uint8_t>> GetRange(const std::string& key, uint64_t offset, uint64_t length) const override {
+    Record(key, offset, length);
+    return inner_.GetRange(key, offset, length);
+  }
+  Result<std::shared_ptr<RandomAccessFile>> OpenReadable(const std::string& key) const override {
+    AILAKE_ASSIGN_OR_RETURN(auto f, inner_.OpenReadable(key));
+    return std::shared_ptr<RandomAccessFile>(std::make_shared<File>(this, key, std::move(f)));
+  }
+  Status Put(const std::string& key, const uint8_t* data, size_t length) override { return inner_.Put(key, data, length); }
+  Status PutIfAbsent(const std::string& key, const uint8_t* data, size_t length) override {
+    return inner_.PutIfAbsent(key, data, length);
+  }
+  Result<std::unique_ptr<WritableFile>> OpenWritable(const std::string& key, PublishMode mode) override {
+    return inner_.OpenWritable(key, mode);
+  }
+  Result<std::vector<ObjectInfo>> List(const std::string& prefix) const override { return inner_.List(prefix); }
+  Status Delete(const std::string& key) override { return inner_.Delete(key); }
+  Result<uint64_t> Size(const std::string& key) const override { return inner_.Size(key); }
+  Result<bool> Exists(const std::string& key) const override { return inner_.Exists(key); }
+
+ private:
+  class File final : public RandomAccessFile {
+   public:
+    File(const CountingStore* s, std::string key, std::shared_ptr<RandomAccessFile> f)
+        : store_(s), key_(std::move(key)), f_(std::move(f)) {}
+    const std::string& name() const override { return f_->name(); }
+    Result<uint64_t> Size() const override { return f_->Size(); }
+    Status ReadAt(uint64_t offset, uint64_t length, uint8_t* out) const override {
+      store_->Record(key_, offset, length);
+      return f_->ReadAt(offset, length, out);
+    }
+
+   private:
+    const CountingStore* store_;
+    std::string key_;
+    std::shared_ptr<RandomAccessFile> f_;
+  };
+  Store& inner_;
+  mutable std::mutex mu_;
+  mutable std::vector<ReadRecord> reads_;
+  bool on_ = false;
+};
+
+// A catalog that hands out the counting store and forwards everything else.
+class CountingCatalog final : public catalog::Catalog {
+ public:
+  explicit CountingCatalog(std::unique_ptr<catalog::Catalog> inner) : inner_(std::move(inner)), store_(inner_->store()) {}
+  CountingStore& counting() { return store_; }
+  std::string Describe() const override { return inner_->Describe(); }
+  Store& store() override { return store_; }
+  const std::string& warehouse_uri() const override { return inner_->warehouse_uri(); }
+  Status CreateNamespace(const std::string& ns, const std::map<std::string, std::string>& p) override {
+    return inner_->CreateNamespace(ns, p);
+  }
+  Result<std::vector<std::string>> ListNamespaces() override { return inner_->ListNamespaces(); }
+  Result<std::vector<catalog::TableIdent>> ListTables(const std::string& ns) override { return inner_->ListTables(ns); }
+  Result<catalog::LoadedTable> CreateTable(const catalog::TableIdent& i, iceberg::TableMetadata m) override {
+    return inner_->CreateTable(i, std::move(m));
+  }
+  Result<catalog::LoadedTable> LoadTable(const catalog::TableIdent& i) override { return inner_->LoadTable(i); }
+  Result<catalog::LoadedTable> CommitTable(const catalog::LoadedTable& b, iceberg::TableMetadata u) override {
+    return inner_->CommitTable(b, std::move(u));
+  }
+  Status DropTable(const catalog::TableIdent& i, bool purge) override { return inner_->DropTable(i, purge); }
+
+ private:
+  std::unique_ptr<catalog::Catalog> inner_;
+  CountingStore store_;
+};
+
+std::string Kid(int i) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "k%06d", i);
+  return buf;
+}
+
+// 10,000 rows in 20 files of 10 row groups (50 rows each), ids k000000.. in order; an upsert of
+// 1,000 ids (900 live ones, k003000..k003899, and 100 new ones) must open only the two data files
+// whose manifest id bounds overlap them, and read only the footer and the id column chunk of the
+// 18 row groups that hold them: never another column, another row group or another file.
+// Planted bugs: FindIds ignoring the manifest bounds (every file a candidate) failed the "files
+// opened" check (20 instead of 2); ignoring row-group statistics failed the "id chunks read" check
+// (20 chunks instead of 18, and "read an id chunk with no upserted id").
+TEST_F(UpsertTest, UpsertOf1000IdsReadsOnlyTheRowGroupsWhoseBoundsMatch) {
+  auto inner = catalog::OpenCatalog("fs", (dir_ / "wh").string());
+  ASSERT_TRUE(inner.ok());
+  CountingCatalog cat(std::move(*inner));
+  auto t = MakeTable(cat);
+  const int kFiles = 20, kFileRows = 500, kGroupRows = 50;
+  {
+    TableWriterOptions wo;
+    wo.target_file_rows = kFileRows;
+    wo.row_group_rows = kGroupRows;
+    wo.build_threads = 1;
+    auto w = TableWriter::Open(*t, wo);
+    ASSERT_TRUE(w.ok());
+    auto schema = t->DataSchema();
+    parquet::Batch b = parquet::Batch::Empty(*schema);
+    std::vector<float> v;
+    for (int i = 0; i < kFiles * kFileRows; ++i) {
+      b.columns[0].AppendString(Kid(i));
+      for (size_t c = 1; c < b.columns.size(); ++c) b.columns[c].AppendNull();
+      for (uint32_t d = 0; d < kDim; ++d) v.push_back(float(i + d));
+    }
+    b.num_rows = kFiles * kFileRows;
+    ASSERT_TRUE((*w)->Append(b, v.data()).ok());
+    ASSERT_TRUE((*w)->Commit().ok());
+  }
+  // What each existing data file looks like (read through the inner store, not counted).
+  struct Chunk {
+    uint64_t begin = 0, end = 0;
+    bool is_id = false, holds_upserted = false;
+  };
+  struct FileLayout {
+    uint64_t size = 0, footer_begin = 0, footer_end = 0;
+    std::vector<Chunk> chunks;
+  };
+  std::map<std::string, FileLayout> layout;  // by store key
+  std::set<std::string> upserted;
+  std::string input;
+  for (int i = 3000; i < 3900; ++i) {
+    upserted.insert(Kid(i));
+    input += JsonlRow(Kid(i), "new", float(i));
+  }
+  for (int i = 0; i < 100; ++i) input += JsonlRow("n" + std::to_string(i), "new", float(i));
+  const std::string path = Write("up.jsonl", input);
+  int expected_groups = 0;
+  {
+    auto files = iceberg::ReadSnapshotFiles(cat.store(), t->locations(), t->metadata().CurrentSnapshot());
+    ASSERT_TRUE(files.ok());
+    ASSERT_EQ(files->data_files.size(), size_t(kFiles));
+    for (const auto& e : files->data_files) {
+      const std::string key = *t->locations().KeyOf(e.file.file_path);
+      auto reader = parquet::ParquetReader::Open(*cat.store().OpenReadable(key));
+      ASSERT_TRUE(reader.ok());
+      const parquet::FileInfo& info = (*reader)->info();
+      FileLayout& f = layout[key];
+      f.size = info.file_size;
+      f.footer_begin = info.footer_offset;
+      f.footer_end = info.footer_offset + info.footer_length;
+      ASSERT_EQ((*reader)->num_row_groups(), kFileRows / kGroupRows);
+      for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
+        auto ids = (*reader)->ReadRowGroup(rg, {0});
+        ASSERT_TRUE(ids.ok());
+        bool holds = false;
+        for (int64_t r = 0; r < ids->num_rows; ++r) holds |= upserted.count(std::string(ids->columns[0].StringValue(r))) > 0;
+        expected_groups += holds;
+        for (size_t c = 0; c < info.row_groups[rg].columns.size(); ++c) {
+          const auto& ch = info.row_groups[rg].columns[c];
+          Chunk k;
+          k.begin = static_cast<uint64_t>(ch.dictionary_page_offset ? std::min(*ch.dictionary_page_offset, ch.data_page_offset)
+                                                                    : ch.data_page_offset);
+          k.end = k.begin + static_cast<uint64_t>(ch.total_compressed_size);
+          k.is_id = info.leaves[c].path == "id";
+          k.holds_upserted = holds;
+          f.chunks.push_back(k);
+        }
+      }
+    }
+  }
+  ASSERT_EQ(expected_groups, 18);
+
+  cat.counting().Start();
+  UpsertOptions uo;
+  uo.mode = WriteMode::kUpsert;
+  auto r = IngestWithMode(*t, path, nullptr, {}, uo);
+  const std::vector<ReadRecord> reads = cat.counting().Stop();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->replaced, 900);
+
+  std::set<std::string> opened;
+  std::set<std::pair<std::string, size_t>> id_chunks_read;
+  for (const ReadRecord& rd : reads) {
+    auto it = layout.find(rd.key);
+    if (it == layout.end()) continue;  // metadata, delete files, the new data files
+    opened.insert(rd.key);
+    const FileLayout& f = it->second;
+    const uint64_t end = rd.offset + rd.length;
+    if (end <= 4 || rd.offset >= f.size - 8 || (rd.offset >= f.footer_begin && end <= f.footer_end)) continue;
+    bool inside = false;
+    for (size_t c = 0; c < f.chunks.size(); ++c) {
+      const Chunk& ch = f.chunks[c];
+      if (rd.offset >= ch.end || end <= ch.begin) continue;
+      EXPECT_TRUE(ch.is_id) << rd.key << ": read [" << rd.offset << ", " << end << ") touches a non-id column chunk";
+      EXPECT_TRUE(ch.holds_upserted) << rd.key << ": read an id chunk with no upserted id";
+      inside = rd.offset >= ch.begin && end <= ch.end;
+      id_chunks_read.insert({rd.key, c});
+    }
+    EXPECT_TRUE(inside) << rd.key << ": read [" << rd.offset << ", " << end << ") is not inside one id column chunk";
+  }
+  EXPECT_EQ(opened.size(), 2u);
+  EXPECT_EQ(id_chunks_read.size(), 18u);
+  EXPECT_EQ(r->lookup.files_opened, 2);
+  EXPECT_EQ(r->lookup.row_groups_read, 18);
+  const auto live = LiveRows(*t);
+  EXPECT_EQ(live.size(), size_t(kFiles * kFileRows + 100));
+  EXPECT_EQ(live.at(Kid(3456)).at(0).text, "new");
+  EXPECT_EQ(live.at(Kid(3456)).size(), 1u);
+  EXPECT_EQ(live.at(Kid(3900)).at(0).text, "");
+}
+
 // Four processes upsert overlapping id sets. Each plans (looks its ids up and writes its files), then
 // waits at a barrier before its first commit, so all four planned on the same snapshot: the first
 // commit wins and each of the other three must notice it (a lost race or a conflicting id) and
