@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "parquet/reader.h"
+#include "table/column_resolve.h"
 
 namespace ailake::table {
 
@@ -49,13 +50,10 @@ Result<std::vector<IdHit>> FindIds(Table& table, const std::vector<iceberg::Mani
     AILAKE_ASSIGN_OR_RETURN(std::string key, table.locations().KeyOf(f.file_path));
     AILAKE_ASSIGN_OR_RETURN(auto readable, store.OpenReadable(key));
     AILAKE_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(readable));
-    const int field = reader->schema().FieldIndex("id");
+    const int field = ResolveFileField(reader->schema(), "id", id_field->id);
     if (field < 0) continue;  // a file without the column holds no id (all NULL)
     const parquet::FileInfo& info = reader->info();
-    int leaf = -1;
-    for (size_t i = 0; i < info.leaves.size(); ++i) {
-      if (info.leaves[i].path == "id") leaf = static_cast<int>(i);
-    }
+    const int leaf = ResolveFileLeaf(info.leaves, "id", id_field->id);
     const std::vector<int64_t>* gone = nullptr;
     if (auto d = deleted.find(f.file_path); d != deleted.end()) gone = &d->second;
     int64_t first = 0;
