@@ -121,7 +121,9 @@ int RunInsert(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
       << " without a vector) in " << secs << " s\n";
   if (uo.mode == table::WriteMode::kUpsert) {
     out << "upsert: " << w->replaced << " existing row(s) replaced, " << (r->rows - w->replaced)
-        << " new, in the same snapshot\n";
+        << " new, in the same snapshot"
+        << (w->files_removed ? " (" + std::to_string(w->files_removed) + " data file(s) with no live row left removed)" : "")
+        << "\n";
   } else if (uo.mode == table::WriteMode::kInsertNew) {
     out << "insert-new: " << r->skipped << " row(s) skipped: their id is already in the table\n";
   }
@@ -342,8 +344,9 @@ int RunDeleteIds(table::Table& t, const std::string& path, std::ostream& out, st
   if (r->rows_deleted == 0) {
     out << "no listed id is in the table; nothing committed\n";
   } else {
-    out << "deleted " << r->rows_deleted << " row(s) with " << r->delete_files << " position-delete file(s), snapshot "
-        << r->snapshot_id << "\n";
+    out << "deleted " << r->rows_deleted << " row(s) with " << r->delete_files << " position-delete file(s)"
+        << (r->files_removed ? " and " + std::to_string(r->files_removed) + " data file(s) removed (no live row left)" : "")
+        << ", snapshot " << r->snapshot_id << "\n";
   }
   if (!r->unknown_ids.empty()) {
     out << r->unknown_ids.size() << " id(s) not in the table:";

@@ -25,6 +25,8 @@ struct Plan {
   int64_t sequence = 0;
   std::vector<IdHit> hits;
   IdLookupStats stats;
+  std::map<std::string, int64_t> dead_rows;  // per data file: rows not live (deleted), or absent
+  std::map<std::string, int64_t> file_rows;  // per data file: record count
 };
 
 Result<Plan> PlanOnLatest(Table& table, const std::vector<std::string>& ids) {
@@ -37,20 +39,32 @@ Result<Plan> PlanOnLatest(Table& table, const std::vector<std::string>& ids) {
   AILAKE_ASSIGN_OR_RETURN(iceberg::SnapshotFiles files,
                           iceberg::ReadSnapshotFiles(table.catalog().store(), table.locations(), snap));
   AILAKE_ASSIGN_OR_RETURN(auto deleted, ReadPositionDeletes(table, files.delete_files));
-  for (auto& [file, positions] : deleted) std::sort(positions.begin(), positions.end());
+  for (auto& [file, positions] : deleted) {
+    std::sort(positions.begin(), positions.end());
+    positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+    p.dead_rows[file] = static_cast<int64_t>(positions.size());
+  }
+  for (const auto& e : files.data_files) p.file_rows[e.file.file_path] = e.file.record_count;
   AILAKE_ASSIGN_OR_RETURN(p.hits, FindIds(table, files.data_files, deleted, ids, &p.stats));
   return p;
 }
 
-// Writes one position-delete file per data file holding hits and adds them to `change` (with the
-// data files as require_live_files). Keys written are appended to `written` (for cleanup).
-Status StageDeletes(Table& table, const std::vector<IdHit>& hits, iceberg::TableChange* change,
-                    std::vector<std::string>* written) {
+// Marks the hits deleted: a data file left with no live row is removed from the table (readers skip
+// it, and the commit checks that no rows of it were deleted since the plan); any other file gets one
+// position-delete file, and must still be live at commit. Keys written go to `written` (cleanup).
+Status StageDeletes(Table& table, const Plan& plan, iceberg::TableChange* change, std::vector<std::string>* written) {
   std::map<std::string, std::vector<int64_t>> by_file;
-  for (const auto& h : hits) by_file[h.file].push_back(h.pos);
+  for (const auto& h : plan.hits) by_file[h.file].push_back(h.pos);
   for (auto& [file, positions] : by_file) {
     std::sort(positions.begin(), positions.end());
     positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+    auto rows = plan.file_rows.find(file);
+    auto dead = plan.dead_rows.find(file);
+    const int64_t already = dead == plan.dead_rows.end() ? 0 : dead->second;
+    if (rows != plan.file_rows.end() && already + static_cast<int64_t>(positions.size()) >= rows->second) {
+      change->remove_files.push_back(file);
+      continue;
+    }
     AILAKE_ASSIGN_OR_RETURN(WrittenDeleteFile df, WritePositionDeleteFile(table, file, positions));
     written->push_back(df.key);
     change->add_delete_files.push_back(std::move(df.file));
@@ -157,16 +171,18 @@ Result<WriteResult> IngestWithMode(Table& table, const std::string& path, embed:
         change.operation = p.hits.empty() ? "append" : "overwrite";
         change.planned_snapshot_id = p.snapshot_id;
         std::vector<std::string> written;
-        Status st = StageDeletes(table, p.hits, &change, &written);
+        Status st = StageDeletes(table, p, &change, &written);
         if (!st.ok()) {
           Unstage(table, &written);
           return st;
         }
         change.validate = ConflictCheck(table, p.sequence, ids);
+        const size_t change_files_removed = change.remove_files.size();
         if (plan == 0 && options.before_first_commit) options.before_first_commit();
         auto committed = writer.Commit(std::move(change));
         if (committed.ok()) {
           out.replaced = static_cast<int64_t>(p.hits.size());
+          out.files_removed = change_files_removed;
           out.lookup = p.stats;
           out.commit_attempts = committed->attempts;
           return committed;
@@ -238,7 +254,7 @@ Result<DeleteIdsResult> DeleteIds(Table& table, std::vector<std::string> ids) {
     change.planned_snapshot_id = p.snapshot_id;
     change.expected_schema_id = table.metadata().current_schema_id;
     std::vector<std::string> written;
-    Status st = StageDeletes(table, p.hits, &change, &written);
+    Status st = StageDeletes(table, p, &change, &written);
     if (!st.ok()) {
       Unstage(table, &written);
       return st;
@@ -247,6 +263,7 @@ Result<DeleteIdsResult> DeleteIds(Table& table, std::vector<std::string> ids) {
     if (committed.ok()) {
       out.rows_deleted = static_cast<int64_t>(p.hits.size());
       out.delete_files = change.add_delete_files.size();
+      out.files_removed = change.remove_files.size();
       out.snapshot_id = committed->snapshot_id;
       AILAKE_RETURN_IF_ERROR(table.Refresh());
       return out;

@@ -8,7 +8,8 @@
 //   error-on-duplicate  nothing is written when any input id is already live (the error names one)
 //   insert-new          rows whose id is live are skipped (counted); the others are added
 //   upsert              every row is added and the live rows with the same ids are deleted, in ONE
-//                       snapshot (operation "overwrite": the new data files + position deletes)
+//                       snapshot (operation "overwrite": the new data files + position deletes; a
+//                       data file none of whose rows stays live is removed from the table instead)
 //
 // Concurrency: the change carries its planning snapshot S and a validation run inside every commit
 // attempt against the latest state: a data file committed after S that holds one of our ids is a
@@ -51,6 +52,7 @@ struct UpsertOptions {
 struct WriteResult {
   IngestResult ingest;        // rows written, embedded, files, snapshot; `skipped` for insert-new
   int64_t replaced = 0;       // live rows deleted because the input re-wrote their id (upsert)
+  size_t files_removed = 0;   // data files left without a live row, removed instead of position deletes
   int replans = 0;            // plans made again after a concurrent commit touched our ids
   int commit_attempts = 0;    // catalog commit attempts of the final plan (lost races retried)
   IdLookupStats lookup;       // the final plan's id lookup
@@ -63,13 +65,15 @@ Result<WriteResult> IngestWithMode(Table& table, const std::string& path, embed:
 struct DeleteIdsResult {
   int64_t rows_deleted = 0;
   size_t delete_files = 0;
+  size_t files_removed = 0;              // data files left without a live row: removed from the table
   int64_t snapshot_id = 0;               // 0 when no id was live (nothing committed)
   std::vector<std::string> unknown_ids;  // requested ids with no live row (sorted)
   int replans = 0;
 };
 
-// Deletes every live row whose id is in `ids` with position-delete files, in one commit; a targeted
-// file rewritten concurrently makes it plan again (up to 10 times). Duplicates in `ids` are ignored.
+// Deletes every live row whose id is in `ids` with position-delete files, in one commit (a data file
+// left without a live row is removed from the table instead); a targeted file rewritten concurrently
+// makes it plan again (up to 10 times). Duplicates in `ids` are ignored.
 Result<DeleteIdsResult> DeleteIds(Table& table, std::vector<std::string> ids);
 
 // An id list file: one id per line (surrounding spaces and a trailing CR trimmed), or JSON Lines

@@ -120,6 +120,10 @@ TEST_F(UpsertTest, ModesReplaceSkipAndRefuseByIdInOneSnapshot) {
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->replaced, 50);
   EXPECT_EQ(again->ingest.rows, 50);
+  // No row of the old file stays live: it is removed from the table rather than fully deleted.
+  EXPECT_EQ(again->files_removed, 1u);
+  EXPECT_EQ(t->metadata().CurrentSnapshot()->summary.at("total-data-files"), "1");
+  EXPECT_EQ(t->metadata().CurrentSnapshot()->summary.at("added-delete-files"), "0");
   EXPECT_EQ(LiveRows(*t), before);
   EXPECT_EQ(t->metadata().snapshots.size(), snaps + 1);
 
@@ -231,7 +235,7 @@ TEST_F(UpsertTest, DeleteIdsDeletesExactlyThoseInOneCommitAndReportsUnknownOnes)
   UpsertOptions uo;
   ASSERT_TRUE(IngestWithMode(*t, Write("base.jsonl", base), nullptr, io, uo).ok());
   const auto before = LiveRows(*t);
-  const size_t snaps = t->metadata().snapshots.size();
+  size_t snaps = t->metadata().snapshots.size();
   // Plain lines and JSON Lines mix; blank lines and surrounding spaces are ignored.
   auto ids = ReadIdsFile(Write("ids.txt", "r3\n  r25 \r\n\n{\"id\":\"r14\"}\nnope\n{\"id\":\"r3\"}\n"));
   ASSERT_TRUE(ids.ok()) << ids.status().ToString();
@@ -247,6 +251,16 @@ TEST_F(UpsertTest, DeleteIdsDeletesExactlyThoseInOneCommitAndReportsUnknownOnes)
     const bool gone = id == "r3" || id == "r25" || id == "r14";
     EXPECT_EQ(after.count(id), gone ? 0u : 1u) << id;
   }
+  // Every remaining row of the first file (r0..r9, r3 already gone): the file is removed instead.
+  auto whole = DeleteIds(*t, {"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9"});
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  EXPECT_EQ(whole->rows_deleted, 9);
+  EXPECT_EQ(whole->files_removed, 1u);
+  EXPECT_EQ(whole->delete_files, 0u);
+  EXPECT_EQ(whole->unknown_ids, std::vector<std::string>{"r3"});
+  EXPECT_EQ(LiveRows(*t).size(), 18u);
+  EXPECT_EQ(t->metadata().CurrentSnapshot()->summary.at("total-data-files"), "2");
+  ++snaps;
   // Deleting them again: all unknown, nothing committed.
   auto again = DeleteIds(*t, {"r3", "r25"});
   ASSERT_TRUE(again.ok());
@@ -256,6 +270,63 @@ TEST_F(UpsertTest, DeleteIdsDeletesExactlyThoseInOneCommitAndReportsUnknownOnes)
   auto bad = ReadIdsFile(Write("bad.jsonl", "r1\n{\"doc\":1}\n"));
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("bad.jsonl line 2"), std::string::npos);
+}
+
+// A file holding matched rows is rewritten (as a compaction or a migration task would: the same ids
+// in a new file, the old file removed) after the upsert planned and before it commits: the commit
+// must not land deletes on the dead file (the rows would live on in the new one). It plans again on
+// the new state and replaces the rows in the new file.
+// Planted bug: Replannable() returning false made the upsert fail with the conflict (no retry).
+TEST_F(UpsertTest, AMatchedFileRewrittenMeanwhileIsPlannedAgain) {
+  auto cat = catalog::OpenCatalog("fs", (dir_ / "wh").string());
+  ASSERT_TRUE(cat.ok());
+  auto t = MakeTable(**cat);
+  std::string base;
+  for (int i = 0; i < 20; ++i) base += JsonlRow("r" + std::to_string(i), "base", float(i));
+  ASSERT_TRUE(Load(*t, Write("base.jsonl", base), WriteMode::kErrorOnDuplicate).ok());
+  std::string changed;
+  for (int i = 0; i < 5; ++i) changed += JsonlRow("r" + std::to_string(i), "upserted", float(100 + i));
+  UpsertOptions uo;
+  uo.mode = WriteMode::kUpsert;
+  bool rewrote = false;
+  uo.before_first_commit = [&] {
+    // Another writer (its own Table) rewrites the one data file: same ids, text "rewritten".
+    auto other = Table::Open(**cat, *catalog::TableIdent::Parse("t"));
+    ASSERT_TRUE(other.ok());
+    auto files = iceberg::ReadSnapshotFiles((*cat)->store(), (*other)->locations(), (*other)->metadata().CurrentSnapshot());
+    ASSERT_TRUE(files.ok());
+    ASSERT_EQ(files->data_files.size(), 1u);
+    auto w = TableWriter::Open(**other, {});
+    ASSERT_TRUE(w.ok());
+    auto schema = (*other)->DataSchema();
+    parquet::Batch b = parquet::Batch::Empty(*schema);
+    std::vector<float> v;
+    for (int i = 0; i < 20; ++i) {
+      b.columns[0].AppendString("r" + std::to_string(i));
+      b.columns[1].AppendNull();
+      b.columns[2].AppendString("rewritten");
+      b.columns[3].AppendNull();
+      for (uint32_t d = 0; d < kDim; ++d) v.push_back(float(i + d));
+    }
+    b.num_rows = 20;
+    ASSERT_TRUE((*w)->Append(b, v.data()).ok());
+    iceberg::TableChange change;
+    change.operation = "replace";
+    change.remove_files = {files->data_files[0].file.file_path};
+    ASSERT_TRUE((*w)->Commit(std::move(change)).ok());
+    rewrote = true;
+  };
+  auto r = IngestWithMode(*t, Write("changed.jsonl", changed), nullptr, {}, uo);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(rewrote);
+  EXPECT_EQ(r->replans, 1);
+  EXPECT_EQ(r->replaced, 5);
+  auto live = LiveRows(*t);
+  ASSERT_EQ(live.size(), 20u);
+  for (const auto& [id, rows] : live) {
+    ASSERT_EQ(rows.size(), 1u) << id;
+    EXPECT_EQ(rows[0].text, std::stoi(id.substr(1)) < 5 ? "upserted" : "rewritten") << id;
+  }
 }
 
 // ---- the lookup reads only the row groups whose id bounds can match ---------------------------
@@ -455,6 +526,7 @@ TEST_F(UpsertTest, UpsertOf1000IdsReadsOnlyTheRowGroupsWhoseBoundsMatch) {
   const std::vector<ReadRecord> reads = cat.counting().Stop();
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->replaced, 900);
+  EXPECT_EQ(r->files_removed, 1u);  // k003000..k003499: every row of one file
 
   std::set<std::string> opened;
   std::set<std::pair<std::string, size_t>> id_chunks_read;
