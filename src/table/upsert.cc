@@ -25,7 +25,7 @@ struct Plan {
   int64_t sequence = 0;
   std::vector<IdHit> hits;
   IdLookupStats stats;
-  std::map<std::string, int64_t> dead_rows;  // per data file: rows not live (deleted), or absent
+  std::map<std::string, int64_t> dead_rows;  // per data file: distinct positions already deleted
   std::map<std::string, int64_t> file_rows;  // per data file: record count
 };
 
