@@ -336,17 +336,16 @@ std::optional<std::string> RowIdOf(const json& row) {
 
 }  // namespace
 
-Result<std::vector<InputId>> ReadInputIds(const std::string& path, const std::string& format) {
+Status ForEachInputId(const std::string& path, const std::string& format,
+                      const std::function<Status(const std::optional<std::string>& id, const std::string& where)>& fn) {
   AILAKE_ASSIGN_OR_RETURN(std::unique_ptr<RowSource> source, OpenSource(path, format));
-  std::vector<InputId> out;
   json row;
   std::string where;
   for (;;) {
     AILAKE_ASSIGN_OR_RETURN(bool more, source->Next(&row, &where));
-    if (!more) break;
-    out.push_back({RowIdOf(row), where});
+    if (!more) return Status::OK();
+    AILAKE_RETURN_IF_ERROR(fn(RowIdOf(row), where));
   }
-  return out;
 }
 
 Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Embedder* embedder,

@@ -43,13 +43,11 @@ struct IngestResult {
   int64_t snapshot_id = 0;
 };
 
-// The id of each input row, in order, as ingest would store it (integers as decimal strings);
-// nullopt for a row without an id (ingest generates one). `where` names the row for errors.
-struct InputId {
-  std::optional<std::string> id;
-  std::string where;
-};
-Result<std::vector<InputId>> ReadInputIds(const std::string& path, const std::string& format = "");
+// Calls `fn` with the id of each input row, in order, as ingest would store it (integers as decimal
+// strings; nullopt for a row without an id, which ingest would generate) and `where`, the row's name
+// for errors ("in.jsonl line 12"). Stops at the first error, `fn`'s included.
+Status ForEachInputId(const std::string& path, const std::string& format,
+                      const std::function<Status(const std::optional<std::string>& id, const std::string& where)>& fn);
 
 Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Embedder* embedder,
                                 const IngestOptions& options = {});

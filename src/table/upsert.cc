@@ -5,7 +5,6 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "iceberg/snapshot_files.h"
@@ -107,25 +106,36 @@ bool Replannable(const Status& st, Table& table, int schema_id) {
          table.metadata().current_schema_id == schema_id;
 }
 
+// The input's ids, sorted; an error naming the row for a missing id, and both rows for a repeated
+// one. Memory: the ids and one ordinal each (a second pass finds the rows' names for the error).
 Result<IdList> CheckedInputIds(const std::string& path, const std::string& format, WriteMode mode) {
-  AILAKE_ASSIGN_OR_RETURN(std::vector<InputId> rows, ReadInputIds(path, format));
-  std::unordered_map<std::string, size_t> first;
-  first.reserve(rows.size());
-  auto ids = std::make_shared<std::vector<std::string>>();
-  ids->reserve(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (!rows[i].id) {
-      return Status::InvalidArgument(rows[i].where + ": has no 'id'; mode " + WriteModeName(mode) +
+  std::vector<std::pair<std::string, int64_t>> rows;  // id, ordinal
+  AILAKE_RETURN_IF_ERROR(ForEachInputId(path, format, [&](const std::optional<std::string>& id, const std::string& where) {
+    if (!id) {
+      return Status::InvalidArgument(where + ": has no 'id'; mode " + WriteModeName(mode) +
                                      " matches rows by id, so every row needs one (--mode append generates ids)");
     }
-    auto [it, fresh] = first.emplace(*rows[i].id, i);
-    if (!fresh) {
-      return Status::InvalidArgument(rows[i].where + ": id '" + *rows[i].id + "' repeats " + rows[it->second].where +
-                                     "; an input may hold each id once (merge or drop one of the rows)");
-    }
-    ids->push_back(*rows[i].id);
+    rows.emplace_back(*id, static_cast<int64_t>(rows.size()));
+    return Status::OK();
+  }));
+  std::sort(rows.begin(), rows.end());
+  for (size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i].first != rows[i - 1].first) continue;
+    const int64_t first = rows[i - 1].second, again = rows[i].second;
+    std::string first_where, again_where;
+    int64_t n = 0;
+    AILAKE_RETURN_IF_ERROR(ForEachInputId(path, format, [&](const std::optional<std::string>&, const std::string& where) {
+      if (n == first) first_where = where;
+      if (n == again) again_where = where;
+      ++n;
+      return Status::OK();
+    }));
+    return Status::InvalidArgument(again_where + ": id '" + rows[i].first + "' repeats " + first_where +
+                                   "; an input may hold each id once (merge or drop one of the rows)");
   }
-  std::sort(ids->begin(), ids->end());
+  auto ids = std::make_shared<std::vector<std::string>>();
+  ids->reserve(rows.size());
+  for (auto& r : rows) ids->push_back(std::move(r.first));
   return IdList(std::move(ids));
 }
 
