@@ -23,8 +23,10 @@ step "Another search, with the metadata column" \
   "$AILAKE" search demo.docs --text "garlic butter roast in the oven" --embedder "$EMB" -k 3 --columns id,metadata "${W[@]}"
 step "A query from another model is refused: search never mixes models" \
   "$AILAKE" search demo.docs --text "anything" --embedder hash:dim=256,seed=1 "${W[@]}" || true
-step "Append more rows (a second snapshot)" \
-  "$AILAKE" insert demo.docs data/sample_corpus.jsonl --embedder "$EMB" --target-file-rows 3000 "${W[@]}"
+step "Loading the same file again is refused: its ids are already in the table (nothing is duplicated)" \
+  "$AILAKE" insert demo.docs data/sample_corpus.jsonl --embedder "$EMB" "${W[@]}" || true
+step "Upsert it instead: every row replaced by id, old rows deleted and new ones added in one snapshot" \
+  "$AILAKE" insert demo.docs data/sample_corpus.jsonl --embedder "$EMB" --mode upsert --target-file-rows 3000 "${W[@]}"
 step "Table info" "$AILAKE" info demo.docs "${W[@]}"
 step "History: every commit is an Iceberg snapshot" "$AILAKE" history demo.docs "${W[@]}"
 

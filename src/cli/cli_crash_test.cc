@@ -30,6 +30,7 @@ class CliCrashTest : public ::testing::Test {
     dir_ = std::filesystem::temp_directory_path() / ("ailake_crash_" + Uuid::Random().ToString());
     std::filesystem::create_directories(dir_);
     wh_ = (dir_ / "wh").string();
+    // Rows without ids, inserted again and again in append mode: each insert adds kRowsPerInsert rows.
     std::string jsonl;
     for (int i = 0; i < kRowsPerInsert; ++i) {
       jsonl += "{\"chunk_text\":\"row " + std::to_string(i) + " about comets and orbits\"}\n";
@@ -76,8 +77,7 @@ TEST_F(CliCrashTest, SigkillAtRandomMomentsNeverLeavesAHalfCommit) {
     if (pid == 0) {
       close(progress[0]);
       for (;;) {
-        if (write(progress[1], "S", 1) != 1) _exit(4);
-        Out r = Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32", "--generate-ids"});
+        Out r = Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32", "--mode", "append", "--generate-ids"});
         if (r.code != 0) _exit(3);
         if (write(progress[1], "D", 1) != 1) _exit(4);
       }
@@ -122,14 +122,14 @@ TEST_F(CliCrashTest, SigkillAtRandomMomentsNeverLeavesAHalfCommit) {
   std::printf("[          ] %d of %d kills landed mid-insert; %lld inserts visible\n", kills_mid_insert, kRounds,
               static_cast<long long>(prev_rows / kRowsPerInsert));
   // The table still takes writes after all that.
-  ASSERT_EQ(Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32", "--generate-ids"}).code, 0);
+  ASSERT_EQ(Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32", "--mode", "append", "--generate-ids"}).code, 0);
   EXPECT_EQ(Cli({"verify", "t"}).code, 0);
 }
 
 TEST_F(CliCrashTest, RollbackAndVerifyFindsDamage) {
   ASSERT_EQ(Cli({"create", "t", "--dim", "32", "--model", "hash-32@seed0"}).code, 0);
   for (int i = 0; i < 2; ++i) {
-    ASSERT_EQ(Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32", "--generate-ids"}).code, 0);
+    ASSERT_EQ(Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32", "--mode", "append", "--generate-ids"}).code, 0);
   }
   auto hist = nlohmann::json::parse(Cli({"history", "t", "--format", "json"}).out);
   ASSERT_EQ(hist.size(), 2u);

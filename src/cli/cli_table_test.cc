@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "cli/cli.h"
@@ -225,6 +226,79 @@ TEST_F(CliTableTest, DeleteWhereAndSearchWhere) {
 }
 
 // Every data file of a table is ordinary Parquet: DuckDB reads it with the values `search` returns.
+TEST_F(CliTableTest, InsertModesAndDeleteIds) {
+  ASSERT_EQ(Cli({"create", "docs", "--dim", "2", "--model", "m@1", "--metric", "euclidean"}).code, 0);
+  const std::string a = Write("a.jsonl", "{\"id\":\"x\",\"chunk_text\":\"one\",\"embedding\":[1,0]}\n"
+                                         "{\"id\":7,\"chunk_text\":\"two\",\"embedding\":[0,1]}\n");
+  auto first = Cli({"insert", "docs", a});
+  ASSERT_EQ(first.code, 0) << first.err;
+  auto rows = [&] { return nlohmann::json::parse(Cli({"info", "docs", "--format", "json"}).out)["rows"].get<int64_t>(); };
+  auto snapshots = [&] { return nlohmann::json::parse(Cli({"history", "docs", "--format", "json"}).out).size(); };
+  // The default mode refuses a re-load: exit 1, names an id and the other modes, commits nothing.
+  auto again = Cli({"insert", "docs", a});
+  EXPECT_EQ(again.code, 1);
+  EXPECT_NE(again.err.find("id 'x' is already in table default.docs (and 1 more input id(s))"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("--mode upsert"), std::string::npos);
+  EXPECT_EQ(snapshots(), 1u);
+  // upsert: one snapshot, both rows replaced, the row count unchanged.
+  auto up = Cli({"insert", "docs", Write("b.jsonl", "{\"id\":\"x\",\"chunk_text\":\"ONE\",\"embedding\":[1,1]}\n"
+                                                    "{\"id\":\"y\",\"chunk_text\":\"new\",\"embedding\":[2,2]}\n"),
+                 "--mode", "upsert"});
+  ASSERT_EQ(up.code, 0) << up.err;
+  EXPECT_NE(up.out.find("upsert: 1 existing row(s) replaced, 1 new, in the same snapshot"), std::string::npos) << up.out;
+  EXPECT_EQ(snapshots(), 2u);
+  auto hist = nlohmann::json::parse(Cli({"history", "docs", "--format", "json"}).out);
+  EXPECT_EQ(hist.back()["summary"]["operation"], "overwrite");
+  EXPECT_EQ(hist.back()["summary"]["added-position-deletes"], "1");
+  // insert-new skips x and y, adds z.
+  auto fresh = Cli({"insert", "docs", Write("c.jsonl", "{\"id\":\"x\",\"embedding\":[9,9]}\n{\"id\":\"z\",\"embedding\":[3,3]}\n"
+                                                       "{\"id\":\"y\",\"embedding\":[9,9]}\n"),
+                    "--mode", "insert-new"});
+  ASSERT_EQ(fresh.code, 0) << fresh.err;
+  EXPECT_NE(fresh.out.find("inserted 1 rows"), std::string::npos) << fresh.out;
+  EXPECT_NE(fresh.out.find("insert-new: 2 row(s) skipped"), std::string::npos) << fresh.out;
+  // Search sees one x, with the upserted text.
+  std::ofstream q(dir_ / "q.fvecs", std::ios::binary);
+  int32_t dim = 2;
+  float v[2] = {1, 1};
+  q.write(reinterpret_cast<char*>(&dim), 4);
+  q.write(reinterpret_cast<char*>(v), 8);
+  q.close();
+  auto s = nlohmann::json::parse(Cli({"search", "docs", "--vector-file", (dir_ / "q.fvecs").string(), "-k", "10",
+                                      "--format", "json"}).out);
+  ASSERT_EQ(s["results"].size(), 4u);  // x, 7, y, z: each once
+  EXPECT_EQ(s["results"][0]["id"], "x");
+  EXPECT_EQ(s["results"][0]["chunk_text"], "ONE");
+  std::set<std::string> ids;
+  for (const auto& r : s["results"]) ids.insert(r["id"].get<std::string>());
+  EXPECT_EQ(ids, (std::set<std::string>{"x", "7", "y", "z"}));
+  // Duplicate ids in one input: exit 2, both lines named.
+  auto dup = Cli({"insert", "docs", Write("d.jsonl", "{\"id\":\"q\"}\n{\"id\":\"r\"}\n{\"id\":\"q\"}\n"), "--mode", "upsert"});
+  EXPECT_EQ(dup.code, 2);
+  EXPECT_NE(dup.err.find("d.jsonl line 3: id 'q' repeats"), std::string::npos) << dup.err;
+  EXPECT_NE(dup.err.find("d.jsonl line 1"), std::string::npos) << dup.err;
+  EXPECT_EQ(Cli({"insert", "docs", a, "--mode", "merge"}).code, 2);
+  // delete --ids: exactly those, one commit, unknown ids reported.
+  const int64_t before = rows();
+  auto del = Cli({"delete", "docs", "--ids", Write("ids.txt", "7\n{\"id\":\"z\"}\nnot-there\n")});
+  ASSERT_EQ(del.code, 0) << del.err;
+  // 7 was the last live row of the first file (x was upserted away), z the only row of its file:
+  // both files are removed rather than given delete files.
+  EXPECT_NE(del.out.find("deleted 2 row(s) with 0 position-delete file(s) and 2 data file(s) removed"), std::string::npos)
+      << del.out;
+  EXPECT_NE(del.out.find("1 id(s) not in the table: not-there"), std::string::npos) << del.out;
+  EXPECT_EQ(snapshots(), 4u);
+  auto after = nlohmann::json::parse(Cli({"search", "docs", "--vector-file", (dir_ / "q.fvecs").string(), "-k", "10",
+                                          "--format", "json"}).out);
+  ids.clear();
+  for (const auto& r : after["results"]) ids.insert(r["id"].get<std::string>());
+  EXPECT_EQ(ids, (std::set<std::string>{"x", "y"}));
+  EXPECT_EQ(before - 3, rows());  // info counts the rows of live files: x's old copy, 7 and z left with theirs
+  EXPECT_EQ(Cli({"delete", "docs", "--ids", (dir_ / "missing.txt").string()}).code, 1);
+  EXPECT_EQ(Cli({"delete", "docs", "--ids", Write("e.txt", "x\n"), "--where", "id = 'x'"}).code, 2);
+  EXPECT_EQ(Cli({"delete", "docs"}).code, 2);
+}
+
 TEST_F(CliTableTest, DuckDbReadsTableDataFiles) {
   ASSERT_EQ(Cli({"create", "docs", "--dim", "8", "--model", "hash-8@seed0", "--columns", "score:double"}).code, 0);
   std::string jsonl;

@@ -1,4 +1,5 @@
-// Table commands: create, insert, search, info, history.
+// Table commands: create, insert, search, info, history, delete.
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "table/ingest.h"
 #include "table/table_delete.h"
 #include "table/table_search.h"
+#include "table/upsert.h"
 
 namespace ailake::cli {
 
@@ -106,6 +108,10 @@ int RunInsert(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (!b.ok()) return ReportError(b.status(), err);
     io.writer.target_file_bytes = *b;
   }
+  table::UpsertOptions uo;
+  auto mode = table::ParseWriteMode(args.get("mode"));
+  if (!mode.ok()) return ReportError(mode.status(), err);
+  uo.mode = *mode;
   if (args.has("model") && !args.has("embedder")) {
     return ReportError(Status::InvalidArgument("--model names the --embedder's model; give --embedder SPEC too"), err);
   }
@@ -135,15 +141,37 @@ int RunInsert(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (Status st = table::CheckEmbedderDim(vc, *embedder, *dim); !st.ok()) return ReportError(st, err);
   }
   const auto t0 = std::chrono::steady_clock::now();
-  auto r = table::IngestFile(*opened->table, args.positional(1), embedder.get(), io);
-  if (!r.ok()) {
-    ReportError(r.status(), err);
-    return 1;  // a bad row, an unreadable file or a failing embedder: nothing was committed
+  auto w = table::IngestWithMode(*opened->table, args.positional(1), embedder.get(), io, uo);
+  if (!w.ok()) {
+    ReportError(w.status(), err);
+    return 1;  // a bad row, an id already live, an unreadable file or a failing embedder: nothing was committed
   }
+  const table::IngestResult* r = &w->ingest;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (r->snapshot_id == 0) {
+    if (r->skipped > 0) {
+      out << "nothing to insert into " << opened->table->ident().ToString() << ": all " << r->skipped
+          << " row(s) skipped, their id is already in the table; nothing committed\n";
+    } else {
+      out << "no rows in " << args.positional(1) << "; nothing committed\n";
+    }
+    return 0;
+  }
   out << "inserted " << r->rows << " rows into " << opened->table->ident().ToString() << " in " << r->files
       << " file(s), snapshot " << r->snapshot_id << " (" << r->embedded << " embedded, " << r->without_vector
       << " without a vector) in " << secs << " s\n";
+  if (uo.mode == table::WriteMode::kUpsert) {
+    out << "upsert: " << w->replaced << " existing row(s) replaced, " << (r->rows - w->replaced)
+        << " new, in the same snapshot"
+        << (w->files_removed ? " (" + std::to_string(w->files_removed) + " data file(s) with no live row left removed)" : "")
+        << "\n";
+  } else if (uo.mode == table::WriteMode::kInsertNew) {
+    out << "insert-new: " << r->skipped << " row(s) skipped: their id is already in the table\n";
+  }
+  if (w->replans > 0 || w->commit_attempts > 1) {
+    out << "concurrent commits: planned again " << w->replans << " time(s), " << w->commit_attempts
+        << " commit attempt(s)\n";
+  }
   return 0;
 }
 
@@ -351,10 +379,36 @@ int RunHistory(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+// delete --ids FILE: one commit for every listed id; ids with no live row are reported, not an error.
+int RunDeleteIds(table::Table& t, const std::string& path, std::ostream& out, std::ostream& err) {
+  auto ids = table::ReadIdsFile(path);
+  if (!ids.ok()) return ReportError(ids.status(), err);
+  auto r = table::DeleteIds(t, std::move(*ids));
+  if (!r.ok()) return ReportError(r.status(), err);
+  if (r->rows_deleted == 0) {
+    out << "no listed id is in the table; nothing committed\n";
+  } else {
+    out << "deleted " << r->rows_deleted << " row(s) with " << r->delete_files << " position-delete file(s)"
+        << (r->files_removed ? " and " + std::to_string(r->files_removed) + " data file(s) removed (no live row left)" : "")
+        << ", snapshot " << r->snapshot_id << "\n";
+  }
+  if (!r->unknown_ids.empty()) {
+    out << r->unknown_ids.size() << " id(s) not in the table:";
+    const size_t shown = std::min<size_t>(r->unknown_ids.size(), 20);
+    for (size_t i = 0; i < shown; ++i) out << " " << r->unknown_ids[i];
+    if (shown < r->unknown_ids.size()) out << " ...";
+    out << "\n";
+  }
+  return 0;
+}
+
 int RunDelete(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
-  if (!args.has("where")) return ReportError(Status::InvalidArgument("--where EXPR is required"), err);
+  if (args.has("where") == args.has("ids")) {
+    return ReportError(Status::InvalidArgument("give exactly one of --where EXPR or --ids FILE"), err);
+  }
   auto opened = OpenTableFromArgs(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
+  if (args.has("ids")) return RunDeleteIds(*opened->table, args.get("ids"), out, err);
   auto r = table::DeleteWhere(*opened->table, args.get("where"));
   if (!r.ok()) return ReportError(r.status(), err);
   if (r->rows_deleted == 0) {
@@ -371,9 +425,12 @@ int RunDelete(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 Command DeleteCommand() {
   CommandSpec spec;
   spec.name = "delete";
-  spec.summary = "Delete the rows matching --where (Iceberg v2 position deletes; data files are not rewritten)";
+  spec.summary = "Delete the rows matching --where or listed by --ids (Iceberg v2 position deletes; data files are not rewritten)";
   spec.positionals = {"TABLE"};
-  spec.flags = WithWarehouseFlags({{"where", "", "EXPR", "which rows to delete (required; see docs/CLI.md)", ""}});
+  spec.flags = WithWarehouseFlags({{"where", "", "EXPR", "which rows to delete (see docs/CLI.md)", ""},
+                                   {"ids", "", "FILE", "delete these ids: one per line, or JSON Lines with \"id\"", ""}});
+  spec.details = "Give exactly one of --where and --ids. Either way the rows go in one commit; --ids reports the ids\n"
+                 "that have no live row.";
   return {spec, RunDelete};
 }
 
@@ -401,7 +458,7 @@ Command CreateCommand() {
 Command InsertCommand() {
   CommandSpec spec;
   spec.name = "insert";
-  spec.summary = "Append rows from a JSON Lines, CSV or Parquet file (one commit)";
+  spec.summary = "Add rows from a JSON Lines, CSV or Parquet file (one commit; --mode upsert replaces by id)";
   spec.positionals = {"TABLE", "FILE"};
   spec.flags = WithWarehouseFlags({
       {"embedder", "", "SPEC", "embed rows that have no vector from their text; must be the table's model, e.g. "
@@ -416,13 +473,17 @@ Command InsertCommand() {
       {"embed-retries", "", "N", "HTTP retries on 429/5xx/timeouts", "5"},
       {"target-file-rows", "", "N", "rows per data file (default: the table's)", ""},
       {"target-file-bytes", "", "N", "also cut files at N uncompressed bytes", ""},
+      {"mode", "", "M", "rows whose id is already live: error-on-duplicate (refuse the whole insert), upsert "
+                        "(replace them), insert-new (skip them) or append (add duplicates)", "error-on-duplicate"},
   });
   spec.details =
       "Fields map by name: id (string or integer; required unless --generate-ids), the text column (required,\n"
       "null allowed; --text-field maps another field to it), the vector column (array of numbers; absent or\n"
       "null = embedded with --embedder), doc_id, metadata and extra columns; every other field is merged into\n"
       "metadata (a key in both is an error). A bad row aborts the insert naming its line and field, exit\n"
-      "code 1, and nothing is committed. Input lines are limited to 64 MiB.";
+      "code 1, and nothing is committed. Input lines are limited to 64 MiB. Every mode but\n"
+      "append needs an id on every row and each id once per input; upsert deletes the replaced rows in the\n"
+      "same snapshot that adds the new ones.";
   return {spec, RunInsert};
 }
 

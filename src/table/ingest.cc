@@ -189,6 +189,16 @@ Result<json> MergeMetadata(const json* given, const json& extras) {
   return json(merged.dump());
 }
 
+// The stored form of a row's id: strings as they are, integers in decimal, other values as JSON
+// text (what AppendValue stores for a string column); nullopt when absent or null.
+std::optional<std::string> RowIdOf(const json& row) {
+  auto it = row.find("id");
+  if (it == row.end() || it->is_null()) return std::nullopt;
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
+  return it->dump();
+}
+
 }  // namespace
 
 Status CheckEmbedderModel(const VectorConfig& vc, const embed::Embedder& embedder) {
@@ -205,6 +215,18 @@ Status CheckEmbedderDim(const VectorConfig& vc, const embed::Embedder& embedder,
                                  "-d vectors, but the table's model '" + vc.model.Id() + "' is " +
                                  std::to_string(vc.model.dim) + "-d; use the embedder that computes '" +
                                  vc.model.Id() + "'");
+}
+
+Status ForEachInputId(const std::string& path, const std::string& format,
+                      const std::function<Status(const std::optional<std::string>& id, const std::string& where)>& fn) {
+  AILAKE_ASSIGN_OR_RETURN(std::unique_ptr<RowSource> source, OpenRowSource(path, format, kDefaultMaxRecordBytes));
+  json row;
+  std::string where;
+  for (;;) {
+    AILAKE_ASSIGN_OR_RETURN(bool more, source->Next(&row, &where));
+    if (!more) return Status::OK();
+    AILAKE_RETURN_IF_ERROR(fn(RowIdOf(row), where));
+  }
 }
 
 Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Embedder* embedder,
@@ -287,6 +309,13 @@ Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Em
     AILAKE_ASSIGN_OR_RETURN(bool more, source->Next(&row, &where));
     if (!more) break;
     auto fail = [&](const std::string& what) { return Status::InvalidArgument(where + ": " + what); };
+    if (options.skip_ids) {
+      const std::optional<std::string> rid = RowIdOf(row);
+      if (rid && options.skip_ids->count(*rid)) {
+        ++result.skipped;
+        continue;
+      }
+    }
     const size_t r = static_cast<size_t>(batch.num_rows);
     // The text: under its own name, or the input field --text-field names.
     if (text_field != vc.text_column) {
@@ -362,7 +391,7 @@ Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Em
     if (batch.num_rows >= static_cast<int64_t>(rows_per_flush)) AILAKE_RETURN_IF_ERROR(flush());
   }
   AILAKE_RETURN_IF_ERROR(flush());
-  AILAKE_ASSIGN_OR_RETURN(CommitResult committed, writer->Commit("append"));
+  AILAKE_ASSIGN_OR_RETURN(CommitResult committed, options.commit ? options.commit(*writer) : writer->Commit("append"));
   result.files = writer->last_commit_files();
   result.snapshot_id = committed.snapshot_id;
   return result;

@@ -20,7 +20,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "ailake/status.h"
 #include "embed/embedder.h"
@@ -38,12 +42,18 @@ struct IngestOptions {
   bool generate_ids = false;        // rows without an id get a generated one instead of an error
   size_t max_record_bytes = kDefaultMaxRecordBytes;  // one JSONL line / CSV record
   TableWriterOptions writer;
+  // For table/upsert.h: rows whose id is in `skip_ids` are not written (counted in `skipped`), and
+  // `commit`, when set, commits the writer's files (with whatever else belongs in that snapshot)
+  // instead of a plain append.
+  const std::unordered_set<std::string>* skip_ids = nullptr;
+  std::function<Result<CommitResult>(TableWriter&)> commit;
 };
 
 struct IngestResult {
   int64_t rows = 0;
   int64_t embedded = 0;             // rows whose vector came from the embedder
   int64_t without_vector = 0;       // rows left with a null vector (null text, no vector)
+  int64_t skipped = 0;              // rows not written: their id was in IngestOptions::skip_ids
   size_t files = 0;
   int64_t snapshot_id = 0;
 };
@@ -53,6 +63,11 @@ struct IngestResult {
 Status CheckEmbedderModel(const VectorConfig& vc, const embed::Embedder& embedder);
 // InvalidArgument unless `dim` (the embedder's, from Dimension()) is the table's dimension.
 Status CheckEmbedderDim(const VectorConfig& vc, const embed::Embedder& embedder, uint32_t dim);
+// Calls `fn` with the id of each input row, in order, as ingest would store it (integers as decimal
+// strings; nullopt for a row without an id, which ingest would generate) and `where`, the row's name
+// for errors ("in.jsonl line 12"). Stops at the first error, `fn`'s included.
+Status ForEachInputId(const std::string& path, const std::string& format,
+                      const std::function<Status(const std::optional<std::string>& id, const std::string& where)>& fn);
 
 Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Embedder* embedder,
                                 const IngestOptions& options = {});

@@ -116,10 +116,14 @@ Status TableWriter::Append(const parquet::Batch& data, const float* vectors, con
 }
 
 Result<CommitResult> TableWriter::Commit(const std::string& operation) {
-  AILAKE_RETURN_IF_ERROR(FinishFile());
-  if (files_.empty()) return CommitResult{table_->state(), 0, 0, true, {}};
   iceberg::TableChange change;
   change.operation = operation;
+  return Commit(std::move(change));
+}
+
+Result<CommitResult> TableWriter::Commit(iceberg::TableChange change) {
+  AILAKE_RETURN_IF_ERROR(FinishFile());
+  if (files_.empty() && change.empty()) return CommitResult{table_->state(), 0, 0};
   // The files were written for the schema the writer opened with; if a migration cut the table over
   // to a new vector column meanwhile, they must not land (they would hold the old model's vectors).
   change.expected_schema_id = schema_id_;

@@ -46,6 +46,11 @@ class TableWriter {
   // Finishes the open file and commits all files written since the last Commit as one snapshot.
   // With no rows written, commits nothing and returns the table's current state.
   Result<CommitResult> Commit(const std::string& operation = "append");
+  // The same, with more in the one snapshot: `change` may carry position-delete files, files that
+  // must stay live, a planning snapshot and a validation hook (an upsert); the writer adds its data
+  // files and the schema it wrote for. On failure the written files stay pending (commit again, or
+  // Abandon).
+  Result<CommitResult> Commit(iceberg::TableChange change);
   // Deletes every uncommitted file.
   void Abandon();
 
