@@ -24,7 +24,7 @@ void PrintUsage(std::ostream& out) {
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> commands = {CreateCommand(), InsertCommand(), SearchCommand(), DeleteCommand(), InfoCommand(), HistoryCommand(), RollbackCommand(), VerifyCommand(), ExpireCommand(),
                                                 MigrateCommand(), MigrateStatusCommand(), MigrateResumeCommand(), MigrateAbortCommand(),
-                                                MigratePlanCommand(), MigrateRunTaskCommand(), MigrateCommitCommand(),
+                                                MigratePlanCommand(), MigrateRunTaskCommand(), MigrateCommitCommand(), MigrateListCommand(),
                                                 InspectCommand(), CatCommand(), KnnCommand(), SampleCommand()};
   return commands;
 }
