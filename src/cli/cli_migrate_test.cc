@@ -236,7 +236,7 @@ TEST_F(CliMigrateTest, DemoFlowOnTheSampleCorpus) {
   EXPECT_EQ(Cli({"verify", "t"}).code, 0);
   auto st = Cli({"migrate", "status", "t"});
   EXPECT_EQ(st.code, 0);
-  EXPECT_NE(st.out.find("no migration is running"), std::string::npos) << st.out;
+  EXPECT_NE(st.out.find(": finished"), std::string::npos) << "the last job is shown after completion: " << st.out;
   EXPECT_NE(st.out.find("hash-384@seed0"), std::string::npos) << st.out;
 }
 
@@ -443,7 +443,7 @@ TEST_F(CliMigrateTest, DistributedRunTasksInSeparateProcessesThenCommit) {
   EXPECT_EQ(cj["texts_embedded"], 0);
   auto status = Cli({"migrate", "status", "t"});
   EXPECT_EQ(status.code, 0);
-  EXPECT_NE(status.out.find("no migration is running"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find(": finished"), std::string::npos) << status.out;
   EXPECT_NE(status.out.find(job), std::string::npos) << status.out;
   const json info = Info();
   EXPECT_EQ(info["model"], "hash-48@seed1");
@@ -499,7 +499,7 @@ TEST_F(CliMigrateTest, ConcurrentInsertsAreMigratedOrRefused) {
   ASSERT_EQ(write(go[1], "g", 1), 1);  // the plan is committed: start inserting
   char c;
   ASSERT_EQ(read(ack[0], &c, 1), 1);   // insert 0 landed after the plan, before the run
-  auto run = Cli({"migrate", "resume", "t", "--format", "json", "--quiet"});
+  auto run = Cli({"migrate", "resume", "t", "--embedder", Worker("ms=20"), "--format", "json", "--quiet"});
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
@@ -575,8 +575,12 @@ TEST_F(CliMigrateTest, DyingCommandWorkerFailsCleanlyAndAbortLetsAGoodWorkerFini
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("logging_worker.py"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--embedder"), std::string::npos) << r.err;
-  // Given again, it is the same (dying) worker and fails again.
+  // Another worker than the job's is refused (exit 2); the job's own is the same (dying) worker and
+  // fails again (exit 1).
   r = Cli({"migrate", "resume", "t", "--embedder", Worker("die-after=6")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("is not the one"), std::string::npos) << r.err;
+  r = Cli({"migrate", "resume", "t", "--embedder", Worker("die-after=3")});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("logging_worker.py"), std::string::npos) << r.err;
   // Abort, then a new job with a good worker.

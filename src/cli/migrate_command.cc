@@ -214,7 +214,7 @@ Result<std::unique_ptr<MigrationJob>> LoadJob(OpenedTable& opened) { return Migr
 // A loaded job that will embed: the embedder comes from the user (--embedder), checked against the
 // job's persisted (redacted) spec; only a hash: job may omit it (migrate/embedder_spec.h).
 Status TakeEmbedder(MigrationJob& job, const ParsedArgs& args) {
-  if (!args.has("embedder")) return Status::OK();
+  if (!args.has("embedder")) return job.CheckCanEmbed();
   return job.UseEmbedderSpec(args.get("embedder"));
 }
 

@@ -75,7 +75,8 @@ Status CheckEmbedderSpec(const std::string& given, const std::string& persisted,
   if (redacted == persisted) return Status::OK();
   return Status::InvalidArgument("embedder '" + redacted + "' is not the one migration job " + job_id +
                                  " was planned with ('" + persisted +
-                                 "'); give that embedder (secrets may differ), or abort the job and plan a new one");
+                                 "'); give that one with --embedder SPEC (secrets may differ), or abort the job and "
+                                 "plan a new one");
 }
 
 }  // namespace ailake::migrate

@@ -77,17 +77,21 @@ bool MigrationJob::StoppedByUser(int64_t run_started_ms) {
   return now.ok() && now->state == JobState::kStopped && now->finished_ms >= run_started_ms;
 }
 
+Status MigrationJob::CheckCanEmbed() const {
+  if (external_embedder_ || own_embedder_ || !user_spec_.empty() || SpecRunsNothing(doc_.options.embedder_spec)) {
+    return Status::OK();
+  }
+  return Status::InvalidArgument("migration job " + doc_.job_id + " embeds with '" + doc_.options.embedder_spec +
+                                 "': give that embedder again with --embedder SPEC (a program or URL is never "
+                                 "taken from the job's record in the warehouse)");
+}
+
 Result<embed::Embedder*> MigrationJob::GetEmbedder() {
   if (external_embedder_) return external_embedder_;
   if (!own_embedder_) {
+    AILAKE_RETURN_IF_ERROR(CheckCanEmbed());
     MigrationOptions o = doc_.options;
-    if (!user_spec_.empty()) {
-      o.embedder_spec = user_spec_;
-    } else if (!SpecRunsNothing(doc_.options.embedder_spec)) {
-      return Status::InvalidArgument("migration job " + doc_.job_id + " embeds with '" + doc_.options.embedder_spec +
-                                     "': give that embedder again with --embedder SPEC (a program or URL is never "
-                                     "taken from the job's record in the warehouse)");
-    }
+    if (!user_spec_.empty()) o.embedder_spec = user_spec_;
     AILAKE_ASSIGN_OR_RETURN(own_embedder_, BuildEmbedder(o));
     AILAKE_ASSIGN_OR_RETURN(uint32_t dim, own_embedder_->Dimension());
     if (dim != doc_.options.new_model.dim) {

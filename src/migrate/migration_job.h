@@ -133,6 +133,9 @@ class MigrationJob {
   // persisted spec (embedder_spec.h). Without one, only a hash: job can embed: a program or URL is
   // never taken from job.json.
   Status UseEmbedderSpec(const std::string& spec);
+  // OK when this job can get an embedder: set_embedder, UseEmbedderSpec, a planned job, or a hash:
+  // spec; else InvalidArgument asking for --embedder.
+  Status CheckCanEmbed() const;
   // Asks a running Run/RunTask to stop after the current batches (safe from a signal-handling thread).
   void Stop() { stop_ = true; }
 
