@@ -495,8 +495,9 @@ Command MigrateResumeCommand() {
   spec.positionals = {"TABLE"};
   spec.flags = WithWarehouseFlags(Concat({ResumeEmbedderFlag()}, OutputFlags(true)));
   spec.details =
-      "--embedder is required unless the job embeds with hash:: a program or URL is never taken from the job's\n"
-      "record. It must be the spec the job was planned with (secrets such as URL passwords may differ).";
+      "--embedder is required unless the job embeds with hash:... (a program or URL is never taken from the job's\n"
+      "record). It must be the spec the job was planned with (secrets such as URL passwords may differ). Only rows\n"
+      "that no finished task or checkpointed batch holds are sent to the embedder.";
   return {spec, RunResume};
 }
 

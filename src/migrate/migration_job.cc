@@ -403,9 +403,9 @@ Result<RunResult> MigrationJob::DriveAndRecord(bool run_tasks) {
   auto r = Drive(run_tasks);
   if (!r.ok() && run_tasks) {
     // Stopped (Ctrl-C, an error, finish-later): the job stays the table's job; say so in job.json.
-    AILAKE_ASSIGN_OR_RETURN(TableView view, ReadTableView(table_));
-    (void)view;
-    if (EffectiveState(doc_, table_.metadata()) == JobState::kRunning) (void)SaveState(JobState::kStopped);
+    if (table_.Refresh().ok() && EffectiveState(doc_, table_.metadata()) == JobState::kRunning) {
+      (void)SaveState(JobState::kStopped);
+    }
   }
   return r;
 }

@@ -1413,11 +1413,17 @@ TEST_P(MigrationScenarioTest, TwoRunnersOfOneTaskLeaveOneRecordAndOneOutput) {
   std::vector<std::thread> threads;
   for (auto& rn : runners) threads.emplace_back([&rn, &contested] { rn.result = rn.job->RunTask(TaskId(contested)); });
   for (auto& t : threads) t.join();
+  // Both really did work; a runner may reuse batches the other had already checkpointed
+  // (batch_checkpoint.h), so between them every text was embedded, each at most twice.
+  std::map<std::string, int> embedded;
   for (auto& rn : runners) {
     ASSERT_TRUE(rn.gate_ok) << "the two runners never embedded at the same time";
     ASSERT_TRUE(rn.result.ok()) << rn.result.status().ToString();
-    EXPECT_EQ(rn.embedder->texts().size(), 100u);  // both really did the work
+    EXPECT_GT(rn.embedder->texts().size(), 0u);
+    for (const auto& t : rn.embedder->texts()) ++embedded[t];
   }
+  EXPECT_EQ(embedded.size(), 100u);
+  for (const auto& [t, n] : embedded) EXPECT_LE(n, 2) << t;
   // Both report the winner's record; exactly one record and one staged output exist.
   EXPECT_EQ(runners[0].result->output, runners[1].result->output);
   const std::string tasks_prefix = JobFolder(table_->table_key(), (*job)->doc().job_id) + "tasks/";
