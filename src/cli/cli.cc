@@ -25,7 +25,7 @@ void PrintUsage(std::ostream& out) {
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> commands = {CreateCommand(), InsertCommand(), SearchCommand(), DeleteCommand(), InfoCommand(), HistoryCommand(), ListCommand(), DropCommand(), AlterCommand(), RollbackCommand(), VerifyCommand(), ExpireCommand(),
                                                 MigrateCommand(), MigrateStatusCommand(), MigrateResumeCommand(), MigrateAbortCommand(),
-                                                MigratePlanCommand(), MigrateRunTaskCommand(), MigrateCommitCommand(),
+                                                MigratePlanCommand(), MigrateRunTaskCommand(), MigrateCommitCommand(), MigrateListCommand(),
                                                 InspectCommand(), CatCommand(), KnnCommand(), SampleCommand()};
   return commands;
 }

@@ -224,7 +224,7 @@ TEST_F(CliMigrateTest, DemoFlowOnTheSampleCorpus) {
   EXPECT_EQ(Cli({"verify", "t"}).code, 0);
   auto st = Cli({"migrate", "status", "t"});
   EXPECT_EQ(st.code, 0);
-  EXPECT_NE(st.out.find("no migration is running"), std::string::npos) << st.out;
+  EXPECT_NE(st.out.find(": finished"), std::string::npos) << "the last job is shown after completion: " << st.out;
   EXPECT_NE(st.out.find("hash-384@seed0"), std::string::npos) << st.out;
 }
 
@@ -313,11 +313,18 @@ TEST_F(CliMigrateTest, KeepOldColumnServesBothModelsDuringAndAfter) {
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(json::parse(r.out)["rows"], 100);
   }
-  // Commit: the two finished tasks are committed, then it stops because three files remain.
+  // Commit: the two finished tasks are committed, then it stops because three files remain. That
+  // is a success (exit 0) that says what remains, not an error.
   auto c = Cli({"migrate", "commit", "t"});
-  EXPECT_NE(c.code, 0);
-  EXPECT_NE(c.err.find("3 file(s)"), std::string::npos) << c.err;
-  EXPECT_NE(c.err.find("run-task"), std::string::npos) << c.err;
+  EXPECT_EQ(c.code, 0) << c.err;
+  EXPECT_NE(c.out.find("committed 2, 3 remaining"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("run-task"), std::string::npos) << c.out;
+  EXPECT_EQ(c.err, "");
+  // run-task of a task that is already committed returns its record (no embedding, exit 0).
+  auto again = Cli({"migrate", "run-task", "t", "--task", pj["tasks"][0]["task"], "--format", "json"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(json::parse(again.out)["task"], pj["tasks"][0]["task"]);
+  EXPECT_EQ(json::parse(again.out)["rows"], 100);
   auto st = json::parse(Cli({"migrate", "status", "t", "--format", "json"}).out);
   ASSERT_TRUE(st["running"]);
   EXPECT_EQ(st["committed"], 2);
@@ -332,9 +339,12 @@ TEST_F(CliMigrateTest, KeepOldColumnServesBothModelsDuringAndAfter) {
   EXPECT_EQ(old_all["files"]["searched"], 5);
   EXPECT_EQ(old_all["results"].size(), 500u) << "every row of every file is reachable with the old model";
   EXPECT_EQ(old_all["results"][0]["id"], "r123");
-  // The new model: only the two committed files so far.
+  // The new model: only the two committed files so far; the output says the other three were skipped.
   auto new_part = Search({"--text", q, "--embedder", new_e, "-k", "500"});
-  EXPECT_EQ(new_part["files"]["total"], 2);
+  EXPECT_EQ(new_part["files"]["total"], 5);
+  EXPECT_EQ(new_part["files"]["searched"], 2);
+  EXPECT_EQ(new_part["files"]["skipped_other_model"], 3);
+  EXPECT_EQ(new_part["files"]["other_models"], json({{"hash-32@seed0", 3}}));
   EXPECT_EQ(new_part["results"].size(), 200u);
 
   auto resume = Cli({"migrate", "resume", "t", "--format", "json", "--quiet"});
@@ -421,7 +431,7 @@ TEST_F(CliMigrateTest, DistributedRunTasksInSeparateProcessesThenCommit) {
   EXPECT_EQ(cj["texts_embedded"], 0);
   auto status = Cli({"migrate", "status", "t"});
   EXPECT_EQ(status.code, 0);
-  EXPECT_NE(status.out.find("no migration is running"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find(": finished"), std::string::npos) << status.out;
   EXPECT_NE(status.out.find(job), std::string::npos) << status.out;
   const json info = Info();
   EXPECT_EQ(info["model"], "hash-48@seed1");
@@ -477,7 +487,7 @@ TEST_F(CliMigrateTest, ConcurrentInsertsAreMigratedOrRefused) {
   ASSERT_EQ(write(go[1], "g", 1), 1);  // the plan is committed: start inserting
   char c;
   ASSERT_EQ(read(ack[0], &c, 1), 1);   // insert 0 landed after the plan, before the run
-  auto run = Cli({"migrate", "resume", "t", "--format", "json", "--quiet"});
+  auto run = Cli({"migrate", "resume", "t", "--embedder", Worker("ms=20"), "--format", "json", "--quiet"});
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
@@ -548,8 +558,17 @@ TEST_F(CliMigrateTest, DyingCommandWorkerFailsCleanlyAndAbortLetsAGoodWorkerFini
   ASSERT_TRUE(st["running"]);
   const std::string job = st["job_id"];
   EXPECT_EQ(st["finished"], 0);
-  // The embedder spec is part of the job: resume uses the same (dying) worker and fails again.
+  // A command embedder is never taken from job.json: resume without --embedder is refused, naming it.
   auto r = Cli({"migrate", "resume", "t"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("logging_worker.py"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--embedder"), std::string::npos) << r.err;
+  // Another worker than the job's is refused (exit 2); the job's own is the same (dying) worker and
+  // fails again (exit 1).
+  r = Cli({"migrate", "resume", "t", "--embedder", Worker("die-after=6")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("is not the one"), std::string::npos) << r.err;
+  r = Cli({"migrate", "resume", "t", "--embedder", Worker("die-after=3")});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("logging_worker.py"), std::string::npos) << r.err;
   // Abort, then a new job with a good worker.
@@ -583,7 +602,8 @@ TEST_F(CliMigrateTest, DyingCommandWorkerUnderAtomicReplaceLeavesAValidTable) {
   EXPECT_EQ(st["committed"], 1) << "the first file was rewritten and committed before the worker died";
   // The table stays searchable with the old model on the files not yet migrated.
   auto s = Search({"--text", RowText(500), "--embedder", "hash:dim=32,seed=0", "-k", "1"});
-  EXPECT_EQ(s["files"]["total"], 2);
+  EXPECT_EQ(s["files"]["total"], 3);
+  EXPECT_EQ(s["files"]["skipped_other_model"], 1);
   EXPECT_EQ(s["results"][0]["id"], "r500");
 }
 
@@ -896,6 +916,260 @@ TEST_F(CliMigrateTest, NullTextFailIsADataErrorAndChangesNothing) {
   // Exit codes (ailake --help): 1 = failure (invalid data), 2 = usage error. The command line was
   // valid (the job was planned and ran); the data had a null text.
   EXPECT_EQ(m.code, 1) << "a null text in the data is a data failure, not a usage error: " << m.err;
+}
+
+
+// ---- honest migration states (issue 10) and job records that are data (issue 12) ---------------
+
+// The current metadata JSON of table "t", read directly (an independent view of what any Iceberg
+// reader sees: the fs catalog's version-hint.text names the current vN.metadata.json).
+json MetadataJson(const std::string& wh) {
+  const fs::path meta = fs::path(wh) / "default/t/metadata";
+  std::ifstream hint(meta / "version-hint.text");
+  std::string v;
+  hint >> v;
+  std::ifstream in(meta / ("v" + v + ".metadata.json"));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return json::parse(ss.str());
+}
+
+json CurrentSchemaFields(const json& m) {
+  for (const auto& s : m["schemas"]) {
+    if (s["schema-id"] == m["current-schema-id"]) return s["fields"];
+  }
+  return json();
+}
+
+// During an atomic-replace run, a search says how many live files it skipped and which model they
+// hold (text and JSON), instead of "searched 3 of 3" over a silently smaller table.
+// Planted bug: printing files_total without files_other_model in the search command gave
+// "searched 3 of 3 file(s)" and this test failed.
+TEST_F(CliMigrateTest, SearchDuringAtomicReplaceReportsSkippedFiles) {
+  MakeTable(500, 100);
+  ASSERT_FALSE(HasFatalFailure());
+  auto plan = Cli({"migrate", "plan", "t", "--embedder", "hash:dim=48,seed=1", "--new-model", "hash-48@seed1", "--format", "json"});
+  ASSERT_EQ(plan.code, 0) << plan.err;
+  auto pj = json::parse(plan.out);
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(Cli({"migrate", "run-task", "t", "--task", pj["tasks"][i]["task"]}).code, 0);
+  ASSERT_EQ(Cli({"migrate", "commit", "t"}).code, 0);
+  auto text = Cli({"search", "t", "--text", RowText(400), "--embedder", "hash:dim=32,seed=0", "-k", "3"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("searched 3 of 5 file(s)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("2 skipped: on model hash-48@seed1"), std::string::npos) << text.out;
+  auto j = Search({"--text", RowText(400), "--embedder", "hash:dim=32,seed=0", "-k", "3"});
+  EXPECT_EQ(j["files"]["total"], 5);
+  EXPECT_EQ(j["files"]["searched"], 3);
+  EXPECT_EQ(j["files"]["skipped_other_model"], 2);
+  EXPECT_EQ(j["files"]["other_models"], json({{"hash-48@seed1", 2}}));
+  // The new model, the other way round.
+  auto n = Search({"--text", RowText(1), "--embedder", "hash:dim=48,seed=1", "-k", "3"});
+  EXPECT_EQ(n["files"]["searched"], 2);
+  EXPECT_EQ(n["files"]["other_models"], json({{"hash-32@seed0", 3}}));
+  // No migration, no skipped files: the line says nothing about skipping.
+  ASSERT_EQ(Cli({"migrate", "resume", "t", "--quiet"}).code, 0);
+  auto after = Cli({"search", "t", "--text", RowText(1), "--embedder", "hash:dim=48,seed=1"});
+  EXPECT_EQ(after.out.find("skipped"), std::string::npos) << after.out;
+}
+
+// The Iceberg schema names the new column (nullable, fresh field id) from the plan on, so a file
+// committed mid-run carries no column the schema does not know; the cutover gives it its final name.
+// Checked on the metadata JSON itself. Planted bug: dropping PlanSchema from the plan commit left the
+// committed file's field id out of every schema until the cutover, and this test failed.
+TEST_F(CliMigrateTest, SchemaKnowsTheNewColumnThroughoutTheJob) {
+  MakeTable(300, 100);
+  ASSERT_FALSE(HasFatalFailure());
+  const json before = CurrentSchemaFields(MetadataJson(wh_));
+  auto plan = Cli({"migrate", "plan", "t", "--embedder", "hash:dim=48,seed=1", "--new-model", "hash-48@seed1", "--format", "json"});
+  ASSERT_EQ(plan.code, 0) << plan.err;
+  auto pj = json::parse(plan.out);
+  const std::string job = pj["job_id"];
+  std::ifstream jf(fs::path(wh_) / "default/t/metadata/migrations" / job / "job.json");
+  const json doc = json::parse(jf);
+  const int new_id = doc["new_field_id"];
+  auto find_field = [](const json& fields, int id) {
+    for (const auto& f : fields) {
+      if (f["id"] == id) return f;
+    }
+    return json();
+  };
+  for (int step = 0; step < 2; ++step) {
+    SCOPED_TRACE(step == 0 ? "after the plan" : "after one task committed");
+    if (step == 1) {
+      ASSERT_EQ(Cli({"migrate", "run-task", "t", "--task", pj["tasks"][0]["task"]}).code, 0);
+      ASSERT_EQ(Cli({"migrate", "commit", "t"}).code, 0);
+    }
+    const json fields = CurrentSchemaFields(MetadataJson(wh_));
+    ASSERT_EQ(fields.size(), before.size() + 1);
+    const json f = find_field(fields, new_id);
+    ASSERT_FALSE(f.is_null()) << fields.dump();
+    EXPECT_EQ(f["required"], false);
+    EXPECT_EQ(f["type"], "fixed[96]");  // 48 x f16
+    EXPECT_EQ(f["name"], "embedding__" + job.substr(0, 8));
+    EXPECT_EQ(find_field(fields, before.back()["id"])["name"], before.back()["name"]) << "the old column stays";
+  }
+  ASSERT_EQ(Cli({"migrate", "resume", "t", "--quiet"}).code, 0);
+  const json fields = CurrentSchemaFields(MetadataJson(wh_));
+  EXPECT_EQ(fields.size(), before.size());
+  EXPECT_EQ(find_field(fields, new_id)["name"], "embedding");
+}
+
+// Abort after committed work: a choice is required (exit 2, nothing changed); --rollback restores
+// the base snapshot's rows exactly; status and list show the aborted job afterwards.
+TEST_F(CliMigrateTest, AbortWithCommittedWorkOffersRollbackThatRestoresTheBase) {
+  MakeTable(400, 100);
+  ASSERT_FALSE(HasFatalFailure());
+  auto base_rows = Scan("embedding");
+  ASSERT_TRUE(base_rows.ok());
+  const json base_info = Info();
+  const json base_fields = CurrentSchemaFields(MetadataJson(wh_));
+  auto plan = Cli({"migrate", "plan", "t", "--embedder", "hash:dim=48,seed=1", "--new-model", "hash-48@seed1", "--format", "json"});
+  ASSERT_EQ(plan.code, 0);
+  auto pj = json::parse(plan.out);
+  const std::string job = pj["job_id"];
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(Cli({"migrate", "run-task", "t", "--task", pj["tasks"][i]["task"]}).code, 0);
+  ASSERT_EQ(Cli({"migrate", "commit", "t"}).code, 0);
+  auto mid = json::parse(Cli({"migrate", "status", "t", "--format", "json"}).out);
+  EXPECT_EQ(mid["state"], "running");
+  EXPECT_EQ(mid["committed"], 2);
+  EXPECT_EQ(mid["remaining"], 2);
+  EXPECT_EQ(mid["base_snapshot_id"], base_info["current_snapshot_id"]);
+
+  auto plain = Cli({"migrate", "abort", "t"});
+  EXPECT_EQ(plain.code, 2);
+  for (const char* p : {"already committed 2 file(s)", "--rollback", "--finish-later", "hash-32@seed0"}) {
+    EXPECT_NE(plain.err.find(p), std::string::npos) << p << ": " << plain.err;
+  }
+  EXPECT_EQ(json::parse(Cli({"migrate", "status", "t", "--format", "json"}).out)["state"], "running") << "nothing changed";
+  EXPECT_EQ(Cli({"migrate", "abort", "t", "--rollback", "--finish-later"}).code, 2);
+
+  auto rb = Cli({"migrate", "abort", "t", "--rollback"});
+  ASSERT_EQ(rb.code, 0) << rb.err;
+  EXPECT_NE(rb.out.find("rolled table default.t back to snapshot"), std::string::npos) << rb.out;
+  const json info = Info();
+  EXPECT_EQ(info["current_snapshot_id"], base_info["current_snapshot_id"]);
+  EXPECT_EQ(info["model"], "hash-32@seed0");
+  EXPECT_FALSE(info["properties"].contains("ailake.migration"));
+  EXPECT_EQ(CurrentSchemaFields(MetadataJson(wh_)), base_fields);
+  auto rows = Scan("embedding");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), base_rows->size());
+  for (const auto& [id, r] : *base_rows) {
+    auto g = rows->find(id);
+    ASSERT_NE(g, rows->end()) << id;
+    EXPECT_EQ(g->second.text, r.text);
+    EXPECT_EQ(g->second.vector, r.vector) << id;
+    EXPECT_EQ(g->second.file, r.file) << id << ": the base snapshot's own file";
+  }
+  EXPECT_EQ(Cli({"verify", "t"}).code, 0);
+  // The old model reaches every file again.
+  auto s = Search({"--text", RowText(1), "--embedder", "hash:dim=32,seed=0"});
+  EXPECT_EQ(s["files"]["searched"].get<int>() + s["files"]["pruned"].get<int>(), 4);
+  EXPECT_EQ(s["files"]["skipped_other_model"], 0);
+  // Status and list after the abort.
+  auto st = json::parse(Cli({"migrate", "status", "t", "--format", "json"}).out);
+  EXPECT_EQ(st["job_id"], job);
+  EXPECT_EQ(st["state"], "aborted");
+  EXPECT_EQ(st["running"], false);
+  EXPECT_EQ(st["rolled_back"], true);
+  EXPECT_EQ(st["base_snapshot_id"], base_info["current_snapshot_id"]);
+  auto text = Cli({"migrate", "status", "t"});
+  EXPECT_NE(text.out.find("aborted (rolled back)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("base snapshot"), std::string::npos) << text.out;
+  auto list = json::parse(Cli({"migrate", "list", "t", "--format", "json"}).out);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["job_id"], job);
+  EXPECT_EQ(list[0]["state"], "aborted");
+}
+
+// --rollback refuses, naming the snapshot, when another writer committed since the plan; then
+// --finish-later stops the job, resume finishes it, and status/list show the finished job.
+TEST_F(CliMigrateTest, RollbackRefusedAfterAnotherWriterThenFinishLater) {
+  MakeTable(300, 100);
+  ASSERT_FALSE(HasFatalFailure());
+  auto plan = Cli({"migrate", "plan", "t", "--embedder", "hash:dim=48,seed=1", "--new-model", "hash-48@seed1", "--format", "json"});
+  ASSERT_EQ(plan.code, 0);
+  auto pj = json::parse(plan.out);
+  const std::string job = pj["job_id"];
+  ASSERT_EQ(Cli({"migrate", "run-task", "t", "--task", pj["tasks"][0]["task"]}).code, 0);
+  ASSERT_EQ(Cli({"migrate", "commit", "t"}).code, 0);
+  auto ins = Cli({"insert", "t", Jsonl("more.jsonl", 1000, 20, "x"), "--embedder", "hash:dim=32,seed=0"});
+  ASSERT_EQ(ins.code, 0) << ins.err;
+  const json after_insert = Info();
+  const auto metadata_before = MetadataJson(wh_);
+  auto rb = Cli({"migrate", "abort", "t", "--rollback"});
+  EXPECT_EQ(rb.code, 1);
+  EXPECT_NE(rb.err.find("other writers committed"), std::string::npos) << rb.err;
+  EXPECT_NE(rb.err.find("snapshot " + after_insert["current_snapshot_id"].dump() + " (append)"), std::string::npos) << rb.err;
+  EXPECT_EQ(MetadataJson(wh_), metadata_before) << "a refused rollback changes nothing";
+
+  auto later = Cli({"migrate", "abort", "t", "--finish-later"});
+  ASSERT_EQ(later.code, 0) << later.err;
+  auto st = json::parse(Cli({"migrate", "status", "t", "--format", "json"}).out);
+  EXPECT_EQ(st["state"], "stopped");
+  EXPECT_EQ(st["running"], true);
+  auto done = Cli({"migrate", "resume", "t", "--quiet"});
+  ASSERT_EQ(done.code, 0) << done.err;
+  st = json::parse(Cli({"migrate", "status", "t", "--format", "json"}).out);
+  EXPECT_EQ(st["state"], "finished");
+  EXPECT_EQ(st["job_id"], job);
+  EXPECT_EQ(st["last_job_id"], job);
+  EXPECT_EQ(st["remaining"], 0);
+  EXPECT_EQ(st["committed"], 4) << "3 planned files and the appended one";
+  auto list = Cli({"migrate", "list", "t"});
+  EXPECT_NE(list.out.find(job + "  finished"), std::string::npos) << list.out;
+  auto rows = Scan("");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->size(), 320u);
+}
+
+// job.json is data: a command embedder written into it is never run (a file it would create must
+// not appear), resume/run-task take the embedder from the user and refuse one that differs, and
+// persisted specs hold no secrets. Planted bug: building the embedder from doc_.options in
+// MigrationJob::GetEmbedder (as before) created PWNED and this test failed.
+TEST_F(CliMigrateTest, JobRecordCannotNameAProgramAndHoldsNoSecrets) {
+  MakeTable(200, 100);
+  ASSERT_FALSE(HasFatalFailure());
+  auto plan = Cli({"migrate", "plan", "t", "--embedder", "hash:dim=16,seed=3", "--new-model", "h16@3", "--format", "json"});
+  ASSERT_EQ(plan.code, 0);
+  auto pj = json::parse(plan.out);
+  const fs::path job_json = fs::path(wh_) / "default/t/metadata/migrations" / pj["job_id"].get<std::string>() / "job.json";
+  json doc = json::parse(std::ifstream(job_json));
+  const std::string pwned = (dir_ / "PWNED").string();
+  doc["embedder"] = "command:/usr/bin/touch " + pwned;
+  std::ofstream(job_json) << doc.dump();
+  auto st = Cli({"migrate", "status", "t"});
+  EXPECT_NE(st.out.find("embedder: command:/usr/bin/touch"), std::string::npos) << "status shows it: " << st.out;
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"migrate", "resume", "t"},
+           {"migrate", "run-task", "t", "--task", pj["tasks"][0]["task"]},
+           {"migrate", "resume", "t", "--embedder", "hash:dim=16,seed=3"},
+           {"migrate", "resume", "t", "--embedder", "command:/usr/bin/touch " + pwned + "2"}}) {
+    auto r = Cli(args);
+    EXPECT_EQ(r.code, 2) << args.back() << ": " << r.err;
+    EXPECT_NE(r.err.find("--embedder"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(pwned)) << "a program named in job.json was run";
+  EXPECT_FALSE(fs::exists(pwned + "2"));
+  ASSERT_EQ(Cli({"migrate", "abort", "t"}).code, 0);
+
+  // Secrets in a spec never reach the warehouse. (dim= given: planning sends no request.)
+  auto secret = Cli({"migrate", "plan", "t", "--embedder", "http:http://alice:s3cretpw@127.0.0.1:9/v1?key=K3YVALUE,model=m,dim=8",
+                     "--new-model", "m@1", "--embed-retries", "0", "--format", "json"});
+  ASSERT_EQ(secret.code, 0) << secret.err;
+  const std::string id = json::parse(secret.out)["job_id"];
+  std::ifstream in(fs::path(wh_) / "default/t/metadata/migrations" / id / "job.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  for (const char* s : {"s3cretpw", "K3YVALUE", "alice"}) EXPECT_EQ(ss.str().find(s), std::string::npos) << s << " in " << ss.str();
+  auto status = json::parse(Cli({"migrate", "status", "t", "--format", "json"}).out);
+  EXPECT_NE(status["embedder"].get<std::string>().find("127.0.0.1:9"), std::string::npos) << status["embedder"];
+  EXPECT_EQ(status["embedder"].get<std::string>().find("s3cretpw"), std::string::npos);
+  // The same spec with a rotated password is accepted (then fails to connect: exit 1, not 2).
+  auto rotated = Cli({"migrate", "resume", "t", "--quiet", "--embedder",
+                      "http:http://alice:newpw@127.0.0.1:9/v1?key=OTHER,model=m,dim=8"});
+  EXPECT_EQ(rotated.code, 1) << rotated.err;
+  EXPECT_EQ(rotated.err.find("is not the one"), std::string::npos) << rotated.err;
 }
 
 }  // namespace

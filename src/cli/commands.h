@@ -44,5 +44,6 @@ Command MigrateResumeCommand();
 Command MigrateAbortCommand();
 Command MigrateRunTaskCommand();
 Command MigrateCommitCommand();
+Command MigrateListCommand();
 
 }  // namespace ailake::cli

@@ -9,6 +9,7 @@
 #include "cli/progress_bar.h"
 #include "cli/table_context.h"
 #include "embed/embedder.h"
+#include "migrate/embedder_spec.h"
 #include "migrate/migration_job.h"
 
 namespace ailake::cli {
@@ -222,56 +223,124 @@ int RunPlan(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 
 Result<std::unique_ptr<MigrationJob>> LoadJob(OpenedTable& opened) { return MigrationJob::Load(*opened.table); }
 
+// A loaded job that will embed: the embedder comes from the user (--embedder), checked against the
+// job's persisted (redacted) spec; only a hash: job may omit it (migrate/embedder_spec.h).
+Status TakeEmbedder(MigrationJob& job, const ParsedArgs& args) {
+  if (!args.has("embedder")) return job.CheckCanEmbed();
+  return job.UseEmbedderSpec(args.get("embedder"));
+}
+
+std::string StateName(migrate::JobState s) { return std::string(migrate::JobStateName(s)); }
+
+nlohmann::json StatusJson(const migrate::MigrationStatus& st, const std::string& last_job_id) {
+  const auto& d = st.job;
+  nlohmann::json j = {{"running", st.running},
+                      {"job_id", d.job_id},
+                      {"state", StateName(d.state)},
+                      {"last_job_id", last_job_id},
+                      {"strategy", std::string(migrate::StrategyName(d.options.strategy))},
+                      {"embedder", d.options.embedder_spec},
+                      {"old_model", d.old_model.Id()},
+                      {"new_model", d.options.new_model.Id()},
+                      {"new_dim", d.options.new_model.dim},
+                      {"base_snapshot_id", d.base_snapshot_id},
+                      {"current_snapshot_id", st.current_snapshot_id},
+                      {"rolled_back", d.rolled_back},
+                      {"created_ms", d.created_ms},
+                      {"finished_ms", d.finished_ms},
+                      {"pending", st.pending},
+                      {"finished", st.finished},
+                      {"committed", st.committed},
+                      {"remaining", st.pending + st.finished},
+                      {"rows_total", st.rows_total},
+                      {"rows_done", st.rows_done},
+                      {"rows_committed", st.rows_committed},
+                      {"tasks", nlohmann::json::array()}};
+  for (const auto& t : st.tasks) {
+    j["tasks"].push_back({{"task", t.task_id}, {"source", t.source}, {"state", std::string(migrate::TaskStateName(t.state))},
+                          {"rows", t.rows}});
+  }
+  return j;
+}
+
 int RunStatus(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
   auto opened = OpenTableFromArgs(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
-  auto job = LoadJob(*opened);
+  const std::string table = args.positional(0);
+  auto job = MigrationJob::LoadLatest(*opened->table);
+  auto last = opened->table->metadata().properties.find("ailake.last-migration");
+  const std::string last_id = last == opened->table->metadata().properties.end() ? "" : last->second;
   if (!job.ok()) {
     if (job.status().code() != StatusCode::kNotFound) return ReportError(job.status(), err);
-    auto last = opened->table->metadata().properties.find("ailake.last-migration");
-    const std::string last_id = last == opened->table->metadata().properties.end() ? "" : last->second;
     if (args.get("format") == "json") {
-      out << nlohmann::json({{"running", false}, {"last_job_id", last_id}}).dump() << "\n";
+      out << nlohmann::json({{"running", false}, {"state", "none"}, {"last_job_id", last_id}}).dump() << "\n";
     } else {
-      out << "no migration is running on " << opened->table->ident().ToString();
-      if (!last_id.empty()) out << " (last: job " << last_id << ")";
-      out << "; model " << opened->table->vectors().model.Id() << "\n";
+      out << "no migration job on " << opened->table->ident().ToString() << "; model "
+          << opened->table->vectors().model.Id() << "\n";
     }
     return 0;
   }
   auto st = (*job)->GetStatus();
   if (!st.ok()) return ReportError(st.status(), err);
-  const auto& d = (*job)->doc();
   if (args.get("format") == "json") {
-    nlohmann::json j = {{"running", true},
-                        {"job_id", d.job_id},
-                        {"strategy", std::string(migrate::StrategyName(d.options.strategy))},
-                        {"old_model", d.old_model.Id()},
-                        {"new_model", d.options.new_model.Id()},
-                        {"new_dim", d.options.new_model.dim},
-                        {"base_snapshot_id", d.base_snapshot_id},
-                        {"pending", st->pending},
-                        {"finished", st->finished},
-                        {"committed", st->committed},
-                        {"rows_total", st->rows_total},
-                        {"rows_done", st->rows_done},
-                        {"tasks", nlohmann::json::array()}};
-    for (const auto& t : st->tasks) {
-      j["tasks"].push_back({{"task", t.task_id}, {"source", t.source}, {"state", std::string(migrate::TaskStateName(t.state))},
-                            {"rows", t.rows}});
+    out << StatusJson(*st, last_id).dump() << "\n";
+    return 0;
+  }
+  const auto& d = st->job;
+  out << "migration job " << d.job_id << " on " << d.table << ": " << StateName(d.state)
+      << (d.rolled_back ? " (rolled back)" : "") << ", " << migrate::StrategyName(d.options.strategy) << "\n"
+      << "  " << d.old_model.Id() << " -> " << d.options.new_model.Id() << " (" << d.options.new_model.dim << "-d "
+      << MetricName(d.options.new_model.metric) << "), column " << d.options.old_column << " -> " << d.options.new_column
+      << (d.options.keep_old_column ? " (old column kept)" : "") << "\n"
+      << "  embedder: " << d.options.embedder_spec << "\n"
+      << "  base snapshot " << d.base_snapshot_id << ", current snapshot " << st->current_snapshot_id << "\n"
+      << "  files: " << st->committed << " committed (" << st->rows_committed << " rows), " << st->finished
+      << " finished, " << st->pending << " pending; rows " << st->rows_done << "/" << st->rows_total << "\n";
+  switch (d.state) {
+    case migrate::JobState::kRunning:
+    case migrate::JobState::kStopped:
+      out << "  continue with 'ailake migrate resume " << table << (migrate::SpecRunsNothing(d.options.embedder_spec) ? "" : " --embedder SPEC")
+          << "' or stop with 'ailake migrate abort " << table << "'\n";
+      break;
+    case migrate::JobState::kAborted:
+      if (st->committed > 0 && !d.options.keep_old_column) {
+        out << "  warning: " << st->rows_committed << " row(s) in " << st->committed << " file(s) hold only " << d.options.new_model.Id()
+            << " vectors: searches with the table's model " << d.old_model.Id() << " skip them; 'ailake rollback "
+            << table << " --to " << d.base_snapshot_id << "' or a new migration fixes that\n";
+      }
+      break;
+    case migrate::JobState::kFinished: break;
+  }
+  return 0;
+}
+
+int RunList(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
+  auto opened = OpenTableFromArgs(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  auto docs = MigrationJob::List(*opened->table);
+  if (!docs.ok()) return ReportError(docs.status(), err);
+  if (args.get("format") == "json") {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& d : *docs) {
+      j.push_back({{"job_id", d.job_id}, {"state", StateName(d.state)}, {"strategy", std::string(migrate::StrategyName(d.options.strategy))},
+                   {"old_model", d.old_model.Id()}, {"new_model", d.options.new_model.Id()},
+                   {"base_snapshot_id", d.base_snapshot_id}, {"rolled_back", d.rolled_back},
+                   {"created_ms", d.created_ms}, {"finished_ms", d.finished_ms}, {"embedder", d.options.embedder_spec}});
     }
     out << j.dump() << "\n";
     return 0;
   }
-  out << "migration job " << d.job_id << " on " << d.table << " (" << migrate::StrategyName(d.options.strategy) << ")\n"
-      << "  " << d.old_model.Id() << " -> " << d.options.new_model.Id() << " (" << d.options.new_model.dim << "-d "
-      << MetricName(d.options.new_model.metric) << "), column " << d.options.old_column << " -> " << d.options.new_column
-      << (d.options.keep_old_column ? " (old column kept)" : "") << "\n"
-      << "  tasks: " << st->pending << " pending, " << st->finished << " finished, " << st->committed << " committed; rows "
-      << st->rows_done << "/" << st->rows_total << "\n"
-      << "  continue with 'ailake migrate resume " << args.positional(0) << "' or stop with 'ailake migrate abort "
-      << args.positional(0) << "'\n";
+  if (docs->empty()) {
+    out << "no migration job on " << opened->table->ident().ToString() << "\n";
+    return 0;
+  }
+  for (const auto& d : *docs) {
+    out << d.job_id << "  " << StateName(d.state) << (d.rolled_back ? " (rolled back)" : "") << "  "
+        << d.old_model.Id() << " -> " << d.options.new_model.Id() << "  " << migrate::StrategyName(d.options.strategy)
+        << "  base snapshot " << d.base_snapshot_id << "  planned " << FormatTimeMs(d.created_ms) << "\n";
+  }
   return 0;
 }
 
@@ -281,17 +350,51 @@ int RunResume(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (!opened.ok()) return ReportError(opened.status(), err);
   auto job = LoadJob(*opened);
   if (!job.ok()) return ReportError(job.status(), err);
+  if (Status st = TakeEmbedder(**job, args); !st.ok()) return ReportError(st, err);
   return RunJob(**job, args, out, err);
 }
 
 int RunAbort(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  const bool rollback = args.has("rollback"), later = args.has("finish-later");
+  if (rollback && later) {
+    return ReportError(Status::InvalidArgument("--rollback and --finish-later exclude each other"), err);
+  }
   auto opened = OpenTableFromArgs(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
+  const std::string table = args.positional(0);
   auto job = LoadJob(*opened);
   if (!job.ok()) return ReportError(job.status(), err);
-  Status st = (*job)->Abort();
-  if (!st.ok()) return ReportError(st, err);
-  out << "aborted migration job " << (*job)->doc().job_id << "; staged files deleted\n";
+  const auto& d = (*job)->doc();
+  if (later) {
+    Status st = (*job)->StopForLater();
+    if (!st.ok()) return ReportError(st, err);
+    out << "stopped migration job " << d.job_id << " (a run in progress stops after its current file); committed "
+        << "and finished work is kept; finish it with 'ailake migrate resume " << table
+        << (migrate::SpecRunsNothing(d.options.embedder_spec) ? "" : " --embedder SPEC") << "'\n";
+    return 0;
+  }
+  if (rollback) {
+    Status st = (*job)->AbortWithRollback();
+    if (!st.ok()) return ReportError(st, err);
+    out << "aborted migration job " << d.job_id << " and rolled table " << d.table << " back to snapshot "
+        << d.base_snapshot_id << "; staged files deleted (committed ones stay for time travel until expired)\n";
+    return 0;
+  }
+  auto st = (*job)->GetStatus();
+  if (!st.ok()) return ReportError(st.status(), err);
+  if (st->committed > 0) {
+    err << "error: migration job " << d.job_id << " already committed " << st->committed << " file(s) ("
+        << st->rows_committed << " rows) with model " << d.options.new_model.Id() << "; the table's model is still "
+        << d.old_model.Id() << (d.options.keep_old_column ? "" : ", so searches with it would skip those rows")
+        << ". Choose:\n"
+        << "  ailake migrate abort " << table << " --rollback       back to snapshot " << d.base_snapshot_id
+        << " (refused if other writers committed since)\n"
+        << "  ailake migrate abort " << table << " --finish-later   stop now, keep the work; 'ailake migrate resume' finishes it\n";
+    return 2;
+  }
+  Status ab = (*job)->Abort();
+  if (!ab.ok()) return ReportError(ab, err);
+  out << "aborted migration job " << d.job_id << "; staged files deleted; the table is as before the job\n";
   return 0;
 }
 
@@ -302,6 +405,7 @@ int RunRunTask(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (!opened.ok()) return ReportError(opened.status(), err);
   auto job = LoadJob(*opened);
   if (!job.ok()) return ReportError(job.status(), err);
+  if (Status st = TakeEmbedder(**job, args); !st.ok()) return ReportError(st, err);
   RunningGuard guard(job->get());
   auto r = (*job)->RunTask(args.get("task"));
   if (!r.ok()) return ReportError(r.status(), err);
@@ -324,8 +428,29 @@ int RunCommit(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (!job.ok()) return ReportError(job.status(), err);
   auto r = (*job)->Commit();
   if (!r.ok()) return ReportError(r.status(), err);
+  if (!r->cut_over) {
+    // Not an error: what was finished is committed; the rest needs tasks run first.
+    const std::string table = args.positional(0);
+    if (args.get("format") == "json") {
+      out << nlohmann::json({{"job_id", (*job)->doc().job_id}, {"cut_over", false}, {"snapshot_id", r->snapshot_id},
+                             {"tasks_committed", r->tasks_committed}, {"remaining", r->remaining}})
+                 .dump()
+          << "\n";
+      return 0;
+    }
+    out << "committed " << r->tasks_committed << ", " << r->remaining.size() << " remaining (job "
+        << (*job)->doc().job_id << ", snapshot " << r->snapshot_id << ")\n";
+    for (const auto& t : r->remaining) out << "  " << t << "\n";
+    out << "run 'ailake migrate run-task " << table << " --task ID' for each, then 'ailake migrate commit " << table
+        << "' again (or 'ailake migrate resume " << table << "')\n";
+    return 0;
+  }
   PrintRunResult(*r, **job, args.get("format"), out);
   return 0;
+}
+
+FlagSpec ResumeEmbedderFlag() {
+  return {"embedder", "", "SPEC", "the job's embedder again (required unless it is hash:...)", ""};
 }
 
 std::vector<FlagSpec> OutputFlags(bool quiet) {
@@ -344,7 +469,7 @@ std::vector<FlagSpec> Concat(std::vector<FlagSpec> a, const std::vector<FlagSpec
 Command MigrateCommand() {
   CommandSpec spec;
   spec.name = "migrate";
-  spec.summary = "Re-embed a table with a new model and swap its files atomically (also: migrate status|resume|abort|plan|run-task|commit)";
+  spec.summary = "Re-embed a table with a new model and swap its files atomically (also: migrate status|list|resume|abort|plan|run-task|commit)";
   spec.positionals = {"TABLE"};
   auto flags = JobFlags();
   flags.push_back({"dry-run", "", "", "print files, rows, characters, tokens, estimated time and storage; write nothing", ""});
@@ -353,7 +478,7 @@ Command MigrateCommand() {
       "Plans a job on the current snapshot (persisted in the table), rewrites every file with the new model's vectors\n"
       "and cuts over in one commit; files appended meanwhile are caught up, deleted rows stay deleted. A killed or\n"
       "interrupted run continues with 'ailake migrate resume TABLE' without re-embedding finished files.\n"
-      "Subcommands: migrate status|resume|abort TABLE; migrate plan TABLE ... / run-task TABLE --task ID / commit TABLE.";
+      "Subcommands: migrate status|list|resume|abort TABLE; migrate plan TABLE ... / run-task TABLE --task ID / commit TABLE.";
   return {spec, RunMigrate};
 }
 
@@ -369,7 +494,7 @@ Command MigratePlanCommand() {
 Command MigrateStatusCommand() {
   CommandSpec spec;
   spec.name = "migrate status";
-  spec.summary = "Show the table's running migration job and its tasks";
+  spec.summary = "Show the table's current or last migration job: state, embedder, base snapshot, files committed and remaining";
   spec.positionals = {"TABLE"};
   spec.flags = WithWarehouseFlags(OutputFlags(false));
   return {spec, RunStatus};
@@ -378,9 +503,13 @@ Command MigrateStatusCommand() {
 Command MigrateResumeCommand() {
   CommandSpec spec;
   spec.name = "migrate resume";
-  spec.summary = "Continue the table's migration job (only unfinished tasks are embedded)";
+  spec.summary = "Continue the table's migration job (only rows not yet embedded are sent to the embedder)";
   spec.positionals = {"TABLE"};
-  spec.flags = WithWarehouseFlags(OutputFlags(true));
+  spec.flags = WithWarehouseFlags(Concat({ResumeEmbedderFlag()}, OutputFlags(true)));
+  spec.details =
+      "--embedder is required unless the job embeds with hash:... (a program or URL is never taken from the job's\n"
+      "record). It must be the spec the job was planned with (secrets such as URL passwords may differ). Only rows\n"
+      "that no finished task or checkpointed batch holds are sent to the embedder.";
   return {spec, RunResume};
 }
 
@@ -389,11 +518,23 @@ Command MigrateAbortCommand() {
   spec.name = "migrate abort";
   spec.summary = "Stop the table's migration job and delete its uncommitted staged files";
   spec.positionals = {"TABLE"};
-  spec.flags = WithWarehouseFlags({});
+  spec.flags = WithWarehouseFlags({
+      {"rollback", "", "", "also put the table back at the job's base snapshot (refused if other writers committed since)", ""},
+      {"finish-later", "", "", "only stop the job, keeping its work; 'migrate resume' finishes it", ""},
+  });
   spec.details =
-      "With atomic-replace, files already committed keep the new vectors (and the old ones with --keep-old-column);\n"
-      "the table's properties still name the old model. See docs/MIGRATION.md.";
+      "A job that already committed files (atomic-replace) is not aborted without a choice (exit 2): --rollback\n"
+      "or --finish-later. Without committed work the table is exactly as before the job. See docs/MIGRATION.md.";
   return {spec, RunAbort};
+}
+
+Command MigrateListCommand() {
+  CommandSpec spec;
+  spec.name = "migrate list";
+  spec.summary = "List the table's migration jobs, past and present (state, models, base snapshot)";
+  spec.positionals = {"TABLE"};
+  spec.flags = WithWarehouseFlags(OutputFlags(false));
+  return {spec, RunList};
 }
 
 Command MigrateRunTaskCommand() {
@@ -401,7 +542,8 @@ Command MigrateRunTaskCommand() {
   spec.name = "migrate run-task";
   spec.summary = "Run one task of the table's migration job (any process sharing the warehouse)";
   spec.positionals = {"TABLE"};
-  spec.flags = WithWarehouseFlags(Concat({{"task", "", "ID", "task id from 'migrate plan'/'migrate status', or the source file location", ""}},
+  spec.flags = WithWarehouseFlags(Concat({{"task", "", "ID", "task id from 'migrate plan'/'migrate status', or the source file location", ""},
+                                          ResumeEmbedderFlag()},
                                          OutputFlags(false)));
   return {spec, RunRunTask};
 }
@@ -410,6 +552,7 @@ Command MigrateCommitCommand() {
   CommandSpec spec;
   spec.name = "migrate commit";
   spec.summary = "Commit the finished tasks of the table's migration job and cut over when none is missing";
+  spec.details = "With tasks still missing it commits what is finished, lists the rest and exits 0.";
   spec.positionals = {"TABLE"};
   spec.flags = WithWarehouseFlags(OutputFlags(false));
   return {spec, RunCommit};

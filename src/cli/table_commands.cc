@@ -254,7 +254,10 @@ int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (args.get("format") == "json") {
     nlohmann::json j;
     j["snapshot_id"] = r->snapshot_id;
-    j["files"] = {{"total", r->files_total}, {"searched", r->files_searched}, {"pruned", r->files_pruned}};
+    // total = live files of the snapshot; skipped_other_model of them hold no vector of the query's model.
+    j["files"] = {{"total", r->files_total + r->files_other_model}, {"searched", r->files_searched},
+                  {"pruned", r->files_pruned}, {"skipped_other_model", r->files_other_model},
+                  {"other_models", r->other_models}};
     j["results"] = nlohmann::json::array();
     for (size_t i = 0; i < r->hits.size(); ++i) {
       std::string values = "{\"distance\":";
@@ -271,8 +274,18 @@ int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     out << j.dump() << "\n";
     return 0;
   }
-  out << "snapshot " << r->snapshot_id << ": searched " << r->files_searched << " of " << r->files_total
-      << " file(s), pruned " << r->files_pruned << "\n";
+  out << "snapshot " << r->snapshot_id << ": searched " << r->files_searched << " of "
+      << r->files_total + r->files_other_model << " file(s), pruned " << r->files_pruned;
+  if (r->files_other_model > 0) {
+    // Reduced recall must be visible: these files hold no vector of the query's model.
+    out << "; " << r->files_other_model << " skipped: on model ";
+    bool first = true;
+    for (const auto& [m, n] : r->other_models) {
+      out << (first ? "" : ", ") << m << (r->other_models.size() > 1 ? " (" + std::to_string(n) + ")" : "");
+      first = false;
+    }
+  }
+  out << "\n";
   for (size_t i = 0; i < r->hits.size(); ++i) {
     out << "  " << (i + 1) << ". distance " << r->hits[i].distance;
     for (size_t c = 0; c < r->values.columns.size(); ++c) {

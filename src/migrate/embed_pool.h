@@ -4,6 +4,7 @@
 // bounded the same way). Submit returns a future; callers bound how many they queue.
 #pragma once
 
+#include <functional>
 #include <future>
 #include <memory>
 #include <string_view>
@@ -21,10 +22,15 @@ class EmbedPool {
   size_t concurrency() const { return pool_.size(); }
   embed::Embedder& embedder() { return embedder_; }
 
+  // Runs on the pool thread with a validated result, before the future is ready and before that
+  // thread takes its next call (the task's batch checkpoint: batch_checkpoint.h). An error fails
+  // the future.
+  using AfterFn = std::function<Status(const std::vector<float>&)>;
+
   // Embeds `texts` (views that stay valid until the future is ready, kept alive by `owner`) and
-  // validates the result: texts.size() x dim finite floats.
+  // validates the result: texts.size() x dim finite floats; then runs `after` (if any).
   std::future<Result<std::vector<float>>> Submit(std::shared_ptr<const void> owner, std::vector<std::string_view> texts,
-                                                 uint32_t dim);
+                                                 uint32_t dim, AfterFn after = nullptr);
 
  private:
   embed::Embedder& embedder_;

@@ -12,7 +12,9 @@
 
 namespace ailake::migrate {
 
-Result<iceberg::Schema> CutoverSchema(const iceberg::Schema& base, const MigrationJobDoc& job) {
+namespace {
+
+iceberg::NestedField NewField(const MigrationJobDoc& job) {
   const MigrationOptions& o = job.options;
   iceberg::NestedField nf;
   nf.id = job.new_field_id;
@@ -20,7 +22,44 @@ Result<iceberg::Schema> CutoverSchema(const iceberg::Schema& base, const Migrati
   nf.required = false;
   nf.type = iceberg::Type::Fixed(static_cast<int>(vec::RowBytes(job.new_policy.precision, o.new_model.dim)));
   nf.doc = "embedding by " + o.new_model.Id() + " (ailake migration " + job.job_id + ")";
+  return nf;
+}
+
+}  // namespace
+
+std::string RunningColumnName(const MigrationJobDoc& job) {
+  const MigrationOptions& o = job.options;
+  if (o.new_column != o.old_column) return o.new_column;
+  return o.new_column + "__" + job.job_id.substr(0, 8);
+}
+
+iceberg::Schema PlanSchema(const iceberg::Schema& base, const MigrationJobDoc& job) {
   iceberg::Schema s = base;
+  iceberg::NestedField nf = NewField(job);
+  nf.name = RunningColumnName(job);
+  s.fields.push_back(std::move(nf));
+  return s;
+}
+
+iceberg::Schema WithoutNewColumn(const iceberg::Schema& running, const MigrationJobDoc& job) {
+  iceberg::Schema s = running;
+  std::erase_if(s.fields, [&](const iceberg::NestedField& f) { return f.id == job.new_field_id; });
+  return s;
+}
+
+Status CheckJobSchema(const iceberg::TableMetadata& latest, const MigrationJobDoc& job) {
+  const iceberg::Schema* base = latest.FindSchema(job.base_schema_id);
+  const iceberg::Schema* current = latest.CurrentSchema();
+  if (base && current && current->SameStructure(PlanSchema(*base, job))) return Status::OK();
+  return Status::Aborted("the schema of table " + job.table + " changed since migration job " + job.job_id +
+                         " was planned (schema " + std::to_string(latest.current_schema_id) +
+                         " is not the job's); abort the job ('ailake migrate abort') and plan it again");
+}
+
+Result<iceberg::Schema> CutoverSchema(const iceberg::Schema& running, const MigrationJobDoc& job) {
+  const MigrationOptions& o = job.options;
+  const iceberg::NestedField nf = NewField(job);
+  iceberg::Schema s = WithoutNewColumn(running, job);
   bool placed = false;
   for (auto& f : s.fields) {
     if (f.name == o.old_column && !o.keep_old_column) {
@@ -66,7 +105,8 @@ Result<CommitOutcome> CommitTasks(table::Table& table, const MigrationJobDoc& jo
     CommitOutcome outcome;
     iceberg::TableChange change;
     change.operation = "overwrite";
-    change.expected_schema_id = job.base_schema_id;
+    change.extra_summary[kSummaryMigrationJob] = job.job_id;
+    AILAKE_RETURN_IF_ERROR(CheckJobSchema(table.metadata(), job));
     std::vector<std::string> written;
     auto cleanup = [&]() {
       for (const auto& k : written) (void)store.Delete(k);
@@ -95,6 +135,11 @@ Result<CommitOutcome> CommitTasks(table::Table& table, const MigrationJobDoc& jo
         written.push_back(df->key);
         change.add_delete_files.push_back(std::move(df->file));
         outcome.carried_deletes += carried.size();
+      }
+      if (table.catalog().LocationOf(r->output_key) != r->output) {
+        cleanup();
+        return Status::Corruption("task " + r->task_id + " names output " + r->output + ", not the location of its key " +
+                                  r->output_key + "; refusing to commit it");
       }
       auto readable = store.OpenReadable(r->output_key);
       if (!readable.ok()) {
@@ -125,6 +170,7 @@ Result<CommitOutcome> CommitTasks(table::Table& table, const MigrationJobDoc& jo
     }
     change.validate = [&](const iceberg::TableMetadata& latest, const iceberg::SnapshotFiles& files) -> Status {
       AILAKE_RETURN_IF_ERROR(CheckJobProperty(latest, job));
+      AILAKE_RETURN_IF_ERROR(CheckJobSchema(latest, job));
       if (!cutover) return Status::OK();
       TableView now;
       now.files = files;  // copy: HasNewModel needs only the stats

@@ -33,8 +33,30 @@ struct CommitOutcome {
 Result<CommitOutcome> CommitTasks(table::Table& table, const MigrationJobDoc& job,
                                   const std::vector<const TaskRecord*>& records, bool cutover);
 
-// The table's schema after the cutover: the new vector column gets a fresh field id (its type may
-// change); without keep_old_column it takes the old column's place, with it the old one stays.
-Result<iceberg::Schema> CutoverSchema(const iceberg::Schema& base, const MigrationJobDoc& job);
+// Snapshot summary key naming the migration job that made the snapshot (abort --rollback checks
+// that every snapshot since the job's base was made by the job itself).
+inline constexpr const char* kSummaryMigrationJob = "ailake.migration-job";
+
+// The name the new column has in the schema while the job runs: the final name when it differs from
+// the old column's, else "<column>__<first 8 hex digits of the job id>" (two columns cannot share a
+// name until the cutover drops the old one).
+std::string RunningColumnName(const MigrationJobDoc& job);
+
+// The schema while the job runs (committed by the plan): the base schema plus the new column,
+// nullable, under its fresh field id, so an Iceberg reader knows every column a live data file
+// carries at every instant of the job (older files read it as null).
+iceberg::Schema PlanSchema(const iceberg::Schema& base, const MigrationJobDoc& job);
+
+// The running schema minus the new column (abort of a job that left no file carrying it).
+iceberg::Schema WithoutNewColumn(const iceberg::Schema& running, const MigrationJobDoc& job);
+
+// OK when `latest`'s current schema is still PlanSchema(base schema) of the job; else kAborted
+// naming the change (someone altered the table while the job ran).
+Status CheckJobSchema(const iceberg::TableMetadata& latest, const MigrationJobDoc& job);
+
+// The table's schema after the cutover, from the running schema: the new vector column keeps its
+// field id (its type may differ from the old one's) and takes its final name; without
+// keep_old_column it takes the old column's place, with it the old one stays.
+Result<iceberg::Schema> CutoverSchema(const iceberg::Schema& running, const MigrationJobDoc& job);
 
 }  // namespace ailake::migrate

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "core/uuid.h"
+#include "migrate/embedder_spec.h"
+#include "migrate/job_store.h"
 #include "table/commit.h"
 
 namespace ailake::migrate {
@@ -74,8 +76,9 @@ Result<MigrationJobDoc> ResolveJob(table::Table& table, MigrationOptions o, embe
   d.new_policy = vc.policy;
   d.new_policy.precision = o.new_precision.value_or(vc.policy.precision);
   o.new_precision = d.new_policy.precision;
-  d.staging_prefix = table.table_key() + "/data/migrate-" + d.job_id + "/";
+  d.staging_prefix = StagingPrefix(table.table_key(), d.job_id);
   d.options = std::move(o);
+  d.options.embedder_spec = RedactEmbedderSpec(d.options.embedder_spec);  // job.json holds no secret
   return d;
 }
 

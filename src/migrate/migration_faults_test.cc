@@ -268,13 +268,15 @@ TEST_P(MigrationEmbedderFaultTest, FailsClearlyThenResumes) {
     EXPECT_EQ(*DataFilePaths(*table_), *files_before);
   }
   ExpectConsistent();
-  // No partial output survives: each staged object is the output of a finished task.
+  // No partial output survives: each staged object is the output of a finished task, or a
+  // checkpoint segment of the embeddings a failed task had validated (batch_checkpoint.h).
   auto records = LoadTaskRecords(wh_.store(), table_->table_key(), (*job)->doc().job_id);
   ASSERT_TRUE(records.ok());
   std::set<std::string> outputs;
   for (const auto& [src, rec] : *records) outputs.insert(rec.output_key);
   for (const auto& k : ListKeys(wh_.store(), (*job)->doc().staging_prefix)) {
-    EXPECT_TRUE(outputs.count(k)) << "staged object " << k << " belongs to no finished task";
+    EXPECT_TRUE(outputs.count(k) || k.find("/ckpt-") != std::string::npos)
+        << "staged object " << k << " belongs to no finished task";
   }
   std::set<std::string> done_sources;
   for (const auto& [src, rec] : *records) done_sources.insert(src);
@@ -300,7 +302,9 @@ TEST_P(MigrationEmbedderFaultTest, FailsClearlyThenResumes) {
   }
   for (const auto& t : good.texts()) EXPECT_FALSE(done_texts.count(t)) << "'" << t << "' was embedded again";
   EXPECT_EQ(static_cast<int64_t>(good.texts().size()), rr->texts_embedded);
-  EXPECT_EQ(rr->texts_embedded, 400 - static_cast<int64_t>(done_texts.size()));
+  // Rows of batches the failed run had validated come from its checkpoint segments, not the embedder.
+  EXPECT_LE(rr->texts_embedded, 400 - static_cast<int64_t>(done_texts.size()));
+  EXPECT_GT(rr->texts_embedded, 0);
   auto v = table::VerifyTable(*table_);
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->problems.empty()) << v->problems.front();

@@ -8,12 +8,15 @@
 
 #include "core/thread_pool.h"
 #include "core/uuid.h"
+#include "migrate/batch_checkpoint.h"
 #include "migrate/embed_pool.h"
+#include "migrate/embedder_spec.h"
 #include "migrate/job_commit.h"
 #include "migrate/job_plan.h"
 #include "migrate/job_store.h"
 #include "migrate/rewrite_file.h"
 #include "migrate/table_view.h"
+#include "iceberg/snapshot_files.h"
 #include "table/commit.h"
 #include "table/table_schema.h"
 #include "vec/quantize.h"
@@ -35,12 +38,61 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The job's state as the table shows it: a job document can lag behind the table when a process
+// died between a commit and the document's update (a cutover whose "finished" was never written,
+// an abort whose "aborted" was never written).
+JobState EffectiveState(const MigrationJobDoc& doc, const iceberg::TableMetadata& m) {
+  auto running = m.properties.find(kPropMigration);
+  if (running != m.properties.end() && running->second == doc.job_id) return doc.state;
+  if (doc.state != JobState::kRunning && doc.state != JobState::kStopped) return doc.state;
+  auto last = m.properties.find("ailake.last-migration");
+  return last != m.properties.end() && last->second == doc.job_id ? JobState::kFinished : JobState::kAborted;
+}
+
 }  // namespace
+
+Status MigrationJob::UseEmbedderSpec(const std::string& spec) {
+  AILAKE_RETURN_IF_ERROR(CheckEmbedderSpec(spec, doc_.options.embedder_spec, doc_.job_id));
+  user_spec_ = spec;
+  own_embedder_.reset();
+  return Status::OK();
+}
+
+Status MigrationJob::SaveState(JobState state) {
+  Store& store = table_.catalog().store();
+  auto now = LoadJobDoc(store, table_.table_key(), doc_.job_id);
+  // Never overwrite an end state another process wrote (an abort racing this run's failure).
+  if (now.ok() && (now->state == JobState::kAborted || now->state == JobState::kFinished) &&
+      state != JobState::kAborted && state != JobState::kFinished) {
+    doc_.state = now->state;
+    return Status::OK();
+  }
+  doc_.state = state;
+  doc_.finished_ms = state == JobState::kRunning ? 0 : table::NowMs();
+  return SaveJobDoc(store, table_.table_key(), doc_);
+}
+
+bool MigrationJob::StoppedByUser(int64_t run_started_ms) {
+  auto now = LoadJobDoc(table_.catalog().store(), table_.table_key(), doc_.job_id);
+  return now.ok() && now->state == JobState::kStopped && now->finished_ms >= run_started_ms;
+}
+
+Status MigrationJob::CheckCanEmbed() const {
+  if (external_embedder_ || own_embedder_ || !user_spec_.empty() || SpecRunsNothing(doc_.options.embedder_spec)) {
+    return Status::OK();
+  }
+  return Status::InvalidArgument("migration job " + doc_.job_id + " embeds with '" + doc_.options.embedder_spec +
+                                 "': give that embedder again with --embedder SPEC (a program or URL is never "
+                                 "taken from the job's record in the warehouse)");
+}
 
 Result<embed::Embedder*> MigrationJob::GetEmbedder() {
   if (external_embedder_) return external_embedder_;
   if (!own_embedder_) {
-    AILAKE_ASSIGN_OR_RETURN(own_embedder_, BuildEmbedder(doc_.options));
+    AILAKE_RETURN_IF_ERROR(CheckCanEmbed());
+    MigrationOptions o = doc_.options;
+    if (!user_spec_.empty()) o.embedder_spec = user_spec_;
+    AILAKE_ASSIGN_OR_RETURN(own_embedder_, BuildEmbedder(o));
     AILAKE_ASSIGN_OR_RETURN(uint32_t dim, own_embedder_->Dimension());
     if (dim != doc_.options.new_model.dim) {
       return Status::InvalidArgument("embedder '" + doc_.options.embedder_spec + "' returns dim " + std::to_string(dim) +
@@ -59,6 +111,7 @@ Result<std::unique_ptr<MigrationJob>> MigrationJob::Plan(table::Table& table, Mi
                                  table.ident().ToString() + ": see 'ailake migrate status', 'resume' or 'abort'");
   }
   AILAKE_ASSIGN_OR_RETURN(auto embedder, BuildEmbedder(options));
+  const std::string options_spec = options.embedder_spec;
   AILAKE_ASSIGN_OR_RETURN(MigrationJobDoc doc, ResolveJob(table, std::move(options), *embedder));
   Store& store = table.catalog().store();
   AILAKE_RETURN_IF_ERROR(SaveJobDoc(store, table.table_key(), doc));
@@ -66,6 +119,7 @@ Result<std::unique_ptr<MigrationJob>> MigrationJob::Plan(table::Table& table, Mi
   iceberg::TableChange change;
   change.set_properties[kPropMigration] = doc.job_id;
   change.expected_schema_id = doc.base_schema_id;
+  change.new_schema = PlanSchema(table.schema(), doc);  // the new column is known from the start
   change.validate = [&](const iceberg::TableMetadata& latest, const iceberg::SnapshotFiles&) -> Status {
     auto it = latest.properties.find(kPropMigration);
     if (it != latest.properties.end()) {
@@ -80,8 +134,10 @@ Result<std::unique_ptr<MigrationJob>> MigrationJob::Plan(table::Table& table, Mi
     return committed.status();
   }
   AILAKE_RETURN_IF_ERROR(table.Refresh());
+  const std::string spec = options_spec;
   auto job = std::unique_ptr<MigrationJob>(new MigrationJob(table, std::move(doc)));
   job->own_embedder_ = std::move(embedder);
+  job->user_spec_ = spec;
   return job;
 }
 
@@ -96,11 +152,30 @@ Result<std::unique_ptr<MigrationJob>> MigrationJob::Load(table::Table& table) {
   return std::unique_ptr<MigrationJob>(new MigrationJob(table, std::move(doc)));
 }
 
+Result<std::unique_ptr<MigrationJob>> MigrationJob::LoadLatest(table::Table& table) {
+  auto running = Load(table);
+  if (running.ok() || running.status().code() != StatusCode::kNotFound) return running;
+  AILAKE_ASSIGN_OR_RETURN(auto docs, List(table));
+  if (docs.empty()) return running.status();
+  return std::unique_ptr<MigrationJob>(new MigrationJob(table, std::move(docs.back())));
+}
+
+Result<std::vector<MigrationJobDoc>> MigrationJob::List(table::Table& table) {
+  AILAKE_RETURN_IF_ERROR(table.Refresh());
+  AILAKE_ASSIGN_OR_RETURN(auto docs, ListJobDocs(table.catalog().store(), table.table_key()));
+  for (auto& d : docs) d.state = EffectiveState(d, table.metadata());
+  return docs;
+}
+
 Result<MigrationStatus> MigrationJob::GetStatus() {
   AILAKE_ASSIGN_OR_RETURN(TableView view, ReadTableView(table_));
   AILAKE_ASSIGN_OR_RETURN(auto records, LoadTaskRecords(table_.catalog().store(), table_.table_key(), doc_.job_id));
   MigrationStatus st;
   st.job = doc_;
+  st.job.state = EffectiveState(doc_, table_.metadata());
+  st.running = st.job.state == JobState::kRunning || st.job.state == JobState::kStopped;
+  st.current_snapshot_id = view.snapshot ? view.snapshot->snapshot_id : 0;
+  const bool finished = st.job.state == JobState::kFinished;
   std::set<std::string> seen;
   for (const auto& [source, r] : records) {
     TaskStatus t;
@@ -108,18 +183,20 @@ Result<MigrationStatus> MigrationJob::GetStatus() {
     t.source = source;
     t.rows = r.source_rows;
     t.output = r.output;
-    if (view.IsLive(r.output)) {
-      t.state = TaskState::kCommitted;
-    } else if (view.IsLive(source)) {
+    if (view.IsLive(r.output) || finished) {
+      t.state = TaskState::kCommitted;  // a finished job committed every record (outputs may be compacted since)
+      st.rows_committed += r.rows;
+    } else if (view.IsLive(source) && st.running) {
       t.state = TaskState::kFinished;
     } else {
-      continue;  // stale: its source was replaced by something else
+      continue;  // stale: its source was replaced by something else (or the abort deleted its output)
     }
     seen.insert(source);
     seen.insert(r.output);
     st.tasks.push_back(t);
   }
   for (const auto& e : view.files.data_files) {
+    if (finished) break;  // files appended after the cutover are on the new model already
     const std::string& p = e.file.file_path;
     if (seen.count(p) || view.HasNewModel(doc_, p)) continue;
     TaskStatus t;
@@ -142,6 +219,8 @@ Result<MigrationStatus> MigrationJob::GetStatus() {
 // The run loop shared by Run (run_tasks = true) and Commit (false).
 Result<RunResult> MigrationJob::Drive(bool run_tasks) {
   const auto start = Clock::now();
+  const int64_t started_ms = table::NowMs();
+  if (run_tasks && doc_.state != JobState::kRunning) AILAKE_RETURN_IF_ERROR(SaveState(JobState::kRunning));
   const MigrationOptions& o = doc_.options;
   Store& store = table_.catalog().store();
   RunResult result;
@@ -210,11 +289,12 @@ Result<RunResult> MigrationJob::Drive(bool run_tasks) {
     }
     if (!pending.empty()) {
       if (!run_tasks) {
+        // Commit embeds nothing: what is finished is committed (above), the rest is reported.
         result.cut_over = false;
-        return Status::InvalidArgument(std::to_string(pending.size()) + " file(s) of table " + doc_.table +
-                                       " still need a task (e.g. task " + TaskId(pending.front()) + " for " +
-                                       pending.front() + "): run 'ailake migrate run-task' for each, or "
-                                       "'ailake migrate resume'");
+        if (view.snapshot) result.snapshot_id = view.snapshot->snapshot_id;
+        for (const auto& p : pending) result.remaining.push_back(TaskId(p));
+        result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        return result;
       }
       AILAKE_ASSIGN_OR_RETURN(embed::Embedder * embedder, GetEmbedder());
       if (!pool) pool = std::make_unique<EmbedPool>(*embedder, o.concurrency);
@@ -238,6 +318,10 @@ Result<RunResult> MigrationJob::Drive(bool run_tasks) {
       for (size_t i = 0; i < pending.size(); ++i) {
         files_pool.Submit([&, i] {
           if (failed || stop_) return;
+          if (StoppedByUser(started_ms)) {  // 'migrate abort --finish-later' from any process
+            stop_ = true;
+            return;
+          }
           auto run_one = [&]() -> Status {
             // The deletes as of now, not as of the pass: rows deleted since are never embedded.
             AILAKE_ASSIGN_OR_RETURN(TableView now, ReadLatestView(catalog, ident));
@@ -245,6 +329,7 @@ Result<RunResult> MigrationJob::Drive(bool run_tasks) {
             AILAKE_ASSIGN_OR_RETURN(TaskSource src, now.SourceOf(table_, pending[i]));
             AILAKE_ASSIGN_OR_RETURN(TaskRecord rec, RewriteFile(ctx, src));
             AILAKE_ASSIGN_OR_RETURN(bool won, PublishTaskRecord(store, table_key, doc_.job_id, rec));
+            (void)DeleteCheckpoint(store, doc_.staging_prefix, rec.task_id);  // the record holds the task now
             if (!won) {
               (void)store.Delete(rec.output_key);  // another process finished this task first
               return Status::OK();
@@ -303,9 +388,7 @@ Result<RunResult> MigrationJob::Drive(bool run_tasks) {
   if (final_view.snapshot) result.snapshot_id = final_view.snapshot->snapshot_id;
   auto removed = DeleteStaged(final_view, {});
   if (removed.ok()) result.staged_removed += *removed;
-  doc_.state = JobState::kCommitted;
-  doc_.finished_ms = table::NowMs();
-  AILAKE_RETURN_IF_ERROR(SaveJobDoc(store, table_.table_key(), doc_));
+  AILAKE_RETURN_IF_ERROR(SaveState(JobState::kFinished));
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   {
     std::lock_guard<std::mutex> lock(mu);
@@ -316,20 +399,32 @@ Result<RunResult> MigrationJob::Drive(bool run_tasks) {
   return result;
 }
 
-Result<RunResult> MigrationJob::Run() { return Drive(true); }
+Result<RunResult> MigrationJob::DriveAndRecord(bool run_tasks) {
+  auto r = Drive(run_tasks);
+  if (!r.ok() && run_tasks) {
+    // Stopped (Ctrl-C, an error, finish-later): the job stays the table's job; say so in job.json.
+    if (table_.Refresh().ok() && EffectiveState(doc_, table_.metadata()) == JobState::kRunning) {
+      (void)SaveState(JobState::kStopped);
+    }
+  }
+  return r;
+}
+
+Result<RunResult> MigrationJob::Run() { return DriveAndRecord(true); }
 Result<RunResult> MigrationJob::Commit() { return Drive(false); }
 
 Result<TaskRecord> MigrationJob::RunTask(const std::string& task) {
+  Store& store = table_.catalog().store();
+  AILAKE_ASSIGN_OR_RETURN(auto records, LoadTaskRecords(store, table_.table_key(), doc_.job_id));
+  for (const auto& [src, r] : records) {
+    if (r.task_id == task || src == task) return r;  // finished (maybe committed) already: never embed twice
+  }
   AILAKE_ASSIGN_OR_RETURN(TableView view, ReadTableView(table_));
   std::string source;
   for (const auto& e : view.files.data_files) {
     if (e.file.file_path == task || TaskId(e.file.file_path) == task) source = e.file.file_path;
   }
   if (source.empty()) return Status::NotFound("no live data file of table " + doc_.table + " matches task '" + task + "'");
-  Store& store = table_.catalog().store();
-  AILAKE_ASSIGN_OR_RETURN(auto records, LoadTaskRecords(store, table_.table_key(), doc_.job_id));
-  auto have = records.find(source);
-  if (have != records.end()) return have->second;  // finished already: never embed twice
   if (view.HasNewModel(doc_, source)) {
     return Status::InvalidArgument("data file " + source + " already holds the new model; nothing to do");
   }
@@ -339,6 +434,7 @@ Result<TaskRecord> MigrationJob::RunTask(const std::string& task) {
   AILAKE_ASSIGN_OR_RETURN(TaskSource src, view.SourceOf(table_, source));
   AILAKE_ASSIGN_OR_RETURN(TaskRecord rec, RewriteFile(ctx, src));
   AILAKE_ASSIGN_OR_RETURN(bool won, PublishTaskRecord(store, table_.table_key(), doc_.job_id, rec));
+  (void)DeleteCheckpoint(store, doc_.staging_prefix, rec.task_id);
   if (!won) {
     (void)store.Delete(rec.output_key);
     AILAKE_ASSIGN_OR_RETURN(records, LoadTaskRecords(store, table_.table_key(), doc_.job_id));
@@ -350,24 +446,126 @@ Result<TaskRecord> MigrationJob::RunTask(const std::string& task) {
 }
 
 Status MigrationJob::Abort() {
-  Store& store = table_.catalog().store();
-  doc_.state = JobState::kAborted;
-  doc_.finished_ms = table::NowMs();
-  AILAKE_RETURN_IF_ERROR(SaveJobDoc(store, table_.table_key(), doc_));
-  iceberg::TableChange change;
-  change.remove_properties = {kPropMigration};
   const std::string id = doc_.job_id;
-  change.validate = [&](const iceberg::TableMetadata& latest, const iceberg::SnapshotFiles&) -> Status {
-    auto it = latest.properties.find(kPropMigration);
-    if (it == latest.properties.end() || it->second != id) {
-      return Status::NotFound("migration job " + id + " is not running any more");
+  for (int attempt = 0;; ++attempt) {
+    AILAKE_ASSIGN_OR_RETURN(TableView view, ReadTableView(table_));
+    // When no live file carries the new column (dual-write, or nothing committed yet), the column
+    // leaves the schema again; files this job committed keep it visible to Iceberg readers.
+    bool carried = false;
+    for (const auto& e : view.files.data_files) carried = carried || view.HasNewModel(doc_, e.file.file_path);
+    iceberg::TableChange change;
+    change.remove_properties = {kPropMigration};
+    if (!carried && CheckJobSchema(table_.metadata(), doc_).ok()) {
+      change.new_schema = WithoutNewColumn(table_.schema(), doc_);
     }
-    return Status::OK();
-  };
-  AILAKE_RETURN_IF_ERROR(table::CommitChange(table_.catalog(), table_.ident(), change).status());
+    const bool drop_column = change.new_schema.has_value();
+    change.validate = [&](const iceberg::TableMetadata& latest, const iceberg::SnapshotFiles& files) -> Status {
+      auto it = latest.properties.find(kPropMigration);
+      if (it == latest.properties.end() || it->second != id) {
+        return Status::NotFound("migration job " + id + " is not running any more");
+      }
+      if (drop_column) {
+        AILAKE_RETURN_IF_ERROR(CheckJobSchema(latest, doc_));
+        TableView now;
+        now.files = files;
+        for (const auto& e : files.data_files) {
+          if (now.HasNewModel(doc_, e.file.file_path)) return Status::CommitConflict("a task of the job was committed meanwhile");
+        }
+      }
+      return Status::OK();
+    };
+    auto committed = table::CommitChange(table_.catalog(), table_.ident(), change);
+    if (committed.ok()) break;
+    if (committed.status().code() != StatusCode::kCommitConflict || attempt >= 10) return committed.status();
+  }
+  AILAKE_RETURN_IF_ERROR(SaveState(JobState::kAborted));
   AILAKE_ASSIGN_OR_RETURN(TableView view, ReadTableView(table_));
   return DeleteStaged(view, {}).status();
 }
+
+Status MigrationJob::AbortWithRollback() {
+  catalog::Catalog& catalog = table_.catalog();
+  const std::string id = doc_.job_id;
+  std::optional<iceberg::Snapshot> rolled_back_from;  // the job's last snapshot, undone
+  for (int attempt = 0;; ++attempt) {
+    AILAKE_ASSIGN_OR_RETURN(catalog::LoadedTable base, catalog.LoadTable(table_.ident()));
+    rolled_back_from.reset();
+    if (const iceberg::Snapshot* cs = base.metadata.CurrentSnapshot()) rolled_back_from = *cs;
+    iceberg::TableMetadata m = base.metadata;
+    auto it = m.properties.find(kPropMigration);
+    if (it == m.properties.end() || it->second != id) {
+      return Status::NotFound("migration job " + id + " is not running any more");
+    }
+    // Every snapshot since the base must be this job's own commit: anything else would be undone.
+    std::vector<std::string> others;
+    std::optional<int64_t> cur = m.current_snapshot_id;
+    while (cur && *cur != doc_.base_snapshot_id) {
+      const iceberg::Snapshot* snap = m.FindSnapshot(*cur);
+      if (!snap) break;
+      auto job = snap->summary.find(kSummaryMigrationJob);
+      if (job == snap->summary.end() || job->second != id) {
+        auto op = snap->summary.find("operation");
+        others.push_back("snapshot " + std::to_string(snap->snapshot_id) + " (" +
+                         (op == snap->summary.end() ? std::string("?") : op->second) + ")");
+      }
+      cur = snap->parent_snapshot_id;
+    }
+    const bool base_reached = doc_.base_snapshot_id == 0 ? !cur.has_value() : (cur && *cur == doc_.base_snapshot_id);
+    if (!base_reached) {
+      return Status::CommitConflict("cannot roll back table " + doc_.table + " to the base snapshot " +
+                                    std::to_string(doc_.base_snapshot_id) + " of migration job " + id +
+                                    ": it is no longer an ancestor of the current snapshot (the table was rolled back "
+                                    "meanwhile); nothing was changed");
+    }
+    if (!others.empty()) {
+      std::string list;
+      for (size_t i = 0; i < others.size() && i < 10; ++i) list += (i ? ", " : "") + others[i];
+      if (others.size() > 10) list += " and " + std::to_string(others.size() - 10) + " more";
+      return Status::CommitConflict("cannot roll back table " + doc_.table + " to snapshot " +
+                                    std::to_string(doc_.base_snapshot_id) + ": other writers committed since migration job " +
+                                    id + " was planned: " + list + "; a rollback would undo their work. Nothing was "
+                                    "changed: use 'ailake migrate abort --finish-later' and resume the job, or roll back "
+                                    "by hand ('ailake rollback --to " + std::to_string(doc_.base_snapshot_id) + "')");
+    }
+    AILAKE_RETURN_IF_ERROR(CheckJobSchema(m, doc_));
+    const int64_t now = std::max({table::NowMs(), m.last_updated_ms + 1,
+                                  m.snapshot_log.empty() ? int64_t{0} : m.snapshot_log.back().timestamp_ms});
+    if (doc_.base_snapshot_id == 0) {
+      m.current_snapshot_id.reset();
+      m.refs.erase("main");
+    } else {
+      m.current_snapshot_id = doc_.base_snapshot_id;
+      m.refs["main"] = {doc_.base_snapshot_id, "branch"};
+      m.snapshot_log.push_back({doc_.base_snapshot_id, now});
+    }
+    m.current_schema_id = doc_.base_schema_id;
+    m.properties.erase(kPropMigration);
+    m.last_updated_ms = now;
+    auto r = catalog.CommitTable(base, std::move(m));
+    if (r.ok()) break;
+    if (r.status().code() != StatusCode::kCommitConflict || attempt >= 50) return r.status();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1 + attempt));  // backoff of a lost race, not a sync
+  }
+  doc_.rolled_back = true;
+  AILAKE_RETURN_IF_ERROR(SaveState(JobState::kAborted));
+  // Outputs the job committed are no longer live, but the rolled-back snapshots still name them
+  // (time travel): keep those (every snapshot since the base was the job's, so the last one names
+  // them all); `expire` removes them with those snapshots.
+  Store& store = table_.catalog().store();
+  std::set<std::string> keep;
+  if (rolled_back_from) {
+    AILAKE_ASSIGN_OR_RETURN(iceberg::SnapshotFiles was,
+                            iceberg::ReadSnapshotFiles(store, table_.locations(), &*rolled_back_from));
+    for (const auto& e : was.data_files) {
+      auto key = table_.locations().KeyOf(e.file.file_path);
+      if (key.ok() && key->rfind(doc_.staging_prefix, 0) == 0) keep.insert(*key);
+    }
+  }
+  AILAKE_ASSIGN_OR_RETURN(TableView view, ReadTableView(table_));
+  return DeleteStaged(view, keep).status();
+}
+
+Status MigrationJob::StopForLater() { return SaveState(JobState::kStopped); }
 
 Result<size_t> MigrationJob::DeleteStaged(const TableView& view, const std::set<std::string>& keep_keys) {
   Store& store = table_.catalog().store();

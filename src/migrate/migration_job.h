@@ -64,9 +64,14 @@ struct TaskStatus {
 
 struct MigrationStatus {
   MigrationJobDoc job;
+  bool running = false;           // the job is the table's job (state running or stopped)
+  int64_t current_snapshot_id = 0;
   std::vector<TaskStatus> tasks;  // the files still to migrate plus every task with a record
   size_t pending = 0, finished = 0, committed = 0;
   int64_t rows_total = 0, rows_done = 0;
+  // Committed work: live rows in files this job committed (AtomicReplace before its cutover; after
+  // an abort, the rows the table's model cannot search unless the old column was kept).
+  int64_t rows_committed = 0;
 };
 
 struct RunResult {
@@ -80,6 +85,7 @@ struct RunResult {
   size_t staged_removed = 0;    // uncommitted staged files deleted at the end
   double seconds = 0;
   bool cut_over = false;        // false only for Commit() with tasks still missing
+  std::vector<std::string> remaining;  // Commit() without cutover: task ids that still need a run
 };
 
 struct DryRunReport {
@@ -111,6 +117,11 @@ class MigrationJob {
   static Result<std::unique_ptr<MigrationJob>> Plan(table::Table& table, MigrationOptions options);
   // The table's running job (kNotFound when none).
   static Result<std::unique_ptr<MigrationJob>> Load(table::Table& table);
+  // The running job, else the most recently planned one (aborted or finished); kNotFound when the
+  // table never had one. Only for status: a job that is not running refuses to run.
+  static Result<std::unique_ptr<MigrationJob>> LoadLatest(table::Table& table);
+  // Every job of the table, oldest first (job documents under metadata/migrations/).
+  static Result<std::vector<MigrationJobDoc>> List(table::Table& table);
   // What Plan + Run would do, without writing anything. Embeds a small sample to measure the rate.
   static Result<DryRunReport> DryRun(table::Table& table, MigrationOptions options);
 
@@ -118,6 +129,13 @@ class MigrationJob {
   void set_progress(ProgressFn fn) { progress_ = std::move(fn); }
   // Use this embedder instead of building one from the job's spec (tests, benchmarks).
   void set_embedder(embed::Embedder* embedder) { external_embedder_ = embedder; }
+  // The embedder spec the user gave for a loaded job (resume, run-task): it must redact to the
+  // persisted spec (embedder_spec.h). Without one, only a hash: job can embed: a program or URL is
+  // never taken from job.json.
+  Status UseEmbedderSpec(const std::string& spec);
+  // OK when this job can get an embedder: set_embedder, UseEmbedderSpec, a planned job, or a hash:
+  // spec; else InvalidArgument asking for --embedder.
+  Status CheckCanEmbed() const;
   // Asks a running Run/RunTask to stop after the current batches (safe from a signal-handling thread).
   void Stop() { stop_ = true; }
 
@@ -128,9 +146,17 @@ class MigrationJob {
   Result<TaskRecord> RunTask(const std::string& task);
   // Commits every finished task; when no task is missing, also cuts over. Embeds nothing.
   Result<RunResult> Commit();
-  // Stops the job: clears ailake.migration, deletes uncommitted staged outputs. Tasks already
-  // committed by AtomicReplace stay (their files hold the new column); see docs/MIGRATION.md.
+  // Stops the job: clears ailake.migration, deletes uncommitted staged outputs and checkpoints.
+  // Tasks already committed by AtomicReplace stay (their files hold the new column; see
+  // docs/MIGRATION.md); when none did, the new column leaves the schema again.
   Status Abort();
+  // Abort that first puts the table back at the job's base snapshot (and schema) in one validated
+  // commit: refused (kCommitConflict, naming the snapshots) when anything but this job committed
+  // since the base snapshot, or when the base is no longer an ancestor of the current snapshot.
+  Status AbortWithRollback();
+  // Marks the job stopped without undoing anything: a run in progress stops after its current
+  // file; 'resume' finishes the job later.
+  Status StopForLater();
 
  private:
   MigrationJob(table::Table& table, MigrationJobDoc doc) : table_(table), doc_(std::move(doc)) {}
@@ -147,6 +173,11 @@ class MigrationJob {
   Result<size_t> DeleteStaged(const TableView& view, const std::set<std::string>& keep_keys);
   Result<TaskContext> MakeTaskContext(EmbedPool* pool);
   Result<RunResult> Drive(bool run_tasks);
+  Result<RunResult> DriveAndRecord(bool run_tasks);
+  // True when job.json says a later 'abort --finish-later' stopped the job (checked per file).
+  bool StoppedByUser(int64_t run_started_ms);
+  Status SaveState(JobState state);
+  std::string user_spec_;
 };
 
 }  // namespace ailake::migrate

@@ -469,11 +469,14 @@ TEST_P(MigrationScenarioTest, OldModelSearchWorksOnEveryFileDuringTheRun) {
   EXPECT_EQ(st->rows_total, 400);
   EXPECT_EQ(st->rows_done, 200);
 
-  // Commit cannot cut over with two files missing; AtomicReplace commits the finished two first.
+  // Commit cannot cut over with two files missing; AtomicReplace commits the finished two first,
+  // and it is not an error: the result lists the two tasks that remain.
   auto c = (*job)->Commit();
-  ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(c.status().message().find("still need a task"), std::string::npos) << c.status().ToString();
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_FALSE(c->cut_over);
+  EXPECT_EQ(c->tasks_committed, atomic() ? 2u : 0u);
+  EXPECT_EQ(std::set<std::string>(c->remaining.begin(), c->remaining.end()),
+            (std::set<std::string>{TaskId((*sources)[2]), TaskId((*sources)[3])}));
   auto files = CurrentFiles(*table_);
   ASSERT_TRUE(files.ok());
   ASSERT_EQ(files->data_files.size(), 4u);
@@ -1262,7 +1265,11 @@ TEST_P(MigrationScenarioTest, AbortAfterPartialCommitThenANewJobRedoesEverything
     ASSERT_TRUE(rec.ok()) << rec.status().ToString();
     outputs.insert(rec->output);
   }
-  ASSERT_FALSE((*job)->Commit().ok());  // two tasks missing; AtomicReplace commits the finished two
+  {
+    auto c = (*job)->Commit();  // two tasks missing; AtomicReplace commits the finished two
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    ASSERT_FALSE(c->cut_over);
+  }
   ASSERT_TRUE((*job)->Abort().ok());
   auto live = DataFilePaths(*table_);
   ASSERT_TRUE(live.ok());
@@ -1313,7 +1320,11 @@ TEST_P(MigrationScenarioTest, KeepOldColumnNeverRelabelsAnotherModelsVectors) {
   auto sources = DataFilePaths(*table_);
   ASSERT_TRUE(sources.ok());
   for (size_t i = 0; i < 2; ++i) ASSERT_TRUE((*aborted)->RunTask((*sources)[i]).ok());
-  ASSERT_FALSE((*aborted)->Commit().ok());  // commits the two finished tasks
+  {
+    auto c = (*aborted)->Commit();  // commits the two finished tasks
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    ASSERT_FALSE(c->cut_over);
+  }
   ASSERT_TRUE((*aborted)->Abort().ok());
 
   MigrationOptions o = Options();
@@ -1412,11 +1423,17 @@ TEST_P(MigrationScenarioTest, TwoRunnersOfOneTaskLeaveOneRecordAndOneOutput) {
   std::vector<std::thread> threads;
   for (auto& rn : runners) threads.emplace_back([&rn, &contested] { rn.result = rn.job->RunTask(TaskId(contested)); });
   for (auto& t : threads) t.join();
+  // Both really did work; a runner may reuse batches the other had already checkpointed
+  // (batch_checkpoint.h), so between them every text was embedded, each at most twice.
+  std::map<std::string, int> embedded;
   for (auto& rn : runners) {
     ASSERT_TRUE(rn.gate_ok) << "the two runners never embedded at the same time";
     ASSERT_TRUE(rn.result.ok()) << rn.result.status().ToString();
-    EXPECT_EQ(rn.embedder->texts().size(), 100u);  // both really did the work
+    EXPECT_GT(rn.embedder->texts().size(), 0u);
+    for (const auto& t : rn.embedder->texts()) ++embedded[t];
   }
+  EXPECT_EQ(embedded.size(), 100u);
+  for (const auto& [t, n] : embedded) EXPECT_LE(n, 2) << t;
   // Both report the winner's record; exactly one record and one staged output exist.
   EXPECT_EQ(runners[0].result->output, runners[1].result->output);
   const std::string tasks_prefix = JobFolder(table_->table_key(), (*job)->doc().job_id) + "tasks/";

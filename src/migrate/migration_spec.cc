@@ -34,7 +34,8 @@ Result<NullTextPolicy> ParseNullTextPolicy(std::string_view s) {
 std::string_view JobStateName(JobState s) {
   switch (s) {
     case JobState::kRunning: return "running";
-    case JobState::kCommitted: return "committed";
+    case JobState::kStopped: return "stopped";
+    case JobState::kFinished: return "finished";
     case JobState::kAborted: return "aborted";
   }
   return "running";
@@ -93,6 +94,7 @@ std::string MigrationJobDoc::ToJson() const {
                      {"hnsw_ef_construction", new_policy.hnsw_ef_construction},
                      {"hnsw_seed", new_policy.hnsw_seed}};
   j["staging_prefix"] = staging_prefix;
+  j["rolled_back"] = rolled_back;
   return j.dump(2);
 }
 
@@ -108,7 +110,17 @@ Result<MigrationJobDoc> MigrationJobDoc::FromJson(const std::string& text, const
     d.job_id = j.at("job_id").get<std::string>();
     d.table = j.at("table").get<std::string>();
     const std::string state = j.at("state").get<std::string>();
-    d.state = state == "committed" ? JobState::kCommitted : state == "aborted" ? JobState::kAborted : JobState::kRunning;
+    if (state == "finished" || state == "committed") {
+      d.state = JobState::kFinished;
+    } else if (state == "aborted") {
+      d.state = JobState::kAborted;
+    } else if (state == "stopped") {
+      d.state = JobState::kStopped;
+    } else if (state == "running") {
+      d.state = JobState::kRunning;
+    } else {
+      return Status::Corruption(where + ": unknown job state '" + state + "'");
+    }
     d.created_ms = j.at("created_ms").get<int64_t>();
     d.finished_ms = j.at("finished_ms").get<int64_t>();
     d.base_snapshot_id = j.at("base_snapshot_id").get<int64_t>();
@@ -139,6 +151,7 @@ Result<MigrationJobDoc> MigrationJobDoc::FromJson(const std::string& text, const
     d.new_policy.hnsw_ef_construction = p.at("hnsw_ef_construction").get<uint32_t>();
     d.new_policy.hnsw_seed = p.at("hnsw_seed").get<uint64_t>();
     d.staging_prefix = j.at("staging_prefix").get<std::string>();
+    d.rolled_back = j.value("rolled_back", false);
     if (o.batch_size == 0 || o.concurrency == 0 || o.file_parallelism == 0 || o.new_model.dim == 0 ||
         o.new_model.dim > 65536 || d.new_field_id <= 0) {
       return Status::Corruption(where + ": migration job document has out-of-range settings");

@@ -34,7 +34,8 @@ std::string_view NullTextPolicyName(NullTextPolicy p);
 Result<NullTextPolicy> ParseNullTextPolicy(std::string_view s);
 
 struct MigrationOptions {
-  std::string embedder_spec;          // embed/embedder.h: hash:..., command:..., http:...
+  std::string embedder_spec;          // embed/embedder.h: hash:..., command:..., http:...; in a
+                                      // loaded job document: the redacted spec (embedder_spec.h)
   EmbeddingModelInfo new_model;       // name (required), version; dim 0 = the embedder's
   std::optional<VectorMetric> new_metric;        // default: the old column's metric
   std::optional<VectorPrecision> new_precision;  // default: the old column's precision
@@ -52,7 +53,13 @@ struct MigrationOptions {
   uint32_t build_threads = 0;         // index build threads per file (0 = cores)
 };
 
-enum class JobState { kRunning, kCommitted, kAborted };
+// running: the job is the table's job (ailake.migration names it) and no run stopped it cleanly; a
+//   SIGKILLed run leaves this state too ('migrate resume' continues).
+// stopped: the job is still the table's job, but its last run stopped (Ctrl-C, an error, or
+//   'migrate abort --finish-later'); 'migrate resume' continues it.
+// aborted: 'migrate abort' ended it (with --rollback the table went back to base_snapshot_id).
+// finished: the cutover committed (persisted as "finished"; "committed" is read as finished too).
+enum class JobState { kRunning, kStopped, kFinished, kAborted };
 std::string_view JobStateName(JobState s);
 
 // The persisted job (job.json). Everything a task needs is here, so a task can run in another
@@ -71,7 +78,9 @@ struct MigrationJobDoc {
   int32_t old_field_id = 0;
   int32_t new_field_id = 0;           // a fresh Iceberg field id (the type may change)
   VectorStoragePolicy new_policy;     // precision + index parameters of the new column
-  std::string staging_prefix;         // store key prefix of staged outputs ("T/data/migrate-J/")
+  std::string staging_prefix;         // store key prefix of staged outputs ("T/data/migrate-J/");
+                                      // checked to be exactly StagingPrefix(T, J) when loaded
+  bool rolled_back = false;           // aborted with --rollback: the table is at base_snapshot_id again
 
   std::string ToJson() const;
   static Result<MigrationJobDoc> FromJson(const std::string& text, const std::string& where);

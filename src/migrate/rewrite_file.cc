@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "core/uuid.h"
+#include "migrate/batch_checkpoint.h"
 #include "file/file_reader.h"
 #include "file/file_writer.h"
 #include "table/commit.h"
@@ -20,7 +21,10 @@ struct Pending {
   std::vector<float> old_vectors;        // decoded old column (keep_old_column), rows x old dim
   std::vector<uint8_t> old_nulls;
   std::vector<uint8_t> new_nulls;        // rows with a null text under the skip policy
-  std::future<Result<std::vector<float>>> embedded;  // floats of the non-null rows, in order
+  // Rows with a vector (non-null text), in order: saved[i] = a checkpointed vector was reused.
+  std::vector<uint8_t> saved;
+  std::vector<float> saved_vectors;      // the reused vectors, in order of the saved rows
+  std::future<Result<std::vector<float>>> embedded;  // floats of the rows not saved, in order
 };
 
 // Deletes the staged output unless released (a failed or cancelled task leaves nothing behind).
@@ -122,6 +126,9 @@ Result<TaskRecord> RewriteFile(const TaskContext& ctx, const TaskSource& src) {
     if (!field_key) fo.extra_key_values.emplace_back(kv.key, kv.value);
   }
   AILAKE_ASSIGN_OR_RETURN(auto writer, file::AiLakeFileWriter::Open(out.get(), ctx.data_schema, specs, fo));
+  // Vectors a killed earlier run of this task already paid for (batch_checkpoint.h).
+  AILAKE_ASSIGN_OR_RETURN(std::shared_ptr<BatchCheckpoint> ckpt,
+                          BatchCheckpoint::Open(store, job.staging_prefix, rec.task_id, o.new_model.dim, src.rows));
 
   const uint32_t new_dim = o.new_model.dim;
   const uint32_t old_dim = job.old_model.dim;
@@ -131,8 +138,20 @@ Result<TaskRecord> RewriteFile(const TaskContext& ctx, const TaskSource& src) {
   auto drain_one = [&]() -> Status {
     Pending p = std::move(queue.front());
     queue.pop_front();
-    AILAKE_ASSIGN_OR_RETURN(std::vector<float> got, p.embedded.get());
+    AILAKE_ASSIGN_OR_RETURN(std::vector<float> fresh, p.embedded.get());
     const size_t n = static_cast<size_t>(p.data->num_rows);
+    // The vectors of the rows with a text, in order: reused from the checkpoint or fresh.
+    std::vector<float> got;
+    if (p.saved_vectors.empty()) {
+      got = std::move(fresh);
+    } else {
+      got.resize(p.saved.size() * new_dim);
+      size_t si = 0, fi = 0;
+      for (size_t r = 0; r < p.saved.size(); ++r) {
+        const float* from = p.saved[r] ? p.saved_vectors.data() + (si++) * new_dim : fresh.data() + (fi++) * new_dim;
+        std::copy_n(from, new_dim, got.data() + r * new_dim);
+      }
+    }
     std::vector<float> vectors;
     if (p.new_nulls.empty()) {
       vectors = std::move(got);
@@ -166,6 +185,7 @@ Result<TaskRecord> RewriteFile(const TaskContext& ctx, const TaskSource& src) {
   int64_t base_row = 0;  // source position of the row group's first row
   size_t next_deleted = 0;
   for (int rg = 0; rg < pq.num_row_groups(); ++rg) {
+    const int64_t rg_base = base_row;
     if (ctx.cancel && ctx.cancel->load()) return fail(Status::Aborted("the migration was stopped"));
     const int64_t rg_rows = pq.row_group_num_rows(rg);
     auto read = pq.ReadRowGroup(rg, fields);
@@ -194,11 +214,13 @@ Result<TaskRecord> RewriteFile(const TaskContext& ctx, const TaskSource& src) {
       auto p_data = std::make_shared<parquet::Batch>(parquet::Batch::Empty(ctx.data_schema));
       Pending p;
       int64_t taken = 0;
+      std::vector<int64_t> positions;  // source position of each row of the batch
       while (run_i < runs.size() && taken < static_cast<int64_t>(o.batch_size)) {
         const auto [s, e] = runs[run_i];
         const int64_t start = s + run_off;
         const int64_t n = std::min<int64_t>(e - start, static_cast<int64_t>(o.batch_size) - taken);
         parquet::Batch slice = b.Slice(start, n);
+        for (int64_t i = 0; i < n; ++i) positions.push_back(rg_base + start + i);
         if (o.keep_old_column) {
           parquet::Column oc = std::move(slice.columns.back());
           slice.columns.pop_back();
@@ -221,15 +243,31 @@ Result<TaskRecord> RewriteFile(const TaskContext& ctx, const TaskSource& src) {
           run_off = 0;
         }
       }
-      // Texts of this batch; nulls per policy.
+      // Texts of this batch; nulls per policy; rows a checkpoint already holds are not sent again.
       const parquet::Column& text = p_data->columns[static_cast<size_t>(text_index)];
       std::vector<std::string_view> texts;
+      std::vector<int64_t> send_pos;
+      std::vector<uint64_t> send_hash;
       texts.reserve(static_cast<size_t>(taken));
       bool any_null = false;
+      std::vector<float> one(new_dim);
+      auto add_text = [&](int64_t i, std::string_view t) {
+        const uint64_t h = TextHash(t);
+        const int64_t pos = positions[static_cast<size_t>(i)];
+        if (ckpt->Lookup(pos, h, one.data())) {
+          p.saved.push_back(1);
+          p.saved_vectors.insert(p.saved_vectors.end(), one.begin(), one.end());
+          return;
+        }
+        p.saved.push_back(0);
+        texts.push_back(t);
+        send_pos.push_back(pos);
+        send_hash.push_back(h);
+        rec.chars_embedded += static_cast<int64_t>(t.size());
+      };
       for (int64_t i = 0; i < taken; ++i) {
         if (text.IsValid(i)) {
-          texts.push_back(text.StringValue(i));
-          rec.chars_embedded += static_cast<int64_t>(texts.back().size());
+          add_text(i, text.StringValue(i));
           continue;
         }
         if (o.null_text == NullTextPolicy::kFail) {
@@ -237,7 +275,7 @@ Result<TaskRecord> RewriteFile(const TaskContext& ctx, const TaskSource& src) {
                                               "' and the null-text policy is fail (use --null-text skip or empty)"));
         }
         if (o.null_text == NullTextPolicy::kEmpty) {
-          texts.push_back(std::string_view());
+          add_text(i, std::string_view());
           continue;
         }
         if (!any_null) p.new_nulls.assign(static_cast<size_t>(i), 0);
@@ -250,7 +288,15 @@ Result<TaskRecord> RewriteFile(const TaskContext& ctx, const TaskSource& src) {
       }
       rec.texts_embedded += static_cast<int64_t>(texts.size());
       p.data = p_data;
-      p.embedded = ctx.pool->Submit(p_data, std::move(texts), new_dim);
+      if (texts.empty()) {
+        std::promise<Result<std::vector<float>>> ready;
+        ready.set_value(std::vector<float>());
+        p.embedded = ready.get_future();
+      } else {
+        p.embedded = ctx.pool->Submit(p_data, std::move(texts), new_dim,
+                                      [ckpt, send_pos = std::move(send_pos), send_hash = std::move(send_hash)](
+                                          const std::vector<float>& v) { return ckpt->Append(send_pos, send_hash, v.data()); });
+      }
       queue.push_back(std::move(p));
       while (queue.size() >= max_queued) {
         Status st = drain_one();

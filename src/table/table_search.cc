@@ -152,6 +152,16 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
     }
     if (stats == nullptr) {
       ++result.files_other_model;
+      // Name what the file holds instead (its column of the table's vector column name first).
+      std::string other = "unknown";
+      if (st != files.vector_stats.end()) {
+        for (const auto& s : st->second) {
+          if (other == "unknown" || s.column == vc.vector_column) {
+            other = EmbeddingModelInfo{s.model, s.model_version, s.dim, s.metric, false}.Id();
+          }
+        }
+      }
+      ++result.other_models[other];
       continue;
     }
     if (stats->dim != dim) {

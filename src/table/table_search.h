@@ -16,6 +16,7 @@
 //  5. Requested columns are read for the winners only, from the row groups that hold them.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,7 +54,9 @@ struct SearchResult {
   size_t files_total = 0;       // live files of the snapshot with the query's model
   size_t files_searched = 0;
   size_t files_pruned = 0;
-  size_t files_other_model = 0;
+  size_t files_other_model = 0;  // live files skipped: no vector column of the query's model
+  // The models of those skipped files (model id, or "unknown" without vector statistics) -> files.
+  std::map<std::string, size_t> other_models;
   size_t row_groups_skipped = 0;  // by the --where predicate's statistics check
 };
 

@@ -17,6 +17,8 @@ Result<std::unique_ptr<TableWriter>> TableWriter::Open(Table& table, TableWriter
   auto w = std::unique_ptr<TableWriter>(new TableWriter(table, options, std::move(data)));
   w->vectors_ = table.vectors();
   w->schema_id_ = table.metadata().current_schema_id;
+  w->opened_schema_ = table.schema();
+  w->opened_vectors_ = table.vectors();
   w->vector_field_id_ = vf->id;
   w->table_key_ = table.table_key();
   return w;
@@ -124,21 +126,35 @@ Result<CommitResult> TableWriter::Commit(const std::string& operation) {
 Result<CommitResult> TableWriter::Commit(iceberg::TableChange change) {
   AILAKE_RETURN_IF_ERROR(FinishFile());
   if (files_.empty() && change.empty()) return CommitResult{table_->state(), 0, 0};
-  // The files were written for the schema the writer opened with; if a migration cut the table over
-  // to a new vector column meanwhile, they must not land (they would hold the old model's vectors).
-  change.expected_schema_id = schema_id_;
+  // The files were written for the schema the writer opened with. They may land on a later schema
+  // that only added columns (a migration's plan adds its new vector column, nullable: these files
+  // read it as null), but not when the vector column or its model changed meanwhile (a migration
+  // cut over: they would hold the old model's vectors) or a column they carry changed its type.
+  const iceberg::Schema& opened = opened_schema_;
+  const VectorConfig& opened_vc = opened_vectors_;
+  const int opened_id = schema_id_;
+  // The caller's own validation (an upsert's id checks) runs first.
+  auto callers = std::move(change.validate);
+  change.validate = [&, callers](const iceberg::TableMetadata& latest, const iceberg::SnapshotFiles& files) -> Status {
+    if (callers) AILAKE_RETURN_IF_ERROR(callers(latest, files));
+    if (latest.current_schema_id == opened_id) return Status::OK();
+    auto vc = VectorConfigFromProperties(latest.properties);
+    bool same = vc.ok() && vc->vector_column == opened_vc.vector_column && vc->model.SameModel(opened_vc.model) &&
+                vc->model.dim == opened_vc.model.dim && latest.CurrentSchema() != nullptr;
+    for (const auto& f : opened.fields) {
+      if (!same) break;
+      const iceberg::NestedField* now = latest.CurrentSchema()->FindFieldById(f.id);
+      same = now != nullptr && now->name == f.name && iceberg::TypesEqual(*now->type, *f.type);
+    }
+    if (same) return Status::OK();
+    return Status::CommitConflict("the table's schema changed while these rows were written (now model " +
+                                  (vc.ok() ? vc->model.Id() + ", column '" + vc->vector_column + "'" : std::string("?")) +
+                                  ", e.g. a migration cut over); nothing was committed: write them again with the "
+                                  "table's current model");
+  };
   for (const auto& f : files_) change.add_data_files.push_back(f.added);
   auto committed = CommitChange(table_->catalog(), table_->ident(), change);
-  if (!committed.ok()) {
-    if (committed.status().code() == StatusCode::kCommitConflict && table_->Refresh().ok() &&
-        table_->metadata().current_schema_id != *change.expected_schema_id) {
-      return Status::CommitConflict("the table's schema changed while these rows were written (now model " +
-                                    table_->vectors().model.Id() + ", column '" + table_->vectors().vector_column +
-                                    "', e.g. a migration cut over); nothing was committed: write them again with the "
-                                    "table's current model");
-    }
-    return committed.status();
-  }
+  if (!committed.ok()) return committed.status();
   CommitResult r = std::move(*committed);
   last_commit_files_ = files_.size();
   files_.clear();

@@ -72,6 +72,8 @@ class TableWriter {
   // commit requires the schema to be unchanged (a Refresh of the shared Table must not move it).
   VectorConfig vectors_;
   int schema_id_ = 0;
+  iceberg::Schema opened_schema_;  // the schema and vector column the files are written for
+  VectorConfig opened_vectors_;
   int32_t vector_field_id_ = 0;
   std::string table_key_;
   std::unique_ptr<WritableFile> out_;
