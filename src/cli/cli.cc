@@ -22,7 +22,7 @@ void PrintUsage(std::ostream& out) {
 }  // namespace
 
 const std::vector<Command>& AllCommands() {
-  static const std::vector<Command> commands = {CreateCommand(), InsertCommand(), SearchCommand(), DeleteCommand(), InfoCommand(), HistoryCommand(), RollbackCommand(), VerifyCommand(), ExpireCommand(),
+  static const std::vector<Command> commands = {CreateCommand(), InsertCommand(), SearchCommand(), DeleteCommand(), InfoCommand(), HistoryCommand(), RollbackCommand(), VerifyCommand(), ExpireCommand(), CompactCommand(),
                                                 MigrateCommand(), MigrateStatusCommand(), MigrateResumeCommand(), MigrateAbortCommand(),
                                                 MigratePlanCommand(), MigrateRunTaskCommand(), MigrateCommitCommand(),
                                                 InspectCommand(), CatCommand(), KnnCommand(), SampleCommand()};

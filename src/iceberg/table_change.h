@@ -44,6 +44,9 @@ struct TableChange {
   std::vector<AddedFile> add_data_files;
   std::vector<DataFile> add_delete_files;   // position deletes (content kPositionDeletes)
   std::vector<std::string> remove_files;    // locations of live data files
+  // Locations of live position-delete files to drop with the data files they target (a rewrite
+  // that applied them, e.g. compaction); each must be live, or the commit is a kCommitConflict.
+  std::vector<std::string> remove_delete_files;
   // Data files that must still be live at commit (the targets of new position deletes: if a
   // concurrent commit rewrote one, the deletes would point at a dead file and the rows would live on
   // in its replacement).
@@ -64,10 +67,15 @@ struct TableChange {
   std::map<std::string, std::string> extra_summary;
 
   bool empty() const {
-    return add_data_files.empty() && add_delete_files.empty() && remove_files.empty() && set_properties.empty() &&
+    return add_data_files.empty() && add_delete_files.empty() && remove_files.empty() &&
+           remove_delete_files.empty() && set_properties.empty() &&
            remove_properties.empty() && !new_schema;
   }
 };
+
+// The one data file a position-delete file targets: its file_path lower and upper bounds, when
+// equal; "" otherwise (the file may target several data files).
+std::string PositionDeleteTarget(const DataFile& f);
 
 struct AppliedChange {
   TableMetadata metadata;
