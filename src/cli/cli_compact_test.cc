@@ -168,26 +168,25 @@ class CliCompactTest : public ::testing::Test {
   int conflicts_ = 0;
 };
 
-// Compact vs delete: each round appends three one-row files and races a compaction with a delete
-// of one live row. Planted bug: with ApplyChange's check on deletes newer than a removed file's
+// Compact vs delete: each round makes a table of four one-row files and races a compaction with a
+// delete of one row. Planted bug: with ApplyChange's check on deletes newer than a removed file's
 // seen sequence disabled (table_change.cc), deleted rows came back in the compacted file and
 // ExpectTable failed within a few rounds.
 TEST_F(CliCompactTest, RaceWithDelete) {
-  MakeTable("t");
-  std::set<int64_t> ids;
   std::mt19937 rng(7);
-  int64_t next = 0;
   const int rounds = Rounds(50);
   for (int round = 0; round < rounds; ++round) {
-    for (int k = 0; k < 3; ++k, ++next) {
-      ASSERT_TRUE(AppendRows(*table_, *embedder_, next, 1, 0).ok());
-      ids.insert(next);
+    // A fresh tiny table per round keeps every commit cheap (metadata grows with each snapshot).
+    const std::string name = "d" + std::to_string(round);
+    MakeTable(name);
+    std::set<int64_t> ids;
+    for (int64_t k = 0; k < 4; ++k) {
+      ASSERT_TRUE(AppendRows(*table_, *embedder_, k, 1, 0).ok());
+      ids.insert(k);
     }
-    auto victim = ids.begin();
-    std::advance(victim, static_cast<long>(rng() % ids.size()));
-    const int64_t gone = *victim;
-    auto res = Race({WithWh({"compact", "t", "--format", "json", "--quiet"}),
-                     WithWh({"delete", "t", "--where", "id = 'r" + std::to_string(gone) + "'"})});
+    const int64_t gone = static_cast<int64_t>(rng() % ids.size());
+    auto res = Race({WithWh({"compact", name, "--format", "json", "--quiet"}),
+                     WithWh({"delete", name, "--where", "id = 'r" + std::to_string(gone) + "'"})});
     ASSERT_EQ(res[0].exit_code, 0) << "round " << round << ": " << res[0].out;
     ASSERT_EQ(res[1].exit_code, 0) << "round " << round << ": " << res[1].out;
     CountConflicts(res[0]);
@@ -202,17 +201,17 @@ TEST_F(CliCompactTest, RaceWithDelete) {
 // Compact vs compact: both plan on the same files; one commits, the other re-plans (and then has
 // at most the winner's file plus nothing to merge it with).
 TEST_F(CliCompactTest, RaceWithCompact) {
-  MakeTable("t");
-  std::set<int64_t> ids;
-  int64_t next = 0;
   const int rounds = Rounds(50);
   for (int round = 0; round < rounds; ++round) {
-    for (int k = 0; k < 3; ++k, ++next) {
-      ASSERT_TRUE(AppendRows(*table_, *embedder_, next, 1, 0).ok());
-      ids.insert(next);
+    const std::string name = "c" + std::to_string(round);
+    MakeTable(name);
+    std::set<int64_t> ids;
+    for (int64_t k = 0; k < 4; ++k) {
+      ASSERT_TRUE(AppendRows(*table_, *embedder_, k, 1, 0).ok());
+      ids.insert(k);
     }
-    auto res = Race({WithWh({"compact", "t", "--format", "json", "--quiet"}),
-                     WithWh({"compact", "t", "--format", "json", "--quiet"})});
+    auto res = Race({WithWh({"compact", name, "--format", "json", "--quiet"}),
+                     WithWh({"compact", name, "--format", "json", "--quiet"})});
     for (const auto& r : res) {
       ASSERT_EQ(r.exit_code, 0) << "round " << round << ": " << r.out;
       CountConflicts(r);
@@ -277,7 +276,7 @@ TEST_F(CliCompactTest, KilledAtRandomInstants) {
   constexpr int kMinMidKills = 20;
   const int max_rounds = Rounds(100);
   std::mt19937 rng(20261202);
-  int mid_kills = 0, after_commit = 0, rounds = 0, temp_leftovers = 0;
+  int mid_kills = 0, after_commit = 0, rounds = 0, temp_leftovers = 0, at_next = 0;
   for (int round = 0; round < max_rounds && mid_kills < kMinMidKills * (std::getenv("AILAKE_SOAK") ? 10 : 1); ++round) {
     ++rounds;
     const std::string name = "k" + std::to_string(round);
@@ -329,6 +328,7 @@ TEST_F(CliCompactTest, KilledAtRandomInstants) {
     // Previous or next snapshot, nothing else.
     const int64_t now = migrate::testing::CurrentSnapshotId(*table_);
     if (now != before) {
+      ++at_next;
       const iceberg::Snapshot* s = table_->metadata().CurrentSnapshot();
       ASSERT_EQ(s->parent_snapshot_id.value_or(0), before) << where;
       ASSERT_EQ(s->summary.at("operation"), "replace") << where;
@@ -361,7 +361,8 @@ TEST_F(CliCompactTest, KilledAtRandomInstants) {
     EXPECT_EQ(files->delete_files.size(), 0u) << where;
   }
   std::cout << "[ compact ] " << rounds << " kill rounds: " << mid_kills << " landed mid-operation, " << after_commit
-            << " after the commit; " << temp_leftovers << " unpublished temporary file(s) left for orphan cleanup\n";
+            << " after the commit; the table was at the compaction's snapshot after " << at_next << " and at the previous one after the others; "
+            << temp_leftovers << " unpublished temporary file(s) left for orphan cleanup\n";
   EXPECT_GE(mid_kills, kMinMidKills);
 }
 
