@@ -80,8 +80,9 @@ Result<ParsedArgs> Parse(const CommandSpec& spec, const std::vector<std::string>
     return Status::InvalidArgument("'ailake " + spec.name + "' needs " + spec.positionals[out.positionals_.size()] +
                                    " (usage: " + HelpText(spec).substr(0, HelpText(spec).find('\n')) + ")");
   }
-  if (out.positionals_.size() > spec.positionals.size()) {
-    return Status::InvalidArgument("unexpected argument '" + out.positionals_[spec.positionals.size()] +
+  const size_t most = spec.positionals.size() + spec.optional_positionals.size();
+  if (out.positionals_.size() > most) {
+    return Status::InvalidArgument("unexpected argument '" + out.positionals_[most] +
                                    "' for 'ailake " + spec.name + "'");
   }
   return out;
@@ -91,6 +92,7 @@ std::string HelpText(const CommandSpec& spec) {
   std::ostringstream os;
   os << "usage: ailake " << spec.name;
   for (const auto& p : spec.positionals) os << " " << p;
+  for (const auto& p : spec.optional_positionals) os << " [" << p << "]";
   if (!spec.flags.empty()) os << " [options]";
   os << "\n\n" << spec.summary << "\n";
   if (!spec.flags.empty()) {

@@ -27,6 +27,7 @@ struct CommandSpec {
   std::string name;         // "inspect"
   std::string summary;      // one line
   std::vector<std::string> positionals;  // names, all required, e.g. {"FILE"}
+  std::vector<std::string> optional_positionals;  // may follow the required ones, e.g. {"NAMESPACE"}
   std::vector<FlagSpec> flags;
   std::string details;      // extra help paragraph
 };

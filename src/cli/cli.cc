@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -22,7 +23,7 @@ void PrintUsage(std::ostream& out) {
 }  // namespace
 
 const std::vector<Command>& AllCommands() {
-  static const std::vector<Command> commands = {CreateCommand(), InsertCommand(), SearchCommand(), DeleteCommand(), InfoCommand(), HistoryCommand(), RollbackCommand(), VerifyCommand(), ExpireCommand(), CompactCommand(),
+  static const std::vector<Command> commands = {CreateCommand(), InsertCommand(), SearchCommand(), DeleteCommand(), InfoCommand(), HistoryCommand(), ListCommand(), DropCommand(), AlterCommand(), RollbackCommand(), VerifyCommand(), ExpireCommand(), CompactCommand(),
                                                 MigrateCommand(), MigrateStatusCommand(), MigrateResumeCommand(), MigrateAbortCommand(),
                                                 MigratePlanCommand(), MigrateRunTaskCommand(), MigrateCommitCommand(),
                                                 InspectCommand(), CatCommand(), KnnCommand(), SampleCommand()};
@@ -34,7 +35,45 @@ int ReportError(const Status& status, std::ostream& err) {
   return status.code() == StatusCode::kInvalidArgument ? 2 : 1;
 }
 
-int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+namespace {
+// Options that may stand before the command name (`ailake --warehouse W info T`); they are moved
+// behind it, so each command parses them as its own.
+const std::vector<std::string> kGlobalOptions = {"--warehouse", "--catalog", "--format"};
+
+// Moves leading global options behind the command words; a usage error for any other leading option.
+Result<std::vector<std::string>> HoistGlobalOptions(const std::vector<std::string>& args) {
+  std::vector<std::string> globals;
+  size_t i = 0;
+  while (i < args.size() && args[i].size() > 2 && args[i].rfind("--", 0) == 0 && args[i] != "--help" &&
+         args[i] != "--version") {
+    const std::string& a = args[i];
+    const std::string token = a.substr(0, a.find('='));
+    if (std::find(kGlobalOptions.begin(), kGlobalOptions.end(), token) == kGlobalOptions.end()) {
+      return Status::InvalidArgument("option '" + token + "' before the command: only --warehouse, --catalog and --format may stand there; put command options after the command");
+    }
+    globals.push_back(a);
+    if (a.find('=') == std::string::npos) {
+      if (i + 1 >= args.size()) return Status::InvalidArgument("option " + token + " needs a value");
+      globals.push_back(args[i + 1]);
+      ++i;
+    }
+    ++i;
+  }
+  if (globals.empty()) return args;
+  if (i >= args.size()) return Status::InvalidArgument("no command after " + globals.front() + " (run 'ailake --help')");
+  std::vector<std::string> out(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+  out.insert(out.end(), globals.begin(), globals.end());
+  return out;
+}
+}  // namespace
+
+int Run(const std::vector<std::string>& raw_args, std::ostream& out, std::ostream& err) {
+  auto hoisted = HoistGlobalOptions(raw_args);
+  if (!hoisted.ok()) {
+    err << "error: " << hoisted.status().message() << "\n";
+    return 2;
+  }
+  const std::vector<std::string>& args = *hoisted;
   if (args.empty()) {
     PrintUsage(err);
     return 2;

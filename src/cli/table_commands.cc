@@ -59,7 +59,7 @@ int RunCreate(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     Status st = catalog::ValidateName("column", name);
     if (!st.ok()) return ReportError(st, err);
   }
-  auto cat = OpenCatalogFromArgs(args);
+  auto cat = OpenCatalogFromArgs(args, /*create_warehouse=*/true);
   if (!cat.ok()) return ReportError(cat.status(), err);
   auto t = table::Table::Create(**cat, *ident, o);
   if (!t.ok()) return ReportError(t.status(), err);

@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <ostream>
 
 #include "cli/commands.h"
@@ -10,8 +12,22 @@
 namespace ailake::cli {
 
 std::vector<FlagSpec> WarehouseFlags() {
-  return {{"warehouse", "", "DIR", "warehouse folder", "./warehouse"},
-          {"catalog", "", "fs|sqlite", "catalog kind", "fs"}};
+  // No parser default: OpenCatalogFromArgs picks flag, then environment, then the built-in default,
+  // and the help shows all three.
+  return {{"warehouse", "", "DIR", "warehouse folder (else $" + std::string(kWarehouseEnv) + ", else " + kDefaultWarehouse + ")", ""},
+          {"catalog", "", "fs|sqlite", "catalog kind (else $" + std::string(kCatalogEnv) + ", else " + kDefaultCatalog + ")", ""}};
+}
+
+std::string WarehouseFromArgs(const ParsedArgs& args) {
+  if (args.has("warehouse")) return args.get("warehouse");
+  const char* env = std::getenv(kWarehouseEnv);
+  return env && *env ? env : kDefaultWarehouse;
+}
+
+std::string CatalogKindFromArgs(const ParsedArgs& args) {
+  if (args.has("catalog")) return args.get("catalog");
+  const char* env = std::getenv(kCatalogEnv);
+  return env && *env ? env : kDefaultCatalog;
 }
 
 std::vector<FlagSpec> WithWarehouseFlags(std::vector<FlagSpec> flags) {
@@ -19,12 +35,25 @@ std::vector<FlagSpec> WithWarehouseFlags(std::vector<FlagSpec> flags) {
   return flags;
 }
 
-Result<std::unique_ptr<catalog::Catalog>> OpenCatalogFromArgs(const ParsedArgs& args) {
-  const std::string kind = args.get("catalog");
-  if (kind != "fs" && kind != "sqlite") {
-    return Status::InvalidArgument("--catalog must be fs or sqlite, got '" + kind + "'");
+Result<std::unique_ptr<catalog::Catalog>> OpenCatalogFromArgs(const ParsedArgs& args, bool create_warehouse) {
+  const std::string kind = CatalogKindFromArgs(args);
+  const std::string dir = WarehouseFromArgs(args);
+  const std::string source = args.has("warehouse") ? "--warehouse" : ("$" + std::string(kWarehouseEnv));
+  if (dir.empty()) return Status::InvalidArgument(source + " is empty: give the warehouse folder");
+  if (!create_warehouse) {
+    // Only `create` makes a warehouse; anything else on a missing folder is a typo, and must not
+    // leave an empty warehouse behind.
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) {
+      return Status::InvalidArgument("warehouse folder '" + dir + "' (from " + source +
+                                     ") does not exist; check the path, or make a table there with 'ailake create'");
+    }
   }
-  return catalog::OpenCatalog(kind, args.get("warehouse"));
+  if (kind != "fs" && kind != "sqlite") {
+    return Status::InvalidArgument(std::string(args.has("catalog") ? "--catalog" : kCatalogEnv) +
+                                   " must be fs or sqlite, got '" + kind + "'");
+  }
+  return catalog::OpenCatalog(kind, dir);
 }
 
 Result<OpenedTable> OpenTableFromArgs(const ParsedArgs& args, const std::string& name) {

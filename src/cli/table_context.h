@@ -12,11 +12,19 @@
 
 namespace ailake::cli {
 
-// --warehouse DIR (default ./warehouse) and --catalog fs|sqlite (default fs).
+// --warehouse DIR and --catalog fs|sqlite. A flag wins over the environment variable, which wins
+// over the default (./warehouse, fs).
+inline constexpr const char* kWarehouseEnv = "AILAKE_WAREHOUSE";
+inline constexpr const char* kCatalogEnv = "AILAKE_CATALOG";
+inline constexpr const char* kDefaultWarehouse = "./warehouse";
+inline constexpr const char* kDefaultCatalog = "fs";
 std::vector<FlagSpec> WarehouseFlags();
+std::string WarehouseFromArgs(const ParsedArgs& args);
+std::string CatalogKindFromArgs(const ParsedArgs& args);
 // `flags` followed by the warehouse flags.
 std::vector<FlagSpec> WithWarehouseFlags(std::vector<FlagSpec> flags);
-Result<std::unique_ptr<catalog::Catalog>> OpenCatalogFromArgs(const ParsedArgs& args);
+// The warehouse folder must exist unless create_warehouse (only `ailake create` makes one).
+Result<std::unique_ptr<catalog::Catalog>> OpenCatalogFromArgs(const ParsedArgs& args, bool create_warehouse = false);
 
 struct OpenedTable {
   std::unique_ptr<catalog::Catalog> catalog;

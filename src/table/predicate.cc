@@ -153,6 +153,7 @@ class Binder {
     BoundTest t;
     t.type = f.type;
     t.unit = f.unit;
+    t.field_id = f.field_id;
     if (n->kind == Kind::kIsNull || n->kind == Kind::kIsNotNull) {
       n->test = std::move(t);
       return Status::OK();

@@ -77,6 +77,7 @@ struct BoundTest {
   bool const_value = false;           // kConst: outcome for every non-null value
   parquet::DataType type = parquet::DataType::kInt64;  // the column type bound against
   parquet::TimeUnit unit = parquet::TimeUnit::kMicros;
+  int32_t field_id = -1;              // the column's field id in the bound schema (table/column_resolve.h)
 };
 
 struct PredicateNode {

@@ -1,5 +1,7 @@
 #include "table/predicate_file.h"
 
+#include "table/column_resolve.h"
+
 #include <limits>
 #include <string>
 #include <vector>
@@ -16,6 +18,7 @@ parquet::Field BoundField(const Predicate& p, const std::string& name) {
     if (n.column == name) {
       parquet::Field f = parquet::Field::Make(name, n.test.type, true);
       f.unit = n.test.unit;
+      f.field_id = n.test.field_id;
       return f;
     }
   }
@@ -31,12 +34,19 @@ Result<index::AllowedRows> FilterFile(parquet::ParquetReader& reader, const Pred
     return Status::NotSupported("predicate: a file of " + std::to_string(total) +
                                 " rows is beyond the 2^32 row ids a filter can address");
   // Projection: the referenced columns present in the file; the rest are synthesized as NULL.
+  // Columns are found by field id (table/column_resolve.h) and carry the predicate's names in the
+  // batch, so a column renamed after this file was written is still evaluated on its values.
   std::vector<int> fields;
+  std::vector<std::string> field_names;
   std::vector<parquet::Field> missing;
   for (const std::string& name : predicate.Columns()) {
-    const int idx = reader.schema().FieldIndex(name);
-    if (idx >= 0) fields.push_back(idx);
-    else missing.push_back(BoundField(predicate, name));
+    const int idx = ResolveFileField(reader.schema(), name, BoundField(predicate, name).field_id);
+    if (idx >= 0) {
+      fields.push_back(idx);
+      field_names.push_back(name);
+    } else {
+      missing.push_back(BoundField(predicate, name));
+    }
   }
   index::AllowedRows allowed(static_cast<size_t>(total), false);
   FileFilterStats local;
@@ -57,6 +67,9 @@ Result<index::AllowedRows> FilterFile(parquet::ParquetReader& reader, const Pred
     if (!fields.empty()) {
       // An empty projection would mean "every column" to the reader, so it is only asked when needed.
       AILAKE_ASSIGN_OR_RETURN(batch, reader.ReadRowGroup(rg, fields));
+      for (size_t i = 0; i < field_names.size() && i < batch.schema.fields.size(); ++i) {
+        batch.schema.fields[i].name = field_names[i];
+      }
     }
     batch.num_rows = rows;
     for (const parquet::Field& f : missing) {

@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "table/predicate.h"
+#include "table/column_resolve.h"
 #include "table/predicate_internal.h"
 
 namespace ailake::table {
@@ -187,14 +188,12 @@ class StatsEvaluator {
 
  private:
   uint8_t Leaf(const PredicateNode& n) const {
-    // The column's chunk: a top-level, non-repeated leaf with the column's name.
-    size_t li = leaves_.size();
-    for (size_t i = 0; i < leaves_.size(); ++i)
-      if (leaves_[i].path == n.column && leaves_[i].max_repetition_level == 0) {
-        li = i;
-        break;
-      }
-    if (li >= leaves_.size() || li >= rg_.columns.size()) return kAll;
+    // The column's chunk: a top-level, non-repeated leaf, found by field id (a renamed column keeps
+    // its id; another column may carry its old name).
+    const int found = ResolveFileLeaf(leaves_, n.column, n.test.field_id);
+    if (found < 0) return kAll;
+    const size_t li = static_cast<size_t>(found);
+    if (li >= rg_.columns.size()) return kAll;
     const parquet::LeafColumnInfo& leaf = leaves_[li];
     const parquet::ColumnChunkInfo& cc = rg_.columns[li];
     if (!cc.physical_type.empty() && cc.physical_type != leaf.physical_type) return kAll;

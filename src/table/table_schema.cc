@@ -7,7 +7,6 @@
 
 namespace ailake::table {
 
-namespace {
 Result<iceberg::TypePtr> TypeFromName(const std::string& column, const std::string& t) {
   using iceberg::TypeId;
   static const std::map<std::string, TypeId> kTypes = {
@@ -21,6 +20,8 @@ Result<iceberg::TypePtr> TypeFromName(const std::string& column, const std::stri
   }
   return iceberg::Type::Primitive(it->second);
 }
+
+namespace {
 
 Result<int64_t> IntProp(const std::map<std::string, std::string>& p, const char* key, int64_t fallback) {
   auto it = p.find(key);

@@ -61,6 +61,10 @@ struct VectorConfig {
   int64_t target_file_rows = 250000;
 };
 
+// The Iceberg type of a user column type name (boolean, int, long, float, double, string, date,
+// timestamptz); InvalidArgument naming `column` otherwise.
+Result<iceberg::TypePtr> TypeFromName(const std::string& column, const std::string& type);
+
 Result<iceberg::Schema> DefaultSchema(const TableOptions& options);
 std::map<std::string, std::string> TableProperties(const TableOptions& options);
 Result<VectorConfig> VectorConfigFromProperties(const std::map<std::string, std::string>& props);

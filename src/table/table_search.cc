@@ -8,6 +8,7 @@
 
 #include "core/thread_pool.h"
 #include "iceberg/snapshot_files.h"
+#include "table/column_resolve.h"
 #include "table/predicate_file.h"
 
 namespace ailake::table {
@@ -263,7 +264,14 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
       AILAKE_ASSIGN_OR_RETURN(std::string key, table.locations().KeyOf(path));
       AILAKE_ASSIGN_OR_RETURN(auto readable, store.OpenReadable(key));
       AILAKE_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(readable));
-      AILAKE_ASSIGN_OR_RETURN(auto fields, reader->FieldIndices(o.columns));
+      // Columns by field id (a renamed column keeps its id); one the file predates reads as NULL.
+      std::vector<int> fields;
+      std::vector<int> slot;  // per requested column: its index in `fields`, or -1
+      for (const auto& f : projected.fields) {
+        const int idx = ResolveFileField(reader->schema(), f.name, f.field_id);
+        slot.push_back(idx < 0 ? -1 : static_cast<int>(fields.size()));
+        if (idx >= 0) fields.push_back(idx);
+      }
       std::map<int, parquet::Batch> groups;
       for (size_t h : hit_ids) {
         int64_t row = result.hits[h].row, start = 0;
@@ -274,7 +282,22 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
         }
         if (rg == reader->num_row_groups()) return Status::Corruption(path + ": hit row " + std::to_string(row) + " is past the end");
         if (!groups.count(rg)) {
-          AILAKE_ASSIGN_OR_RETURN(groups[rg], reader->ReadRowGroup(rg, fields));
+          parquet::Batch read;
+          if (!fields.empty()) {
+            AILAKE_ASSIGN_OR_RETURN(read, reader->ReadRowGroup(rg, fields));
+          }
+          parquet::Batch& full = groups[rg];
+          full.schema = projected;
+          full.num_rows = reader->row_group_num_rows(rg);
+          for (size_t c = 0; c < projected.fields.size(); ++c) {
+            if (slot[c] >= 0) {
+              full.columns.push_back(std::move(read.columns[static_cast<size_t>(slot[c])]));
+            } else {
+              parquet::Column nulls(projected.fields[c]);
+              for (int64_t i = 0; i < full.num_rows; ++i) nulls.AppendNull();
+              full.columns.push_back(std::move(nulls));
+            }
+          }
         }
         per_hit[h] = groups[rg].Slice(row - start, 1);
       }
