@@ -57,6 +57,7 @@ Result<FileLayout> LayoutOf(file::AiLakeFileReader& reader, const std::string& l
                      std::string(MetricName(m.model.metric)) + " " + std::string(PrecisionName(m.precision));
     l.vectors.push_back(std::move(spec));
   }
+  l.description += "; " + std::to_string(l.data_names.size()) + " data column(s)";
   if (l.vectors.empty()) {
     return Status::NotSupported(location + " has no ailake vector column; compaction rewrites ailake files only "
                                 "(leave the file out with --where)");
