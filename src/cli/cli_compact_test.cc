@@ -302,9 +302,10 @@ TEST_F(CliCompactTest, KilledAtRandomInstants) {
       _exit(rc);
     }
     close(progress[1]);
-    // Kill after line k (1 = the plan, 2-4 = outputs written, 5 = committing) plus 0-600 us.
+    // Kill after line k (1 = the plan, 2-4 = outputs written, 5 = committing) plus 0-600 us
+    // (0-5000 us after "committing", so that some kills land around the catalog's publish).
     const int k = 1 + static_cast<int>(rng() % 5);
-    const int extra_us = static_cast<int>(rng() % 600);
+    const int extra_us = static_cast<int>(rng() % (k == 5 ? 5000 : 600));
     std::vector<std::string> lines;
     std::string line;
     while (static_cast<int>(lines.size()) < k && ReadLine(progress[0], &line)) lines.push_back(line);
