@@ -37,6 +37,7 @@ Command DeleteCommand();
 Command RollbackCommand();
 Command VerifyCommand();
 Command ExpireCommand();
+Command CompactCommand();
 Command MigrateCommand();
 Command MigratePlanCommand();
 Command MigrateStatusCommand();

@@ -8,14 +8,14 @@
 
 namespace ailake::iceberg {
 
-namespace {
-
-std::string BoundPath(const DataFile& f) {
+std::string PositionDeleteTarget(const DataFile& f) {
   auto lo = f.lower_bounds.find(kDeleteFilePathFieldId);
   auto hi = f.upper_bounds.find(kDeleteFilePathFieldId);
   if (lo == f.lower_bounds.end() || hi == f.upper_bounds.end() || lo->second != hi->second) return "";
   return std::string(lo->second.begin(), lo->second.end());
 }
+
+namespace {
 
 int64_t SumRecords(const std::vector<ManifestEntry>& v) {
   int64_t n = 0;
@@ -144,6 +144,16 @@ Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std:
       return Status::CommitConflict("data file " + path + " is no longer live (a concurrent commit removed it); plan again");
     }
   }
+  std::set<std::string> removing_deletes(change.remove_delete_files.begin(), change.remove_delete_files.end());
+  {
+    std::set<std::string> live_deletes;
+    for (const auto& e : files.delete_files) live_deletes.insert(e.file.file_path);
+    for (const auto& path : removing_deletes) {
+      if (!live_deletes.count(path)) {
+        return Status::CommitConflict("delete file " + path + " is no longer live (a concurrent commit removed it); plan again");
+      }
+    }
+  }
   for (const auto& path : change.require_live_files) {
     if (!live.count(path)) {
       return Status::CommitConflict("data file " + path + " was rewritten or removed by a concurrent commit after "
@@ -158,7 +168,7 @@ Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std:
       planned_seq = planned->sequence_number;
     }
     for (const auto& d : files.delete_files) {
-      std::string target = BoundPath(d.file);
+      std::string target = PositionDeleteTarget(d.file);
       auto seen = change.removed_seen_sequence.find(target);
       const int64_t seen_seq = seen != change.removed_seen_sequence.end() ? seen->second : planned_seq;
       if (d.sequence_number.value_or(0) <= seen_seq) continue;
@@ -209,11 +219,15 @@ Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std:
   for (const auto& mf : files.manifests) ++count_of[mf.content];
   std::map<ManifestContent, std::vector<size_t>> to_merge;
   int64_t deleted_records = 0, deleted_files = 0, removed_bytes = 0;
+  int64_t removed_delete_files = 0, removed_pos_deletes = 0;
   for (size_t i = 0; i < files.manifests.size(); ++i) {
     const auto& mf = files.manifests[i];
     const auto& entries = files.entries[i];
     bool touched = false;
-    for (const auto& e : entries) touched |= e.status != EntryStatus::kDeleted && removing.count(e.file.file_path);
+    for (const auto& e : entries) {
+      touched |= e.status != EntryStatus::kDeleted &&
+                 (removing.count(e.file.file_path) || removing_deletes.count(e.file.file_path));
+    }
     if (!touched) {
       if (merge_enabled && static_cast<int64_t>(count_of[mf.content]) + 1 >= merge_min &&
           mf.manifest_length < merge_target) {
@@ -238,6 +252,11 @@ Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std:
         deleted_records += e.file.record_count;
         removed_bytes += e.file.file_size_in_bytes;
         ++deleted_files;
+      } else if (removing_deletes.count(e.file.file_path)) {
+        ne.status = EntryStatus::kDeleted;
+        ne.snapshot_id = snapshot_id;
+        removed_pos_deletes += e.file.record_count;
+        ++removed_delete_files;
       } else {
         ne.status = EntryStatus::kExisting;
         auto st = files.vector_stats.find(e.file.file_path);
@@ -334,8 +353,9 @@ Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std:
   const int64_t total_records = SumRecords(files.data_files) + added_records - deleted_records;
   const int64_t total_files = static_cast<int64_t>(files.data_files.size() + change.add_data_files.size()) - deleted_files;
   const int64_t total_bytes = SumBytes(files.data_files) + added_bytes - removed_bytes;
-  const int64_t total_delete_files = static_cast<int64_t>(files.delete_files.size() + change.add_delete_files.size());
-  const int64_t total_pos_deletes = SumRecords(files.delete_files) + added_deletes;
+  const int64_t total_delete_files =
+      static_cast<int64_t>(files.delete_files.size() + change.add_delete_files.size()) - removed_delete_files;
+  const int64_t total_pos_deletes = SumRecords(files.delete_files) + added_deletes - removed_pos_deletes;
 
   Snapshot snap;
   snap.snapshot_id = snapshot_id;
@@ -353,6 +373,8 @@ Result<AppliedChange> ApplyChange(Store& store, const Locations& loc, const std:
                   {"removed-files-size", std::to_string(removed_bytes)},
                   {"added-delete-files", std::to_string(change.add_delete_files.size())},
                   {"added-position-deletes", std::to_string(added_deletes)},
+                  {"removed-delete-files", std::to_string(removed_delete_files)},
+                  {"removed-position-deletes", std::to_string(removed_pos_deletes)},
                   {"total-records", std::to_string(total_records)},
                   {"total-data-files", std::to_string(total_files)},
                   {"total-files-size", std::to_string(total_bytes)},

@@ -45,6 +45,9 @@ struct TableChange {
   std::vector<AddedFile> add_data_files;
   std::vector<DataFile> add_delete_files;   // position deletes (content kPositionDeletes)
   std::vector<std::string> remove_files;    // locations of live data files
+  // Locations of live position-delete files to drop with the data files they target (a rewrite
+  // that applied them, e.g. compaction); each must be live, or the commit is a kCommitConflict.
+  std::vector<std::string> remove_delete_files;
   // Data files that must still be live at commit (the targets of new position deletes: if a
   // concurrent commit rewrote one, the deletes would point at a dead file and the rows would live on
   // in its replacement).
@@ -74,7 +77,9 @@ struct TableChange {
   // kCommitConflict. The snapshots and their snapshot-log entries are removed.
   std::set<int64_t> remove_snapshots;
 
-  bool makes_snapshot() const { return !add_data_files.empty() || !add_delete_files.empty() || !remove_files.empty(); }
+  bool makes_snapshot() const {
+    return !add_data_files.empty() || !add_delete_files.empty() || !remove_files.empty() || !remove_delete_files.empty();
+  }
   bool empty() const {
     return !makes_snapshot() && set_properties.empty() && remove_properties.empty() && !new_schema &&
            !set_current_snapshot && remove_snapshots.empty();
@@ -85,6 +90,10 @@ struct TableChange {
 inline constexpr const char* kPropManifestMergeEnabled = "commit.manifest-merge.enabled";  // default true
 inline constexpr const char* kPropManifestMinMergeCount = "commit.manifest.min-count-to-merge";  // default 100
 inline constexpr const char* kPropManifestTargetBytes = "commit.manifest.target-size-bytes";  // default 8 MiB
+
+// The one data file a position-delete file targets: its file_path lower and upper bounds, when
+// equal; "" otherwise (the file may target several data files).
+std::string PositionDeleteTarget(const DataFile& f);
 
 struct AppliedChange {
   TableMetadata metadata;
