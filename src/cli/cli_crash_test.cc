@@ -77,6 +77,7 @@ TEST_F(CliCrashTest, SigkillAtRandomMomentsNeverLeavesAHalfCommit) {
     if (pid == 0) {
       close(progress[0]);
       for (;;) {
+        if (write(progress[1], "S", 1) != 1) _exit(4);
         Out r = Cli({"insert", "t", (dir_ / "rows.jsonl").string(), "--embedder", "hash:dim=32", "--mode", "append", "--generate-ids"});
         if (r.code != 0) _exit(3);
         if (write(progress[1], "D", 1) != 1) _exit(4);

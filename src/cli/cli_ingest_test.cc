@@ -103,7 +103,7 @@ TEST_F(CliIngestTest, ExtraFieldsMergeIntoMetadata) {
   ASSERT_EQ(c.code, 0) << c.err;
   auto p = Cli({"insert", "t",
                 Parquet("c.parquet", "SELECT 'p1' AS id, 'y' AS chunk_text, '{\"k\":4}' AS metadata, 42 AS foo, "
-                                     "[1.5, 2.5] AS scores"),
+                                     "[1.5, 2.5]::DOUBLE[] AS scores"),
                 "--embedder", "hash:dim=4"});
   ASSERT_EQ(p.code, 0) << p.err;
   auto rows = Table();
@@ -211,8 +211,8 @@ TEST_F(CliIngestTest, VectorsAsStringsAreRefusedOutsideCsv) {
 
 // Issue 12: an input without line breaks must not grow memory without bound.
 TEST_F(CliIngestTest, EndlessLinesFailAtTheLimit) {
-  ExpectRefused({"/dev/zero", "--format", "jsonl"}, {"line 1 is longer than 64 MiB"});
-  ExpectRefused({"/dev/zero", "--format", "csv"}, {"longer than 64 MiB"});
+  ExpectRefused({"/dev/zero", "--input-format", "jsonl"}, {"line 1 is longer than 64 MiB"});
+  ExpectRefused({"/dev/zero", "--input-format", "csv"}, {"longer than 64 MiB"});
 }
 
 // Issue 12: 70000 does not fit f16; it was stored as +Inf. Planted bug: without CheckStorable in

@@ -251,8 +251,9 @@ TEST_F(CliTableTest, InsertModesAndDeleteIds) {
   EXPECT_EQ(hist.back()["summary"]["operation"], "overwrite");
   EXPECT_EQ(hist.back()["summary"]["added-position-deletes"], "1");
   // insert-new skips x and y, adds z.
-  auto fresh = Cli({"insert", "docs", Write("c.jsonl", "{\"id\":\"x\",\"embedding\":[9,9]}\n{\"id\":\"z\",\"embedding\":[3,3]}\n"
-                                                       "{\"id\":\"y\",\"embedding\":[9,9]}\n"),
+  auto fresh = Cli({"insert", "docs", Write("c.jsonl", "{\"id\":\"x\",\"chunk_text\":\"X\",\"embedding\":[9,9]}\n"
+                                                       "{\"id\":\"z\",\"chunk_text\":\"zed\",\"embedding\":[3,3]}\n"
+                                                       "{\"id\":\"y\",\"chunk_text\":\"Y\",\"embedding\":[9,9]}\n"),
                     "--mode", "insert-new"});
   ASSERT_EQ(fresh.code, 0) << fresh.err;
   EXPECT_NE(fresh.out.find("inserted 1 rows"), std::string::npos) << fresh.out;
@@ -272,9 +273,9 @@ TEST_F(CliTableTest, InsertModesAndDeleteIds) {
   std::set<std::string> ids;
   for (const auto& r : s["results"]) ids.insert(r["id"].get<std::string>());
   EXPECT_EQ(ids, (std::set<std::string>{"x", "7", "y", "z"}));
-  // Duplicate ids in one input: exit 2, both lines named.
+  // Duplicate ids in one input: a data error (exit 1, as every bad row), both lines named.
   auto dup = Cli({"insert", "docs", Write("d.jsonl", "{\"id\":\"q\"}\n{\"id\":\"r\"}\n{\"id\":\"q\"}\n"), "--mode", "upsert"});
-  EXPECT_EQ(dup.code, 2);
+  EXPECT_EQ(dup.code, 1);
   EXPECT_NE(dup.err.find("d.jsonl line 3: id 'q' repeats"), std::string::npos) << dup.err;
   EXPECT_NE(dup.err.find("d.jsonl line 1"), std::string::npos) << dup.err;
   EXPECT_EQ(Cli({"insert", "docs", a, "--mode", "merge"}).code, 2);

@@ -13,6 +13,7 @@ namespace ailake::cli {
 namespace {
 
 int RunRollback(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
   if (!args.has("to")) return ReportError(Status::InvalidArgument("--to SNAPSHOT_ID is required (see 'ailake history')"), err);
   auto to = args.GetInt("to", 1, INT64_MAX);
   if (!to.ok()) return ReportError(to.status(), err);
@@ -20,6 +21,13 @@ int RunRollback(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (!opened.ok()) return ReportError(opened.status(), err);
   Status st = table::RollbackTo(*opened->catalog, opened->table->ident(), *to);
   if (!st.ok()) return ReportError(st, err);
+  if (args.get("format") == "json") {
+    nlohmann::json j;
+    j["table"] = opened->table->ident().ToString();
+    j["current_snapshot_id"] = *to;
+    out << j.dump(2) << "\n";
+    return 0;
+  }
   out << "table " << opened->table->ident().ToString() << " is at snapshot " << *to
       << " (later snapshots stay available to time travel until expired)\n";
   return 0;
@@ -149,7 +157,8 @@ Command RollbackCommand() {
   spec.name = "rollback";
   spec.summary = "Make an earlier snapshot current again (nothing is deleted)";
   spec.positionals = {"TABLE"};
-  spec.flags = WithWarehouseFlags({{"to", "", "SNAPSHOT_ID", "the snapshot to make current (required)", ""}});
+  spec.flags = WithWarehouseFlags({{"to", "", "SNAPSHOT_ID", "the snapshot to make current (required)", ""},
+                                   {"format", "", "text|json", "output format", "text"}});
   return {spec, RunRollback};
 }
 

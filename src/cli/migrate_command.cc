@@ -355,6 +355,20 @@ int RunResume(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 }
 
 int RunAbort(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
+  const bool json_out = args.get("format") == "json";
+  // The --format json summary: what became of the job and of the table.
+  auto report = [&](const std::string& outcome, const std::string& job_id, const std::string& text) {
+    if (!json_out) {
+      out << text;
+      return;
+    }
+    nlohmann::json j;
+    j["table"] = args.positional(0);
+    j["job_id"] = job_id;
+    j["outcome"] = outcome;
+    out << j.dump(2) << "\n";
+  };
   const bool rollback = args.has("rollback"), later = args.has("finish-later");
   if (rollback && later) {
     return ReportError(Status::InvalidArgument("--rollback and --finish-later exclude each other"), err);
@@ -368,16 +382,18 @@ int RunAbort(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (later) {
     Status st = (*job)->StopForLater();
     if (!st.ok()) return ReportError(st, err);
-    out << "stopped migration job " << d.job_id << " (a run in progress stops after its current file); committed "
-        << "and finished work is kept; finish it with 'ailake migrate resume " << table
-        << (migrate::SpecRunsNothing(d.options.embedder_spec) ? "" : " --embedder SPEC") << "'\n";
+    report("stopped", d.job_id,
+           "stopped migration job " + d.job_id + " (a run in progress stops after its current file); committed " +
+               "and finished work is kept; finish it with 'ailake migrate resume " + table +
+               (migrate::SpecRunsNothing(d.options.embedder_spec) ? "" : " --embedder SPEC") + "'\n");
     return 0;
   }
   if (rollback) {
     Status st = (*job)->AbortWithRollback();
     if (!st.ok()) return ReportError(st, err);
-    out << "aborted migration job " << d.job_id << " and rolled table " << d.table << " back to snapshot "
-        << d.base_snapshot_id << "; staged files deleted (committed ones stay for time travel until expired)\n";
+    report("rolled-back", d.job_id,
+           "aborted migration job " + d.job_id + " and rolled table " + d.table + " back to snapshot " +
+               std::to_string(d.base_snapshot_id) + "; staged files deleted (committed ones stay for time travel until expired)\n");
     return 0;
   }
   auto st = (*job)->GetStatus();
@@ -394,7 +410,7 @@ int RunAbort(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   }
   Status ab = (*job)->Abort();
   if (!ab.ok()) return ReportError(ab, err);
-  out << "aborted migration job " << d.job_id << "; staged files deleted; the table is as before the job\n";
+  report("aborted", d.job_id, "aborted migration job " + d.job_id + "; staged files deleted; the table is as before the job\n");
   return 0;
 }
 
@@ -521,6 +537,7 @@ Command MigrateAbortCommand() {
   spec.flags = WithWarehouseFlags({
       {"rollback", "", "", "also put the table back at the job's base snapshot (refused if other writers committed since)", ""},
       {"finish-later", "", "", "only stop the job, keeping its work; 'migrate resume' finishes it", ""},
+      {"format", "", "text|json", "output format (json: table, job_id, outcome aborted|rolled-back|stopped)", "text"},
   });
   spec.details =
       "A job that already committed files (atomic-replace) is not aborted without a choice (exit 2): --rollback\n"

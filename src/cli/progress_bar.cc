@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -46,22 +47,38 @@ void ProgressPrinter::Update(const migrate::MigrationProgress& p) {
                 p.phase.c_str(), p.files_done, p.files_total, static_cast<long long>(p.rows_done),
                 static_cast<long long>(p.rows_total), p.rows_per_s, Duration(p.eta_s).c_str(),
                 Bytes(static_cast<double>(p.bytes_written)).c_str());
+  Draw(p.phase, frac, stats);
+}
+
+void ProgressPrinter::Update(const table::IngestProgress& p) {
+  if (mode_ == Mode::kQuiet) return;
+  const double frac = p.phase == "done" ? 1.0 : p.input_fraction;
+  char stats[256];
+  std::snprintf(stats, sizeof(stats), "%-8s rows %lld  embedded %lld  files %zu  %.0f rows/s  ETA %s", p.phase.c_str(),
+                static_cast<long long>(p.rows_done), static_cast<long long>(p.rows_embedded), p.files_done,
+                p.rows_per_s, Duration(p.eta_s).c_str());
+  Draw(p.phase, frac, stats);
+}
+
+void ProgressPrinter::Draw(const std::string& phase, double frac, const std::string& stats) {
+  char pct[16];
+  if (frac >= 0) {
+    std::snprintf(pct, sizeof(pct), "%3.0f%%", frac * 100);
+  } else {
+    std::snprintf(pct, sizeof(pct), "   ?");
+  }
   if (mode_ == Mode::kBar) {
     constexpr int kWidth = 28;
-    const int fill = static_cast<int>(frac * kWidth);
+    const int fill = frac >= 0 ? static_cast<int>(frac * kWidth) : 0;
     std::string bar = "[" + std::string(static_cast<size_t>(fill), '#') + std::string(static_cast<size_t>(kWidth - fill), '.') + "]";
-    char pct[16];
-    std::snprintf(pct, sizeof(pct), "%3.0f%%", frac * 100);
     out_ << "\r\033[K" << bar << " " << pct << " " << stats << std::flush;
     drawn_ = true;
     return;
   }
   const auto now = std::chrono::steady_clock::now();
-  if (p.phase == last_phase_ && now - last_line_ < std::chrono::seconds(5) && p.phase != "done") return;
-  last_phase_ = p.phase;
+  if (phase == last_phase_ && now - last_line_ < std::chrono::seconds(5) && phase != "done") return;
+  last_phase_ = phase;
   last_line_ = now;
-  char pct[16];
-  std::snprintf(pct, sizeof(pct), "%3.0f%%", frac * 100);
   out_ << "progress " << pct << " " << stats << "\n" << std::flush;
 }
 

@@ -1,4 +1,4 @@
-// Migration progress for humans: a redrawn one-line bar on a terminal, plain lines (at most one
+// Migration and insert progress for humans: a redrawn one-line bar on a terminal, plain lines (at most one
 // every few seconds, plus phase changes) when stderr is a file or a pipe, nothing with --quiet.
 #pragma once
 
@@ -7,6 +7,7 @@
 #include <string>
 
 #include "migrate/migration_job.h"
+#include "table/ingest.h"
 
 namespace ailake::cli {
 
@@ -18,6 +19,7 @@ class ProgressPrinter {
   static Mode ModeFor(int fd, bool quiet);
 
   void Update(const migrate::MigrationProgress& p);
+  void Update(const table::IngestProgress& p);
   // Ends the bar's line (call once the run is over).
   void Finish();
 
@@ -26,6 +28,9 @@ class ProgressPrinter {
   static std::string Duration(double seconds);
 
  private:
+  // One bar (terminal) or one rate-limited line: `frac` in [0, 1] or -1 when unknown.
+  void Draw(const std::string& phase, double frac, const std::string& stats);
+
   std::ostream& out_;
   Mode mode_;
   std::string last_phase_;

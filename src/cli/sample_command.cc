@@ -1,10 +1,12 @@
 // `ailake sample OUT`: writes a synthetic AI-Lake file (text chunks + hash embeddings) to try the
 // file-level commands on. The table commands use real ingest; this is the file-level demo.
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "cli/commands.h"
 #include "cli/sample_text.h"
+#include "cli/table_context.h"
 #include "embed/hash_embedder.h"
 #include "file/file_writer.h"
 
@@ -13,6 +15,7 @@ namespace ailake::cli {
 namespace {
 
 int RunSample(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
   auto rows = args.GetInt("rows", 1, 100000000);
   if (!rows.ok()) return ReportError(rows.status(), err);
   auto dim = args.GetInt("dim", 1, 65536);
@@ -73,6 +76,19 @@ int RunSample(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   auto written = (*writer)->Finish();
   if (!written.ok()) return ReportError(written.status(), err);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (args.get("format") == "json") {
+    nlohmann::json j;
+    j["path"] = path;
+    j["rows"] = written->rows;
+    j["file_bytes"] = written->file_bytes;
+    j["column"] = {{"name", spec.name}, {"model", spec.model.Id()}, {"dim", *dim},
+                   {"precision", std::string(PrecisionName(*precision))},
+                   {"index", std::string(IndexKindName(written->columns[0].index_kind))},
+                   {"index_bytes", written->columns[0].index_bytes}};
+    j["seconds"] = secs;
+    out << j.dump(2) << "\n";
+    return 0;
+  }
   out << "wrote " << path << ": " << written->rows << " rows, " << written->file_bytes << " bytes, column embedding ("
       << spec.model.Id() << ", " << *dim << "-d " << PrecisionName(*precision) << ", index "
       << IndexKindName(written->columns[0].index_kind) << ", " << written->columns[0].index_bytes << " index bytes) in "
@@ -94,6 +110,7 @@ Command SampleCommand() {
       {"precision", "", "f32|f16|i8", "stored vector precision", "f16"},
       {"index", "", "auto|flat|hnsw", "index kind (auto: flat below 4096 rows)", "auto"},
       {"compression", "", "zstd|snappy|gzip|lz4_raw|none", "page compression of the data columns", "zstd"},
+      {"format", "", "text|json", "output format", "text"},
   };
   spec.details = "The embeddings come from the built-in hash embedder (hash:dim=D,seed=S): lexical, not semantic.";
   return {spec, RunSample};

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "cli/commands.h"
+#include "cli/progress_bar.h"
 #include "cli/table_context.h"
 #include "cli/vector_file.h"
 #include "embed/embedder.h"
@@ -23,6 +24,7 @@ namespace {
 // ---- create -----------------------------------------------------------------------------------
 
 int RunCreate(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
   auto ident = catalog::TableIdent::Parse(args.positional(0));
   if (!ident.ok()) return ReportError(ident.status(), err);
   if (!args.has("dim")) return ReportError(Status::InvalidArgument("--dim N is required"), err);
@@ -65,6 +67,17 @@ int RunCreate(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (!cat.ok()) return ReportError(cat.status(), err);
   auto t = table::Table::Create(**cat, *ident, o);
   if (!t.ok()) return ReportError(t.status(), err);
+  if (args.get("format") == "json") {
+    nlohmann::json j;
+    j["table"] = ident->ToString();
+    j["catalog"] = (*cat)->Describe();
+    j["location"] = (*t)->metadata().location;
+    j["vector_column"] = {{"name", o.vector_column}, {"dim", *dim}, {"metric", std::string(MetricName(o.model.metric))},
+                          {"precision", std::string(PrecisionName(o.policy.precision))}, {"model", o.model.Id()}};
+    j["text_column"] = o.text_column;
+    out << j.dump(2) << "\n";
+    return 0;
+  }
   out << "created table " << ident->ToString() << " (" << (*cat)->Describe() << ")\n"
       << "  vector column " << o.vector_column << ": " << *dim << "-d " << MetricName(o.model.metric) << " "
       << PrecisionName(o.policy.precision) << ", model " << o.model.Id() << "\n"
@@ -86,8 +99,14 @@ Status ModelOverride(const ParsedArgs& args, embed::EmbedderOptions* eo) {
 int RunInsert(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   // Everything the command line says is checked first (exit 2); after that, a failure is about the
   // data, the files or the embedder (exit 1).
+  if (const std::string f = args.get("format"); f == "jsonl" || f == "csv" || f == "parquet") {
+    return ReportError(Status::InvalidArgument("--format is the output format (text or json); give the input file's "
+                                               "format as --input-format " + f), err);
+  }
+  if (int rc = CheckFormat(args, err)) return rc;
+  const bool json_out = args.get("format") == "json";
   table::IngestOptions io;
-  io.format = args.get("format");
+  io.format = args.get("input-format");
   auto format = table::IngestFormat(args.positional(1), io.format);
   if (!format.ok()) return ReportError(format.status(), err);
   auto batch = args.GetInt("batch-size", 1, 1000000);
@@ -141,13 +160,35 @@ int RunInsert(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (Status st = table::CheckEmbedderDim(vc, *embedder, *dim); !st.ok()) return ReportError(st, err);
   }
   const auto t0 = std::chrono::steady_clock::now();
+  ProgressPrinter printer(err, ProgressPrinter::ModeFor(2, args.has("quiet")));
+  io.progress = [&](const table::IngestProgress& p) { printer.Update(p); };
   auto w = table::IngestWithMode(*opened->table, args.positional(1), embedder.get(), io, uo);
+  printer.Finish();
   if (!w.ok()) {
     ReportError(w.status(), err);
     return 1;  // a bad row, an id already live, an unreadable file or a failing embedder: nothing was committed
   }
   const table::IngestResult* r = &w->ingest;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (json_out) {
+    nlohmann::json j;
+    j["table"] = opened->table->ident().ToString();
+    j["mode"] = std::string(table::WriteModeName(uo.mode));
+    j["committed"] = r->snapshot_id != 0;
+    j["snapshot_id"] = r->snapshot_id;
+    j["rows"] = r->rows;
+    j["files"] = r->files;
+    j["embedded"] = r->embedded;
+    j["without_vector"] = r->without_vector;
+    j["skipped_existing"] = r->skipped;
+    j["replaced"] = w->replaced;
+    j["data_files_removed"] = w->files_removed;
+    j["replans"] = w->replans;
+    j["commit_attempts"] = w->commit_attempts;
+    j["seconds"] = secs;
+    out << j.dump(2) << "\n";
+    return 0;
+  }
   if (r->snapshot_id == 0) {
     if (r->skipped > 0) {
       out << "nothing to insert into " << opened->table->ident().ToString() << ": all " << r->skipped
@@ -393,11 +434,23 @@ int RunHistory(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 }
 
 // delete --ids FILE: one commit for every listed id; ids with no live row are reported, not an error.
-int RunDeleteIds(table::Table& t, const std::string& path, std::ostream& out, std::ostream& err) {
+int RunDeleteIds(table::Table& t, const std::string& path, bool json_out, std::ostream& out, std::ostream& err) {
   auto ids = table::ReadIdsFile(path);
   if (!ids.ok()) return ReportError(ids.status(), err);
   auto r = table::DeleteIds(t, std::move(*ids));
   if (!r.ok()) return ReportError(r.status(), err);
+  if (json_out) {
+    nlohmann::json j;
+    j["table"] = t.ident().ToString();
+    j["committed"] = r->rows_deleted > 0;
+    j["snapshot_id"] = r->snapshot_id;
+    j["rows_deleted"] = r->rows_deleted;
+    j["delete_files"] = r->delete_files;
+    j["data_files_removed"] = r->files_removed;
+    j["unknown_ids"] = r->unknown_ids;
+    out << j.dump(2) << "\n";
+    return 0;
+  }
   if (r->rows_deleted == 0) {
     out << "no listed id is in the table; nothing committed\n";
   } else {
@@ -416,14 +469,26 @@ int RunDeleteIds(table::Table& t, const std::string& path, std::ostream& out, st
 }
 
 int RunDelete(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
+  const bool json_out = args.get("format") == "json";
   if (args.has("where") == args.has("ids")) {
     return ReportError(Status::InvalidArgument("give exactly one of --where EXPR or --ids FILE"), err);
   }
   auto opened = OpenTableFromArgs(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
-  if (args.has("ids")) return RunDeleteIds(*opened->table, args.get("ids"), out, err);
+  if (args.has("ids")) return RunDeleteIds(*opened->table, args.get("ids"), json_out, out, err);
   auto r = table::DeleteWhere(*opened->table, args.get("where"));
   if (!r.ok()) return ReportError(r.status(), err);
+  if (json_out) {
+    nlohmann::json j;
+    j["table"] = opened->table->ident().ToString();
+    j["committed"] = r->rows_deleted > 0;
+    j["snapshot_id"] = r->snapshot_id;
+    j["rows_deleted"] = r->rows_deleted;
+    j["delete_files"] = r->delete_files;
+    out << j.dump(2) << "\n";
+    return 0;
+  }
   if (r->rows_deleted == 0) {
     out << "no row matched; nothing committed\n";
   } else {
@@ -441,7 +506,8 @@ Command DeleteCommand() {
   spec.summary = "Delete the rows matching --where or listed by --ids (Iceberg v2 position deletes; data files are not rewritten)";
   spec.positionals = {"TABLE"};
   spec.flags = WithWarehouseFlags({{"where", "", "EXPR", "which rows to delete (see docs/CLI.md)", ""},
-                                   {"ids", "", "FILE", "delete these ids: one per line, or JSON Lines with \"id\"", ""}});
+                                   {"ids", "", "FILE", "delete these ids: one per line, or JSON Lines with \"id\"", ""},
+                                   {"format", "", "text|json", "output format", "text"}});
   spec.details = "Give exactly one of --where and --ids. Either way the rows go in one commit; --ids reports the ids\n"
                  "that have no live row.";
   return {spec, RunDelete};
@@ -462,6 +528,7 @@ Command CreateCommand() {
       {"columns", "", "n:t,...", "extra columns (types: boolean int long float double string date timestamptz)", ""},
       {"index", "", "K", "per-file index: auto (flat below 4096 rows), flat or hnsw", "auto"},
       {"target-file-rows", "", "N", "rows per data file", "250000"},
+      {"format", "", "text|json", "output format", "text"},
   });
   spec.details = "TABLE is NAME or NAMESPACE.NAME (namespace 'default' when omitted). Columns: id, doc_id, the text\n"
                  "column, metadata (other input fields as JSON), the vector column, then the extra columns.";
@@ -477,7 +544,7 @@ Command InsertCommand() {
       {"embedder", "", "SPEC", "embed rows that have no vector from their text; must be the table's model, e.g. "
                               "hash:dim=256 or http:URL,model=NAME@VERSION (see docs/EMBEDDERS.md)", ""},
       {"model", "", "NAME[@VERSION]", "the embedder's model (wins over the spec's model=); must be the table's", ""},
-      {"format", "", "F", "jsonl, csv or parquet (default: from the file extension)", ""},
+      {"input-format", "", "F", "the input file's format: jsonl, csv or parquet (default: from the file extension)", ""},
       {"text-field", "", "NAME", "input field holding the text column (default: the text column's own name)", ""},
       {"generate-ids", "", "", "give rows without an id a generated one (default: such a row is an error)", ""},
       {"batch-size", "", "N", "texts per embedding call", "256"},
@@ -488,6 +555,8 @@ Command InsertCommand() {
       {"target-file-bytes", "", "N", "also cut files at N uncompressed bytes", ""},
       {"mode", "", "M", "rows whose id is already live: error-on-duplicate (refuse the whole insert), upsert "
                         "(replace them), insert-new (skip them) or append (add duplicates)", "error-on-duplicate"},
+      {"quiet", "q", "", "no progress output (progress goes to stderr: a bar on a terminal, else a line every 5 s)", ""},
+      {"format", "", "text|json", "output format of the summary", "text"},
   });
   spec.details =
       "Fields map by name: id (string or integer; required unless --generate-ids), the text column (required,\n"

@@ -472,7 +472,7 @@ TEST_F(HttpEmbedderTest, SecretsEchoedInAnyEncodingAreRedacted) {
                         " lower=sk-a%2fb%2bc%22quote%22-0123456789 query=" + seen().back().target,
                     "text/plain");
   };
-  std::string msg = ExpectError(*e, {"HTTP 400", "<redacted>"}, StatusCode::kInvalidArgument);
+  std::string msg = ExpectError(*e, {"HTTP 400", "<redacted>"}, StatusCode::kIOError);
   for (const std::string& leak : {key, std::string("quote\\\"-0123456789"), std::string("0123456789"), qkey,
                                   std::string("q-secret%2Fvalue%2B42"), std::string("q-secret")}) {
     EXPECT_EQ(msg.find(leak), std::string::npos) << "'" << leak << "' leaked in: " << msg;
@@ -493,7 +493,7 @@ TEST_F(HttpEmbedderTest, UrlCredentialsAreRedacted) {
     res.status = 403;
     res.set_content("who=" + seen().back().auth + " user=alice:pa$$word", "text/plain");
   };
-  std::string msg = ExpectError(*e, {"HTTP 403"}, StatusCode::kInvalidArgument);
+  std::string msg = ExpectError(*e, {"HTTP 403"}, StatusCode::kIOError);
   for (const std::string& leak : {std::string("pa$$word"), std::string("pa%24%24word"),
                                   seen().back().auth.substr(6)}) {
     EXPECT_EQ(msg.find(leak), std::string::npos) << "'" << leak << "' leaked in: " << msg;

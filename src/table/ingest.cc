@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -287,6 +288,21 @@ Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Em
     for (const Status& st : status) AILAKE_RETURN_IF_ERROR(st);
     return Status::OK();
   };
+  const auto started = std::chrono::steady_clock::now();
+  auto report = [&](const char* phase) {
+    if (!options.progress) return;
+    IngestProgress p;
+    p.phase = phase;
+    p.rows_done = result.rows;
+    p.rows_embedded = result.embedded;
+    p.input_fraction = source->fraction_read();
+    p.files_done = writer->pending_files().size();
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    p.rows_per_s = secs > 0 ? static_cast<double>(result.rows) / secs : 0;
+    if (p.input_fraction > 0 && p.input_fraction < 1) p.eta_s = secs * (1 - p.input_fraction) / p.input_fraction;
+    if (p.input_fraction >= 1) p.eta_s = 0;
+    options.progress(p);
+  };
   auto flush = [&]() -> Status {
     if (batch.num_rows == 0) return Status::OK();
     if (!to_embed.empty()) {
@@ -300,6 +316,7 @@ Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Em
     nulls.clear();
     to_embed.clear();
     embed_texts.clear();
+    report("read");
     return Status::OK();
   };
 
@@ -391,9 +408,11 @@ Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Em
     if (batch.num_rows >= static_cast<int64_t>(rows_per_flush)) AILAKE_RETURN_IF_ERROR(flush());
   }
   AILAKE_RETURN_IF_ERROR(flush());
+  report("commit");
   AILAKE_ASSIGN_OR_RETURN(CommitResult committed, options.commit ? options.commit(*writer) : writer->Commit("append"));
   result.files = writer->last_commit_files();
   result.snapshot_id = committed.snapshot_id;
+  report("done");
   return result;
 }
 

@@ -34,6 +34,17 @@
 
 namespace ailake::table {
 
+// What an ingest has done so far, for a progress display.
+struct IngestProgress {
+  std::string phase;             // "read" (reading, embedding, writing files), "commit", "done"
+  int64_t rows_done = 0;         // rows written to data files
+  int64_t rows_embedded = 0;     // of them, vectors from the embedder
+  double input_fraction = -1;    // of the input file consumed, [0, 1]; -1 unknown
+  size_t files_done = 0;         // data files finished
+  double rows_per_s = 0;
+  double eta_s = -1;             // -1 unknown
+};
+
 struct IngestOptions {
   std::string format;               // "jsonl", "csv", "parquet"; empty = from the file extension
   size_t batch_rows = 256;          // texts per embedding call (OpenAI accepts at most 2048)
@@ -47,6 +58,8 @@ struct IngestOptions {
   // instead of a plain append.
   const std::unordered_set<std::string>* skip_ids = nullptr;
   std::function<Result<CommitResult>(TableWriter&)> commit;
+  // Called after every written batch and at commit (on the ingesting thread).
+  std::function<void(const IngestProgress&)> progress;
 };
 
 struct IngestResult {

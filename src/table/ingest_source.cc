@@ -1,5 +1,8 @@
 #include "table/ingest_source.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -26,12 +29,21 @@ class ByteReader {
   Status Open() {
     f_ = std::fopen(path_.c_str(), "rb");
     if (!f_) return Status::NotFound(path_ + ": cannot open for reading (" + std::strerror(errno) + ")");
+    struct stat st {};
+    if (fstat(fileno(f_), &st) == 0 && S_ISREG(st.st_mode)) size_ = static_cast<int64_t>(st.st_size);
     return Status::OK();
+  }
+  // Bytes consumed over the file's size; -1 when the input is not a regular file.
+  double fraction_read() const {
+    if (size_ <= 0) return -1;
+    const int64_t consumed = fetched_ - static_cast<int64_t>(len_ - pos_);
+    return std::min(1.0, static_cast<double>(consumed) / static_cast<double>(size_));
   }
   // -1 at the end of the input.
   Result<int> Get() {
     if (pos_ == len_) {
       len_ = std::fread(buf_, 1, sizeof buf_, f_);
+      fetched_ += static_cast<int64_t>(len_);
       pos_ = 0;
       if (len_ == 0) {
         if (std::ferror(f_)) return Status::IOError(path_ + ": read failed (" + std::strerror(errno) + ")");
@@ -43,6 +55,7 @@ class ByteReader {
   int Peek() {
     if (pos_ == len_) {
       len_ = std::fread(buf_, 1, sizeof buf_, f_);
+      fetched_ += static_cast<int64_t>(len_);
       pos_ = 0;
       if (len_ == 0) return -1;
     }
@@ -56,6 +69,7 @@ class ByteReader {
     for (;;) {
       if (pos_ == len_) {
         len_ = std::fread(buf_, 1, sizeof buf_, f_);
+        fetched_ += static_cast<int64_t>(len_);
         pos_ = 0;
         if (len_ == 0) {
           if (std::ferror(f_)) return Status::IOError(path_ + ": read failed (" + std::strerror(errno) + ")");
@@ -84,6 +98,8 @@ class ByteReader {
   std::FILE* f_ = nullptr;
   char buf_[1 << 16];
   size_t pos_ = 0, len_ = 0;
+  int64_t fetched_ = 0;  // bytes fread so far
+  int64_t size_ = -1;
 };
 
 class JsonlSource final : public RowSource {
@@ -104,6 +120,7 @@ class JsonlSource final : public RowSource {
       return true;
     }
   }
+  double fraction_read() const override { return in_.fraction_read(); }
 
  private:
   std::string path_;
@@ -132,6 +149,7 @@ class CsvSource final : public RowSource {
     return Status::OK();
   }
   bool values_are_text() const override { return true; }
+  double fraction_read() const override { return in_.fraction_read(); }
   Result<bool> Next(json* row, std::string* where) override {
     std::vector<std::string> fields;
     for (;;) {
@@ -240,6 +258,10 @@ class ParquetSource final : public RowSource {
     if (row->is_discarded()) return Status::Internal(*where + ": could not convert the row");
     return true;
   }
+  double fraction_read() const override {
+    const int64_t total = reader_->num_rows();
+    return total > 0 ? std::min(1.0, static_cast<double>(row_no_) / static_cast<double>(total)) : -1;
+  }
 
  private:
   std::string path_;
@@ -261,7 +283,7 @@ Result<std::string> IngestFormat(const std::string& path, const std::string& giv
   }
   if (format != "jsonl" && format != "csv" && format != "parquet") {
     return Status::InvalidArgument(path + ": unknown input format '" + format +
-                                   "' (use .jsonl, .csv or .parquet, or --format jsonl|csv|parquet)");
+                                   "' (use .jsonl, .csv or .parquet, or --input-format jsonl|csv|parquet)");
   }
   return format;
 }

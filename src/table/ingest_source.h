@@ -26,6 +26,9 @@ class RowSource {
   // True when every value arrives as text (CSV): a vector cell is then JSON text to parse. Other
   // sources give typed values, and a string where a vector belongs is refused.
   virtual bool values_are_text() const { return false; }
+  // How much of the input Next() has consumed, in [0, 1] (bytes for text files, rows for Parquet);
+  // -1 when unknown (a pipe or a device).
+  virtual double fraction_read() const { return -1; }
 };
 
 // `format` is "jsonl", "csv" or "parquet" (empty: from the extension of `path`).

@@ -125,7 +125,11 @@ Result<CommitResult> TableWriter::Commit(const std::string& operation) {
 
 Result<CommitResult> TableWriter::Commit(iceberg::TableChange change) {
   AILAKE_RETURN_IF_ERROR(FinishFile());
-  if (files_.empty() && change.empty()) return CommitResult{table_->state(), 0, 0};
+  if (files_.empty() && change.empty()) {
+    CommitResult nothing;
+    nothing.table = table_->state();
+    return nothing;
+  }
   // The files were written for the schema the writer opened with. They may land on a later schema
   // that only added columns (a migration's plan adds its new vector column, nullable: these files
   // read it as null), but not when the vector column or its model changed meanwhile (a migration

@@ -108,14 +108,20 @@ bool Replannable(const Status& st, Table& table, int schema_id) {
 
 // The input's ids, sorted; an error naming the row for a missing id, and both rows for a repeated
 // one. Memory: the ids and one ordinal each (a second pass finds the rows' names for the error).
-Result<IdList> CheckedInputIds(const std::string& path, const std::string& format, WriteMode mode) {
-  std::vector<std::pair<std::string, int64_t>> rows;  // id, ordinal
+// A row without an id is new when ids are generated (a generated id matches nothing); without
+// generate_ids it is an error.
+Result<IdList> CheckedInputIds(const std::string& path, const std::string& format, WriteMode mode, bool generate_ids) {
+  std::vector<std::pair<std::string, int64_t>> rows;  // id, ordinal among all input rows
+  int64_t ordinal = 0;
   AILAKE_RETURN_IF_ERROR(ForEachInputId(path, format, [&](const std::optional<std::string>& id, const std::string& where) {
+    const int64_t n = ordinal++;
     if (!id) {
+      if (generate_ids) return Status::OK();
       return Status::InvalidArgument(where + ": has no 'id'; mode " + WriteModeName(mode) +
-                                     " matches rows by id, so every row needs one (--mode append generates ids)");
+                                     " matches rows by id, so every row needs one (or pass --generate-ids to give "
+                                     "rows without one a new id)");
     }
-    rows.emplace_back(*id, static_cast<int64_t>(rows.size()));
+    rows.emplace_back(*id, n);
     return Status::OK();
   }));
   std::sort(rows.begin(), rows.end());
@@ -167,7 +173,7 @@ Result<WriteResult> IngestWithMode(Table& table, const std::string& path, embed:
     return out;
   }
   // Every id is checked before anything is embedded or written.
-  AILAKE_ASSIGN_OR_RETURN(IdList ids, CheckedInputIds(path, ingest.format, options.mode));
+  AILAKE_ASSIGN_OR_RETURN(IdList ids, CheckedInputIds(path, ingest.format, options.mode, ingest.generate_ids));
   AILAKE_RETURN_IF_ERROR(table.Refresh());
   const int schema_id = table.metadata().current_schema_id;
 

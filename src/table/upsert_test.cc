@@ -218,8 +218,8 @@ TEST_F(UpsertTest, BadInputNamesTheRowsAndCommitsNothing) {
   EXPECT_EQ(t->metadata().CurrentSnapshot(), nullptr);
   EXPECT_FALSE(ParseWriteMode("merge").ok());
   // Integer ids are matched as their decimal text, as ingest stores them.
-  ASSERT_TRUE(Load(*t, Write("int.jsonl", "{\"id\":7,\"embedding\":[1,2,3,4]}\n"), WriteMode::kErrorOnDuplicate).ok());
-  auto again = Load(*t, Write("str.jsonl", "{\"id\":\"7\",\"embedding\":[1,2,3,4]}\n"), WriteMode::kErrorOnDuplicate);
+  ASSERT_TRUE(Load(*t, Write("int.jsonl", "{\"id\":7,\"chunk_text\":null,\"embedding\":[1,2,3,4]}\n"), WriteMode::kErrorOnDuplicate).ok());
+  auto again = Load(*t, Write("str.jsonl", "{\"id\":\"7\",\"chunk_text\":null,\"embedding\":[1,2,3,4]}\n"), WriteMode::kErrorOnDuplicate);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
 }

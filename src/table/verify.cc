@@ -8,16 +8,13 @@
 #include "iceberg/snapshot_files.h"
 #include "table/data_file_stats.h"
 #include "table/live_file.h"
+#include "table/table_schema.h"
 #include "table/table_search.h"
 #include "vec/quantize.h"
 
 namespace ailake::table {
 
 namespace {
-
-// The table property a running migration sets (migrate/migration_spec.h; the table layer cannot
-// include the migrate layer above it).
-constexpr const char* kPropRunningMigration = "ailake.migration";
 
 std::string ModelDescription(const EmbeddingModelInfo& m) {
   return "model " + m.Id() + " (dim " + std::to_string(m.dim) + ", " + std::string(MetricName(m.metric)) + ")";

@@ -1,0 +1,183 @@
+// `--format json` on every command that prints, and the insert progress display: the JSON a script
+// reads must say what the text says (counts, snapshot ids, outcomes), and progress must reach the
+// end of the input without ever touching stdout.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "core/uuid.h"
+
+namespace ailake::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Out {
+  int code;
+  std::string out, err;
+};
+
+class CliJsonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("ailake_clijson_" + Uuid::Random().ToString());
+    fs::create_directories(dir_);
+    wh_ = (dir_ / "wh").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  Out Cli(std::vector<std::string> args, bool warehouse = true) {
+    if (warehouse) {
+      args.push_back("--warehouse");
+      args.push_back(wh_);
+    }
+    std::ostringstream o, e;
+    int code = cli::Run(args, o, e);
+    return {code, o.str(), e.str()};
+  }
+  // Runs a command that must succeed and print exactly one JSON document on stdout.
+  json Json(std::vector<std::string> args, bool warehouse = true) {
+    args.push_back("--format");
+    args.push_back("json");
+    Out r = Cli(args, warehouse);
+    EXPECT_EQ(r.code, 0) << r.err;
+    json j = json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << "not one JSON document: " << r.out;
+    return j;
+  }
+  std::string Rows(const std::string& name, const std::string& prefix, int n, int first = 0) {
+    std::string p = (dir_ / name).string();
+    std::ofstream f(p);
+    for (int i = first; i < first + n; ++i) {
+      f << json{{"id", prefix + std::to_string(i)}, {"chunk_text", "text " + std::to_string(i)}}.dump() << "\n";
+    }
+    return p;
+  }
+  fs::path dir_;
+  std::string wh_;
+};
+
+// Every command that prints a report takes --format text|json (cat prints JSON Lines already).
+TEST_F(CliJsonTest, EveryPrintingCommandHasFormatJson) {
+  std::set<std::string> without;
+  for (const auto& c : AllCommands()) {
+    bool has = false;
+    for (const auto& f : c.spec.flags) {
+      if (f.name == "format") has = f.value_name == "text|json";
+    }
+    if (!has) without.insert(c.spec.name);
+  }
+  EXPECT_EQ(without, (std::set<std::string>{"cat"}));
+}
+
+TEST_F(CliJsonTest, CreateInsertDeleteRollbackReportInJson) {
+  json c = Json({"create", "t", "--dim", "8", "--model", "hash-8@seed0", "--metric", "euclidean"});
+  EXPECT_EQ(c["table"], "default.t");
+  EXPECT_EQ(c["vector_column"]["dim"], 8);
+  EXPECT_EQ(c["vector_column"]["metric"], "euclidean");
+  EXPECT_EQ(c["vector_column"]["model"], "hash-8@seed0");
+  EXPECT_EQ(c["text_column"], "chunk_text");
+  EXPECT_NE(c["location"].get<std::string>().find(wh_), std::string::npos) << c.dump();
+
+  json a = Json({"insert", "t", Rows("a.jsonl", "a", 30), "--embedder", "hash:dim=8", "--target-file-rows", "10"});
+  EXPECT_EQ(a["mode"], "error-on-duplicate");
+  EXPECT_EQ(a["committed"], true);
+  EXPECT_EQ(a["rows"], 30);
+  EXPECT_EQ(a["files"], 3);
+  EXPECT_EQ(a["embedded"], 30);
+  const int64_t first = a["snapshot_id"];
+  EXPECT_GT(first, 0);
+
+  // Upsert: 5 replaced, 5 new, reported as such.
+  json u = Json({"insert", "t", Rows("b.jsonl", "a", 10, 25), "--embedder", "hash:dim=8", "--mode", "upsert"});
+  EXPECT_EQ(u["rows"], 10);
+  EXPECT_EQ(u["replaced"], 5);
+  EXPECT_NE(u["snapshot_id"], first);
+  // insert-new of rows all present: nothing committed, all skipped.
+  json n = Json({"insert", "t", Rows("c.jsonl", "a", 4), "--embedder", "hash:dim=8", "--mode", "insert-new"});
+  EXPECT_EQ(n["committed"], false);
+  EXPECT_EQ(n["snapshot_id"], 0);
+  EXPECT_EQ(n["skipped_existing"], 4);
+
+  std::ofstream(dir_ / "ids.txt") << "a1\na2\nnope\n";
+  json d = Json({"delete", "t", "--ids", (dir_ / "ids.txt").string()});
+  EXPECT_EQ(d["rows_deleted"], 2);
+  EXPECT_EQ(d["unknown_ids"], json::array({"nope"}));
+  json w = Json({"delete", "t", "--where", "id = 'a3'"});
+  EXPECT_EQ(w["rows_deleted"], 1);
+  EXPECT_EQ(w["committed"], true);
+  json none = Json({"delete", "t", "--where", "id = 'zzz'"});
+  EXPECT_EQ(none["committed"], false);
+  EXPECT_EQ(none["rows_deleted"], 0);
+
+  json r = Json({"rollback", "t", "--to", std::to_string(first)});
+  EXPECT_EQ(r["current_snapshot_id"], first);
+  json info = Json({"info", "t"});
+  EXPECT_EQ(info["current_snapshot_id"], first) << info.dump();
+}
+
+TEST_F(CliJsonTest, InputFormatIsItsOwnFlag) {
+  ASSERT_EQ(Cli({"create", "t", "--dim", "8", "--model", "hash-8@seed0"}).code, 0);
+  const std::string rows = Rows("rows.txt", "r", 3);  // no extension ingest knows
+  Out old = Cli({"insert", "t", rows, "--embedder", "hash:dim=8", "--format", "jsonl"});
+  EXPECT_EQ(old.code, 2);
+  EXPECT_NE(old.err.find("--input-format jsonl"), std::string::npos) << old.err;
+  Out bad = Cli({"insert", "t", rows, "--embedder", "hash:dim=8", "--format", "yaml"});
+  EXPECT_EQ(bad.code, 2);
+  json j = Json({"insert", "t", rows, "--embedder", "hash:dim=8", "--input-format", "jsonl"});
+  EXPECT_EQ(j["rows"], 3);
+}
+
+// stderr is not a terminal here, so progress comes as lines: the last says done at 100% with every
+// row; stdout holds only the summary; --quiet prints no progress at all.
+TEST_F(CliJsonTest, InsertShowsProgressOnStderrOnly) {
+  ASSERT_EQ(Cli({"create", "t", "--dim", "8", "--model", "hash-8@seed0"}).code, 0);
+  Out r = Cli({"insert", "t", Rows("p.jsonl", "p", 700), "--embedder", "hash:dim=8", "--batch-size", "50",
+               "--concurrency", "2", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["rows"], 700);
+  std::vector<std::string> lines;
+  std::istringstream in(r.err);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_GE(lines.size(), 2u) << r.err;  // the first batch, commit, done (rate-limited in between)
+  for (const auto& l : lines) EXPECT_EQ(l.rfind("progress ", 0), 0u) << l;
+  EXPECT_NE(lines.front().find("read"), std::string::npos) << lines.front();
+  EXPECT_NE(lines.back().find("100%"), std::string::npos) << lines.back();
+  EXPECT_NE(lines.back().find("done"), std::string::npos) << lines.back();
+  EXPECT_NE(lines.back().find("rows 700"), std::string::npos) << lines.back();
+  EXPECT_NE(lines.back().find("embedded 700"), std::string::npos) << lines.back();
+
+  Out q = Cli({"insert", "t", Rows("q.jsonl", "q", 10), "--embedder", "hash:dim=8", "--quiet"});
+  ASSERT_EQ(q.code, 0) << q.err;
+  EXPECT_EQ(q.err, "");
+  EXPECT_NE(q.out.find("inserted 10 rows"), std::string::npos) << q.out;
+}
+
+TEST_F(CliJsonTest, MigrateAbortAndSampleReportInJson) {
+  ASSERT_EQ(Cli({"create", "t", "--dim", "8", "--model", "hash-8@seed0"}).code, 0);
+  ASSERT_EQ(Cli({"insert", "t", Rows("a.jsonl", "a", 5), "--embedder", "hash:dim=8"}).code, 0);
+  Out plan = Cli({"migrate", "plan", "t", "--new-model", "hash-16@seed0", "--embedder", "hash:dim=16"});
+  ASSERT_EQ(plan.code, 0) << plan.err;
+  json status = Json({"migrate", "status", "t"});
+  json ab = Json({"migrate", "abort", "t"});
+  EXPECT_EQ(ab["outcome"], "aborted");
+  EXPECT_EQ(ab["table"], "t");
+  EXPECT_EQ(ab["job_id"], status["job_id"]) << status.dump();
+  EXPECT_EQ(Json({"migrate", "status", "t"})["state"], "aborted");
+
+  const std::string out = (dir_ / "s.parquet").string();
+  json s = Json({"sample", out, "--rows", "100", "--dim", "16"}, /*warehouse=*/false);
+  EXPECT_EQ(s["rows"], 100);
+  EXPECT_EQ(s["file_bytes"].get<int64_t>(), static_cast<int64_t>(fs::file_size(out)));
+  EXPECT_EQ(s["column"]["dim"], 16);
+  EXPECT_EQ(s["column"]["index"], "flat");
+}
+
+}  // namespace
+}  // namespace ailake::cli
