@@ -198,6 +198,31 @@ TEST_F(CliIngestTest, NullAndMissingVectorsAreToldApart) {
   ExpectRefused({Write("m.jsonl", "{\"id\":\"a\",\"chunk_text\":\"x\"}\n")}, {"line 1", "has no 'embedding' field"});
 }
 
+// A row with neither text nor vector keeps a null vector; --where finds such rows by the vector
+// column (IS [NOT] NULL is the one test a vector column takes), in search and delete alike.
+TEST_F(CliIngestTest, NullVectorsAreFoundByWhere) {
+  auto in = Cli({"insert", "t", Write("nv.jsonl", "{\"id\":\"v1\",\"chunk_text\":\"x\",\"embedding\":[1,0,0,0]}\n"
+                                                  "{\"id\":\"n1\",\"chunk_text\":null}\n"
+                                                  "{\"id\":\"v2\",\"chunk_text\":\"y\",\"embedding\":[0,1,0,0]}\n"
+                                                  "{\"id\":\"n2\",\"chunk_text\":null,\"embedding\":null}\n")});
+  ASSERT_EQ(in.code, 0) << in.err;
+  std::ofstream(dir_ / "q.fvecs", std::ios::binary).write("\4\0\0\0\0\0\x80\x3f\0\0\0\0\0\0\0\0\0\0\0\0", 20);
+  auto s = Cli({"search", "t", "--vector-file", (dir_ / "q.fvecs").string(), "--exact", "--where", "embedding IS NOT NULL",
+                "--format", "json"});
+  ASSERT_EQ(s.code, 0) << s.err;
+  EXPECT_EQ(json::parse(s.out)["results"].size(), 2u) << s.out;
+  auto bad = Cli({"delete", "t", "--where", "embedding = 'x'"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("a vector column"), std::string::npos) << bad.err;
+  auto d = Cli({"delete", "t", "--where", "embedding IS NULL", "--format", "json"});
+  ASSERT_EQ(d.code, 0) << d.err;
+  EXPECT_EQ(json::parse(d.out)["rows_deleted"], 2) << d.out;
+  const json info = json::parse(Cli({"info", "t", "--format", "json"}).out);
+  EXPECT_EQ(info["live_rows"], 2) << info.dump();
+  auto rows = Table();
+  EXPECT_TRUE(rows.count("v1") && rows.count("v2"));
+}
+
 // A vector given as a JSON string is refused (it was parsed as if it were an array); a CSV cell is
 // text by nature and is parsed.
 TEST_F(CliIngestTest, VectorsAsStringsAreRefusedOutsideCsv) {

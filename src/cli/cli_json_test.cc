@@ -120,6 +120,30 @@ TEST_F(CliJsonTest, CreateInsertDeleteRollbackReportInJson) {
   EXPECT_EQ(r["current_snapshot_id"], first);
   json info = Json({"info", "t"});
   EXPECT_EQ(info["current_snapshot_id"], first) << info.dump();
+  EXPECT_EQ(info["live_rows"], 30);
+
+  // History: the deletes show as removed rows with live totals; the rollback is its own event, and
+  // only the last entry is current (the rolled-back-to snapshot is listed twice, marked once).
+  json h = Json({"history", "t"});
+  ASSERT_EQ(h.size(), 5u) << h.dump();  // insert, upsert, delete --ids, delete --where, rollback
+  int currents = 0;
+  for (const auto& e : h) currents += e["current"].get<bool>() ? 1 : 0;
+  EXPECT_EQ(currents, 1);
+  EXPECT_EQ(h.back()["event"], "rollback");
+  EXPECT_EQ(h.back()["snapshot_id"], first);
+  EXPECT_TRUE(h.back()["current"].get<bool>());
+  EXPECT_GE(h.back()["made_current_ms"].get<int64_t>(), h.back()["timestamp_ms"].get<int64_t>());
+  EXPECT_EQ(h[0]["event"], "commit");
+  EXPECT_EQ(h[0]["total_live_rows"], 30);
+  EXPECT_EQ(h[1]["added_rows"], 10);
+  EXPECT_EQ(h[1]["removed_rows"], 5);
+  EXPECT_EQ(h[1]["total_live_rows"], 35);
+  EXPECT_EQ(h[2]["removed_rows"], 2);
+  EXPECT_EQ(h[2]["total_live_rows"], 33);
+  EXPECT_EQ(h[3]["removed_rows"], 1);
+  EXPECT_EQ(h[3]["total_live_rows"], 32);
+  Out text = Cli({"history", "t"});
+  EXPECT_NE(text.out.find("rollback to the snapshot of"), std::string::npos) << text.out;
 }
 
 TEST_F(CliJsonTest, InputFormatIsItsOwnFlag) {

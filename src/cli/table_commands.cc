@@ -1,8 +1,10 @@
 // Table commands: create, insert, search, info, history, delete.
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <ostream>
 
 #include "cli/commands.h"
@@ -356,8 +358,20 @@ int RunInfo(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     rows += e.file.record_count;
     bytes += e.file.file_size_in_bytes;
   }
+  // Deleted rows of the live data files only: a delete file may also hold positions of files no
+  // longer live (rewritten by a migration or compaction), which delete nothing any more.
+  auto positions = table::ReadPositionDeletes(t, files->delete_files);
+  if (!positions.ok()) return ReportError(positions.status(), err);
   int64_t deleted = 0;
-  for (const auto& e : files->delete_files) deleted += e.file.record_count;
+  for (const auto& e : files->data_files) {
+    auto it = positions->find(e.file.file_path);
+    if (it == positions->end()) continue;
+    std::set<int64_t> unique;
+    for (int64_t p : it->second) {
+      if (p >= 0 && p < e.file.record_count) unique.insert(p);
+    }
+    deleted += static_cast<int64_t>(unique.size());
+  }
   const auto& v = t.vectors();
   if (args.get("format") == "json") {
     nlohmann::json j = {{"table", t.ident().ToString()},
@@ -368,6 +382,7 @@ int RunInfo(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
                         {"snapshots", m.snapshots.size()},
                         {"data_files", files->data_files.size()},
                         {"delete_files", files->delete_files.size()},
+                        {"live_rows", rows - deleted},
                         {"rows", rows},
                         {"deleted_rows", deleted},
                         {"bytes", bytes},
@@ -386,9 +401,10 @@ int RunInfo(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
       << "metadata:     " << t.catalog().LocationOf(t.state().metadata_key) << "\n"
       << "snapshot:     " << (snap ? std::to_string(snap->snapshot_id) : std::string("(none)")) << " of "
       << m.snapshots.size() << "\n"
-      << "rows:         " << rows << " in " << files->data_files.size() << " data file(s), " << bytes << " bytes"
-      << (deleted ? ", " + std::to_string(deleted) + " deleted by " + std::to_string(files->delete_files.size()) +
-                        " delete file(s)"
+      << "rows:         " << rows - deleted << " live in " << files->data_files.size() << " data file(s), " << bytes
+      << " bytes"
+      << (deleted ? " (" + std::to_string(rows) + " written, " + std::to_string(deleted) + " deleted by " +
+                        std::to_string(files->delete_files.size()) + " delete file(s))"
                   : std::string())
       << "\n"
       << "vectors:      " << v.vector_column << " " << v.model.dim << "-d " << MetricName(v.model.metric) << " "
@@ -408,25 +424,48 @@ int RunHistory(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (!opened.ok()) return ReportError(opened.status(), err);
   const auto& m = opened->table->metadata();
   nlohmann::json arr = nlohmann::json::array();
-  for (const auto& e : m.snapshot_log) {
+  // One line per snapshot-log entry: a commit, or a rollback that made an earlier snapshot current
+  // again (an entry whose snapshot was current before). Only the last entry is the current state.
+  std::set<int64_t> seen;
+  for (size_t i = 0; i < m.snapshot_log.size(); ++i) {
+    const auto& e = m.snapshot_log[i];
     const auto* s = m.FindSnapshot(e.snapshot_id);
     if (!s) continue;
-    const bool current = m.current_snapshot_id && *m.current_snapshot_id == s->snapshot_id;
-    auto get = [&](const char* k) {
+    const bool rollback = !seen.insert(s->snapshot_id).second || e.timestamp_ms != s->timestamp_ms;
+    const bool current = i + 1 == m.snapshot_log.size() && m.current_snapshot_id && *m.current_snapshot_id == s->snapshot_id;
+    auto num = [&](const char* k) -> int64_t {
       auto it = s->summary.find(k);
-      return it == s->summary.end() ? std::string("-") : it->second;
+      int64_t v = 0;
+      if (it != s->summary.end()) std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+      return v;
     };
+    // Live-row changes: position deletes remove rows as surely as removed data files do; a
+    // compaction that drops delete files with their data files changes nothing.
+    const int64_t added = num("added-records");
+    const int64_t removed = num("deleted-records") + num("added-position-deletes") - num("removed-position-deletes");
+    const int64_t live_total = num("total-records") - num("total-position-deletes");
+    auto op = s->summary.find("operation");
+    const std::string operation = op == s->summary.end() ? "-" : op->second;
     if (args.get("format") == "json") {
       arr.push_back({{"snapshot_id", s->snapshot_id},
                      {"parent_snapshot_id", s->parent_snapshot_id ? nlohmann::json(*s->parent_snapshot_id) : nlohmann::json()},
                      {"sequence_number", s->sequence_number},
                      {"timestamp_ms", s->timestamp_ms},
+                     {"event", rollback ? "rollback" : "commit"},
+                     {"made_current_ms", e.timestamp_ms},
                      {"current", current},
+                     {"added_rows", added},
+                     {"removed_rows", removed},
+                     {"total_live_rows", live_total},
                      {"summary", s->summary}});
+    } else if (rollback) {
+      out << (current ? "* " : "  ") << s->snapshot_id << "  " << FormatTimeMs(e.timestamp_ms) << "  rollback to the "
+          << "snapshot of " << FormatTimeMs(s->timestamp_ms) << " (seq " << s->sequence_number << ")  total "
+          << live_total << "\n";
     } else {
       out << (current ? "* " : "  ") << s->snapshot_id << "  " << FormatTimeMs(s->timestamp_ms) << "  seq "
-          << s->sequence_number << "  " << get("operation") << "  +" << get("added-records") << " -"
-          << get("deleted-records") << " rows  total " << get("total-records") << "\n";
+          << s->sequence_number << "  " << operation << "  +" << added << " -" << removed << " rows  total "
+          << live_total << "\n";
     }
   }
   if (args.get("format") == "json") out << arr.dump(2) << "\n";
@@ -586,7 +625,7 @@ Command SearchCommand() {
       {"columns", "", "a,b,...", "columns to print (default: id and the text column)", ""},
       {"where", "", "EXPR", "only rows matching EXPR, e.g. \"year >= 2020 AND lang IN ('en','fr')\"", ""},
       {"snapshot", "", "ID", "search this snapshot (time travel)", ""},
-      {"as-of", "", "TIME", "search the snapshot current at TIME (UTC, YYYY-MM-DD[THH:MM:SS] or epoch ms)", ""},
+      {"as-of", "", "TIME", "search the snapshot current at TIME: YYYY-MM-DD (midnight UTC), YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM] or epoch ms", ""},
       {"exact", "", "", "exact scan instead of the per-file indexes", ""},
       {"format", "", "text|json", "output format", "text"},
   });

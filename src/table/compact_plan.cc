@@ -97,8 +97,8 @@ Result<Planned> PlanCompaction(Table& table, const CompactOptions& options) {
   std::optional<Predicate> where;
   if (!options.where.empty()) {
     AILAKE_ASSIGN_OR_RETURN(Predicate p, ParsePredicate(options.where));
-    AILAKE_ASSIGN_OR_RETURN(parquet::Schema data_schema, table.DataSchema());
-    AILAKE_RETURN_IF_ERROR(p.Bind(data_schema));
+    AILAKE_ASSIGN_OR_RETURN(parquet::Schema columns, table.PredicateSchema());
+    AILAKE_RETURN_IF_ERROR(p.Bind(columns));
     where = std::move(p);
   }
   std::string staging;

@@ -51,4 +51,6 @@ Result<parquet::Schema> Table::DataSchema() const {
   return out;
 }
 
+Result<parquet::Schema> Table::PredicateSchema() const { return ToParquetSchema(schema()); }
+
 }  // namespace ailake::table

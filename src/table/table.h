@@ -29,6 +29,9 @@ class Table {
 
   // The data (non-vector) columns of the current schema, as Parquet fields, in schema order.
   Result<parquet::Schema> DataSchema() const;
+  // Every column of the current schema as data files carry it, vector columns included (as
+  // FIXED_LEN_BYTE_ARRAY): what a --where predicate binds to (vector columns take IS [NOT] NULL).
+  Result<parquet::Schema> PredicateSchema() const;
   // Re-reads the latest metadata from the catalog.
   Status Refresh();
 

@@ -95,8 +95,8 @@ Result<DeleteResult> DeleteWhere(Table& table, const std::string& where) {
   if (where.empty()) return Status::InvalidArgument("delete needs --where EXPR (to delete everything, say so: --where 'id IS NOT NULL')");
   AILAKE_ASSIGN_OR_RETURN(Predicate pred, ParsePredicate(where));
   AILAKE_RETURN_IF_ERROR(table.Refresh());  // plan on the latest snapshot, not a cached one
-  AILAKE_ASSIGN_OR_RETURN(parquet::Schema data_schema, table.DataSchema());
-  AILAKE_RETURN_IF_ERROR(pred.Bind(data_schema));
+  AILAKE_ASSIGN_OR_RETURN(parquet::Schema columns, table.PredicateSchema());
+  AILAKE_RETURN_IF_ERROR(pred.Bind(columns));
   for (int attempt = 1;; ++attempt) {
     auto r = DeleteOnce(table, pred);
     if (r.ok() || r.status().code() != StatusCode::kCommitConflict || attempt >= kMaxReplans) {
@@ -108,8 +108,8 @@ Result<DeleteResult> DeleteWhere(Table& table, const std::string& where) {
     // A concurrent commit rewrote a targeted file (e.g. a migration task replaced it): the rows now
     // live in its replacement, so plan the delete again on the newer state.
     AILAKE_RETURN_IF_ERROR(table.Refresh());
-    AILAKE_ASSIGN_OR_RETURN(data_schema, table.DataSchema());
-    AILAKE_RETURN_IF_ERROR(pred.Bind(data_schema));
+    AILAKE_ASSIGN_OR_RETURN(columns, table.PredicateSchema());
+    AILAKE_RETURN_IF_ERROR(pred.Bind(columns));
   }
 }
 

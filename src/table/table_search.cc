@@ -133,8 +133,8 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
   std::optional<Predicate> where;
   if (!o.where.empty()) {
     AILAKE_ASSIGN_OR_RETURN(Predicate p, ParsePredicate(o.where));
-    AILAKE_ASSIGN_OR_RETURN(parquet::Schema data_schema, table.DataSchema());
-    AILAKE_RETURN_IF_ERROR(p.Bind(data_schema));
+    AILAKE_ASSIGN_OR_RETURN(parquet::Schema columns, table.PredicateSchema());
+    AILAKE_RETURN_IF_ERROR(p.Bind(columns));
     where = std::move(p);
   }
   std::atomic<size_t> skipped_groups{0};
