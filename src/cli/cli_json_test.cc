@@ -189,11 +189,14 @@ TEST_F(CliJsonTest, MigrateAbortAndSampleReportInJson) {
   Out plan = Cli({"migrate", "plan", "t", "--new-model", "hash-16@seed0", "--embedder", "hash:dim=16"});
   ASSERT_EQ(plan.code, 0) << plan.err;
   json status = Json({"migrate", "status", "t"});
+  Out info = Cli({"info", "t"});  // the text info names the job too
+  EXPECT_NE(info.out.find("migration:    job " + status["job_id"].get<std::string>()), std::string::npos) << info.out;
   json ab = Json({"migrate", "abort", "t"});
   EXPECT_EQ(ab["outcome"], "aborted");
   EXPECT_EQ(ab["table"], "t");
   EXPECT_EQ(ab["job_id"], status["job_id"]) << status.dump();
   EXPECT_EQ(Json({"migrate", "status", "t"})["state"], "aborted");
+  EXPECT_EQ(Cli({"info", "t"}).out.find("migration:"), std::string::npos);
 
   const std::string out = (dir_ / "s.parquet").string();
   json s = Json({"sample", out, "--rows", "100", "--dim", "16"}, /*warehouse=*/false);

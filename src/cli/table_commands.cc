@@ -16,6 +16,7 @@
 #include "parquet/value_json.h"
 #include "table/ingest.h"
 #include "table/table_delete.h"
+#include "table/table_schema.h"
 #include "table/table_search.h"
 #include "table/upsert.h"
 
@@ -409,8 +410,12 @@ int RunInfo(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
       << "\n"
       << "vectors:      " << v.vector_column << " " << v.model.dim << "-d " << MetricName(v.model.metric) << " "
       << PrecisionName(v.policy.precision) << ", model " << v.model.Id() << "\n"
-      << "text column:  " << v.text_column << "\n"
-      << "schema:\n";
+      << "text column:  " << v.text_column << "\n";
+  if (auto job = m.properties.find(table::kPropRunningMigration); job != m.properties.end()) {
+    out << "migration:    job " << job->second << " is running or stopped (ailake migrate status "
+        << t.ident().ToString() << ")\n";
+  }
+  out << "schema:\n";
   for (const auto& f : t.schema().fields) {
     out << "  " << f.id << " " << f.name << " " << iceberg::TypeToString(*f.type) << (f.required ? " required" : "")
         << "\n";
