@@ -171,6 +171,15 @@ TEST_F(CliCrashTest, RollbackAndVerifyFindsDamage) {
   auto cut = Cli({"verify", "t"});
   EXPECT_EQ(cut.code, 1);
   EXPECT_NE(cut.out.find("differs from the manifest"), std::string::npos) << cut.out;
+  // Rewriters size-check their sources as readers do: a migration or compaction never bakes the
+  // rows of a swapped or damaged file into a new one.
+  auto mig = Cli({"migrate", "t", "--embedder", "hash:dim=8", "--new-model", "hash-8@seed0", "--quiet"});
+  EXPECT_EQ(mig.code, 1) << mig.out;
+  EXPECT_NE(mig.err.find("differs from the manifest"), std::string::npos) << mig.err;
+  ASSERT_EQ(Cli({"migrate", "abort", "t"}).code, 0);
+  auto compact = Cli({"compact", "t", "--target-file-rows", "100000"});
+  EXPECT_EQ(compact.code, 1) << compact.out;
+  EXPECT_NE(compact.err.find("differs from the manifest"), std::string::npos) << compact.err;
 }
 
 }  // namespace

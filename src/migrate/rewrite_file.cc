@@ -9,6 +9,7 @@
 #include "file/file_reader.h"
 #include "file/file_writer.h"
 #include "table/commit.h"
+#include "table/live_file.h"
 #include "vec/quantize.h"
 
 namespace ailake::migrate {
@@ -49,8 +50,15 @@ Result<TaskRecord> RewriteFile(const TaskContext& ctx, const TaskSource& src) {
   const MigrationOptions& o = job.options;
   table::Table& table = *ctx.table;
   Store& store = table.catalog().store();
-  AILAKE_ASSIGN_OR_RETURN(std::string source_key, table.locations().KeyOf(src.location));
-  AILAKE_ASSIGN_OR_RETURN(auto readable, store.OpenReadable(source_key));
+  // Size-checked like every read of a live file (table/live_file.h): a swapped source would bake
+  // the wrong rows into the new model's file.
+  std::shared_ptr<RandomAccessFile> readable;
+  if (src.bytes >= 0) {
+    AILAKE_ASSIGN_OR_RETURN(readable, table::OpenLiveFile(table, src.location, src.bytes));
+  } else {
+    AILAKE_ASSIGN_OR_RETURN(std::string source_key, table.locations().KeyOf(src.location));
+    AILAKE_ASSIGN_OR_RETURN(readable, store.OpenReadable(source_key));
+  }
   AILAKE_ASSIGN_OR_RETURN(auto reader, file::AiLakeFileReader::Open(readable));
   parquet::ParquetReader& pq = reader->parquet();
   if (pq.num_rows() != src.rows) {

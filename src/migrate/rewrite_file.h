@@ -27,6 +27,7 @@ namespace ailake::migrate {
 struct TaskSource {
   std::string location;            // the live source data file
   int64_t rows = 0;                // its record count
+  int64_t bytes = -1;              // its size per the manifest (-1: unknown, not checked)
   std::vector<int64_t> deleted;    // positions deleted as of read_snapshot_id (ascending, unique)
   int64_t seen_sequence = 0;
   int64_t read_snapshot_id = 0;

@@ -76,6 +76,7 @@ Result<TaskSource> TableView::SourceOf(table::Table& table, const std::string& l
   TaskSource s;
   s.location = location;
   s.rows = it->second->file.record_count;
+  s.bytes = it->second->file.file_size_in_bytes;
   s.seen_sequence = sequence_number();
   s.read_snapshot_id = snapshot ? snapshot->snapshot_id : 0;
   AILAKE_ASSIGN_OR_RETURN(s.deleted, DeletesAfter(table, location, -1));

@@ -6,6 +6,7 @@
 
 #include "file/file_reader.h"
 #include "table/compact_internal.h"
+#include "table/live_file.h"
 #include "table/predicate.h"
 #include "table/table_search.h"
 #include "vec/quantize.h"
@@ -135,8 +136,7 @@ Result<Planned> PlanCompaction(Table& table, const CompactOptions& options) {
     const bool small = live < plan.target_file_rows &&
                        (plan.target_file_bytes <= 0 || s.info.bytes < plan.target_file_bytes);
     if (!small && s.deleted.empty()) continue;
-    AILAKE_ASSIGN_OR_RETURN(std::string key, table.locations().KeyOf(location));
-    AILAKE_ASSIGN_OR_RETURN(auto readable, store.OpenReadable(key));
+    AILAKE_ASSIGN_OR_RETURN(auto readable, OpenLiveFile(table, location, s.info.bytes));  // size-checked
     AILAKE_ASSIGN_OR_RETURN(auto reader, file::AiLakeFileReader::Open(readable));
     if (reader->parquet().num_rows() != s.info.rows) {
       return Status::Corruption(location + " has " + std::to_string(reader->parquet().num_rows()) +

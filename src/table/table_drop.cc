@@ -21,6 +21,8 @@ Status CheckSoleOwner(Store& store, const std::string& table_key, const std::str
       auto m = iceberg::TableMetadata::FromJson(*text, o.key);
       if (m.ok() && m->table_uuid == uuid) continue;
       other = m.ok() ? "table-uuid " + m->table_uuid : "unreadable: " + m.status().message();
+    } else if (text.status().code() == StatusCode::kNotFound) {
+      continue;  // deleted since the listing (expire's delete-after-commit): it owns nothing any more
     } else {
       other = "unreadable: " + text.status().message();
     }
