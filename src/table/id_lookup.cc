@@ -5,6 +5,7 @@
 
 #include "parquet/reader.h"
 #include "table/column_resolve.h"
+#include "table/live_file.h"
 
 namespace ailake::table {
 
@@ -34,7 +35,6 @@ Result<std::vector<IdHit>> FindIds(Table& table, const std::vector<iceberg::Mani
   }
   const iceberg::NestedField* id_field = table.schema().FindField("id");
   if (id_field == nullptr) return Status::InvalidArgument("table " + table.ident().ToString() + " has no 'id' column");
-  Store& store = table.catalog().store();
   for (const auto& e : data_files) {
     ++local.files;
     const iceberg::DataFile& f = e.file;
@@ -47,8 +47,7 @@ Result<std::vector<IdHit>> FindIds(Table& table, const std::vector<iceberg::Mani
     }
     if (f.record_count == 0) continue;
     ++local.files_opened;
-    AILAKE_ASSIGN_OR_RETURN(std::string key, table.locations().KeyOf(f.file_path));
-    AILAKE_ASSIGN_OR_RETURN(auto readable, store.OpenReadable(key));
+    AILAKE_ASSIGN_OR_RETURN(auto readable, OpenLiveFile(table, f.file_path, f.file_size_in_bytes));  // size-checked
     AILAKE_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(readable));
     const int field = ResolveFileField(reader->schema(), "id", id_field->id);
     if (field < 0) continue;  // a file without the column holds no id (all NULL)
