@@ -1,5 +1,5 @@
-// `ailake compact` as separate processes: races against delete, migrate (atomic-replace) and another
-// compact, and SIGKILL at random instants.
+// `ailake compact` as separate processes: races against delete, migrate (atomic-replace), expire and
+// another compact, and SIGKILL at random instants.
 //
 // Races: each round forks the racers (each runs cli::Run in its own process, with its own catalog
 // objects), releases them together through a pipe barrier (they block reading a pipe the parent
@@ -33,6 +33,7 @@
 #include "cli/cli.h"
 #include "embed/hash_embedder.h"
 #include "file/file_reader.h"
+#include "iceberg/snapshot_files.h"
 #include "migrate/migrate_test_util.h"
 #include "table/maintenance.h"
 #include "table/table_delete.h"
@@ -257,6 +258,96 @@ TEST_F(CliCompactTest, RaceWithMigrate) {
   }
   std::cout << "[ compact ] compact vs migrate: " << conflicts_ << " of " << rounds << " compactions met a conflict\n";
   EXPECT_GT(conflicts_, 0);
+}
+
+// Reads one line from fd (without the newline); false at EOF.
+bool ReadLine(int fd, std::string* line);
+
+// Compact vs expire (--older-than now --retain-last 1, default orphan grace): each round a compact
+// child reports its steps on a pipe; after a random step (the plan, an output written, "committing")
+// the parent freezes it (SIGSTOP: the injected fault is the pause, not synchronisation), runs a whole
+// expire in that window, and lets the compaction go on (SIGCONT). So every round interleaves: expire
+// plans and commits between the compaction's plan and its commit. Afterwards the compaction has
+// finished, every row is live once, verify passes, and every file of every retained snapshot (data
+// and delete files) still exists. Planted bug: expire ignoring the orphan grace period
+// (orphans_older_than_ms forced to now in table/expire.cc) deleted the frozen compaction's written
+// outputs (orphan cutoff forced to now + 1 s in table/expire.cc): the first round's table could not be
+// read (its current snapshot names a deleted file).
+TEST_F(CliCompactTest, RaceWithExpire) {
+  std::mt19937 rng(11);
+  const int rounds = Rounds(50);
+  int windows = 0, expired_any = 0;
+  for (int round = 0; round < rounds; ++round) {
+    const std::string name = "e" + std::to_string(round);
+    MakeTable(name);
+    std::set<int64_t> ids;
+    for (int64_t k = 0; k < 6; ++k) {
+      ASSERT_TRUE(AppendRows(*table_, *embedder_, 2 * k, 2, 0).ok());
+      ids.insert(2 * k);
+      ids.insert(2 * k + 1);
+    }
+    const int64_t gone = static_cast<int64_t>(rng() % 12);
+    ASSERT_TRUE(table::DeleteWhere(*table_, "id = 'r" + std::to_string(gone) + "'").ok());
+    ids.erase(gone);
+
+    int progress[2];
+    ASSERT_EQ(pipe(progress), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+      close(progress[0]);
+      FdBuf buf(progress[1]);
+      std::ostream err(&buf);
+      std::ostringstream out;
+      _exit(cli::Run(WithWh({"compact", name, "--target-file-rows", "4"}), out, err));
+    }
+    close(progress[1]);
+    const int k = 1 + static_cast<int>(rng() % 5);  // 11 live rows -> 3 outputs: plan, 3 outputs, committing
+    std::vector<std::string> lines;
+    std::string line;
+    while (static_cast<int>(lines.size()) < k && ReadLine(progress[0], &line)) lines.push_back(line);
+    ASSERT_EQ(kill(pid, SIGSTOP), 0);
+    bool planned = false, committed = false;
+    for (const auto& l : lines) {
+      planned |= l.rfind("compact: planned", 0) == 0;
+      committed |= l.rfind("compact: committed", 0) == 0;
+    }
+    std::ostringstream eo, ee;
+    const int erc = cli::Run(WithWh({"expire", name, "--older-than", "now", "--retain-last", "1", "--format", "json"}), eo, ee);
+    ASSERT_EQ(kill(pid, SIGCONT), 0);
+    int st = 0;
+    ASSERT_EQ(waitpid(pid, &st, 0), pid);
+    while (ReadLine(progress[0], &line)) lines.push_back(line);
+    close(progress[0]);
+    const std::string where = "round " + std::to_string(round) + " (expire after line " + std::to_string(k) + ")";
+    ASSERT_EQ(erc, 0) << where << ": " << ee.str();
+    ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << where << ": compact failed";
+    if (planned && !committed) ++windows;
+    auto ex = json::parse(eo.str(), nullptr, false);
+    ASSERT_FALSE(ex.is_discarded()) << eo.str();
+    if (!ex["expired_snapshots"].empty()) ++expired_any;
+    ASSERT_TRUE(table_->Refresh().ok());
+    ASSERT_EQ(table_->metadata().CurrentSnapshot()->summary.at("operation"), "replace") << where;
+    ExpectTable(*table_, ids, where);
+    if (HasFatalFailure()) return;
+    Store& store = table_->catalog().store();
+    for (const auto& snap : table_->metadata().snapshots) {
+      auto files = iceberg::ReadSnapshotFiles(store, table_->locations(), &snap);
+      ASSERT_TRUE(files.ok()) << where << ", snapshot " << snap.snapshot_id << ": " << files.status().ToString();
+      for (const auto* list : {&files->data_files, &files->delete_files}) {
+        for (const auto& e : *list) {
+          auto key = table_->locations().KeyOf(e.file.file_path);
+          ASSERT_TRUE(key.ok());
+          auto there = store.Exists(*key);
+          ASSERT_TRUE(there.ok() && *there) << where << ": " << e.file.file_path << " of retained snapshot "
+                                           << snap.snapshot_id << " was deleted";
+        }
+      }
+    }
+  }
+  std::cout << "[ compact ] compact vs expire: " << windows << " of " << rounds
+            << " expires ran between the compaction's plan and its commit, " << expired_any << " removed snapshots\n";
+  EXPECT_GE(windows, rounds / 2);
+  EXPECT_GT(expired_any, 0);
 }
 
 // Reads one line from fd (without the newline); false at EOF.
