@@ -241,7 +241,12 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
         }
         AILAKE_ASSIGN_OR_RETURN(auto hits, cf->column->Search(query, o.k, std::max(o.ef, o.k), o.exact, allowed));
         std::vector<SearchHit> out;
-        for (const auto& h : hits) out.push_back({e.file.file_path, h.row, h.distance});
+        // Cosine and euclidean distances are never below 0; float rounding can give -1e-7 for a
+        // vector and itself, which reads as a bug. Dot distances (-dot) are negative by nature.
+        const bool non_negative = batch[i]->stats->metric != VectorMetric::kDot;
+        for (const auto& h : hits) {
+          out.push_back({e.file.file_path, h.row, non_negative ? std::max(0.0f, h.distance) : h.distance});
+        }
         return out;
       };
       found[i] = run();
