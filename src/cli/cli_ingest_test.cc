@@ -290,5 +290,64 @@ TEST_F(CliIngestTest, RoundTripKeepsEveryValue) {
   EXPECT_EQ(q1["metadata"], json::parse(R"({"lang":"xx","day":"2024-01-02","w":3.5})"));
 }
 
+// Issue 13: `insert` took 2023-02-31 (sscanf and a day <= 31 check). Dates and timestamps now go
+// through the one calendar (core/civil_time.h): an impossible one fails naming the row and the
+// field, on every input format, and commits nothing; real ones land exactly.
+TEST_F(CliIngestTest, DatesAndTimestampsMustBeRealOnes) {
+  ASSERT_EQ(Cli({"create", "dt", "--dim", "4", "--model", "hash-4@seed0", "--columns", "day:date,at:timestamptz"}).code, 0);
+  auto snapshots = [&] { return json::parse(Cli({"info", "dt", "--format", "json"}).out)["snapshots"].get<int64_t>(); };
+  auto refused = [&](const std::string& file, const std::vector<std::string>& phrases) {
+    auto r = Cli({"insert", "dt", file, "--embedder", "hash:dim=4"});
+    EXPECT_EQ(r.code, 1) << r.err;
+    for (const auto& p : phrases) EXPECT_NE(r.err.find(p), std::string::npos) << "'" << p << "' not in: " << r.err;
+  };
+  refused(Write("a.jsonl", "{\"id\":\"a\",\"chunk_text\":\"x\",\"day\":\"2024-02-29\"}\n"
+                           "{\"id\":\"b\",\"chunk_text\":\"y\",\"day\":\"2023-02-31\"}\n"),
+          {"line 2", "column 'day'", "'2023-02-31' is not a calendar date"});
+  refused(Write("b.csv", "id,chunk_text,day\nc1,x,2024-01-01\nc2,y,2023-02-31\n"),
+          {"record 3", "column 'day'", "'2023-02-31' is not a calendar date"});
+  refused(Write("c.jsonl", "{\"id\":\"a\",\"chunk_text\":\"x\",\"day\":\"1900-02-29\"}\n"), {"line 1", "column 'day'"});
+  refused(Write("d.jsonl", "{\"id\":\"a\",\"chunk_text\":\"x\",\"day\":\"2023-2-3\"}\n"),
+          {"line 1", "column 'day'", "'2023-2-3' is not a date", "YYYY-MM-DD"});
+  refused(Write("e.jsonl", "{\"id\":\"a\",\"chunk_text\":\"x\",\"at\":\"2024-01-01T24:00:00Z\"}\n"),
+          {"line 1", "column 'at'", "is not a time of day"});
+  refused(Write("f.jsonl", "{\"id\":\"a\",\"chunk_text\":\"x\",\"at\":\"2023-02-31T10:00:00Z\"}\n"),
+          {"line 1", "column 'at'", "is not a calendar date"});
+  refused(Write("g.jsonl", "{\"id\":\"a\",\"chunk_text\":\"x\",\"at\":\"2024-01-01T10:00:00+1\"}\n"),
+          {"line 1", "column 'at'", "malformed UTC offset"});
+  refused(Write("h.jsonl", "{\"id\":\"a\",\"chunk_text\":\"x\",\"day\":20240101}\n"), {"line 1", "column 'day'"});
+  refused(Parquet("i.parquet", "SELECT 'p' AS id, 'z' AS chunk_text, '2023-02-31' AS day"), {"row 0", "column 'day'"});
+  EXPECT_EQ(snapshots(), 0) << "a refused insert committed";
+
+  // Real ones: offsets, a date alone for a timestamp (its midnight), digits past microseconds
+  // dropped, and the years beyond 9999 that the Parquet reader prints.
+  auto ok = Cli({"insert", "dt",
+                 Write("ok.jsonl", "{\"id\":\"j1\",\"chunk_text\":\"a\",\"day\":\"2024-02-29\",\"at\":\"2024-02-29T23:30:00.1234567-01:00\"}\n"
+                                   "{\"id\":\"j2\",\"chunk_text\":\"b\",\"day\":\"2000-02-29\",\"at\":\"2024-03-01\"}\n"
+                                   "{\"id\":\"j3\",\"chunk_text\":\"c\",\"day\":\"12345-01-01\",\"at\":\"1969-12-31 23:59\"}\n"),
+                 "--embedder", "hash:dim=4"});
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  auto pq = Cli({"insert", "dt",
+                 Parquet("ok.parquet", "SELECT 'p1' AS id, 'd' AS chunk_text, DATE '1900-02-28' AS day, "
+                                       "TIMESTAMPTZ '2024-01-02 03:04:05.678901+00' AS at"),
+                 "--embedder", "hash:dim=4"});
+  ASSERT_EQ(pq.code, 0) << pq.err;
+  auto r = Cli({"search", "dt", "--text", "probe", "--embedder", "hash:dim=4", "--exact", "-k", "10", "--columns", "id,day,at",
+                "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::map<std::string, json> rows;
+  const json found = json::parse(r.out);
+  for (const json& hit : found["results"]) rows[hit["id"].get<std::string>()] = hit;
+  EXPECT_EQ(rows.size(), 4u) << r.out;
+  EXPECT_EQ(rows["j1"]["day"], "2024-02-29");
+  EXPECT_EQ(rows["j1"]["at"], "2024-03-01T00:30:00.123456Z");
+  EXPECT_EQ(rows["j2"]["day"], "2000-02-29");
+  EXPECT_EQ(rows["j2"]["at"], "2024-03-01T00:00:00.000000Z");
+  EXPECT_EQ(rows["j3"]["day"], "12345-01-01");
+  EXPECT_EQ(rows["j3"]["at"], "1969-12-31T23:59:00.000000Z");
+  EXPECT_EQ(rows["p1"]["day"], "1900-02-28");
+  EXPECT_EQ(rows["p1"]["at"], "2024-01-02T03:04:05.678901Z");
+}
+
 }  // namespace
 }  // namespace ailake::cli

@@ -33,10 +33,12 @@ struct OpenedTable {
 Result<OpenedTable> OpenTableFromArgs(const ParsedArgs& args, const std::string& name);
 
 std::vector<std::string> SplitCommaList(const std::string& s);
+// "2024-01-02T03:04:05.678Z" (core/civil_time.h).
 std::string FormatTimeMs(int64_t ms);
 // --format must be text or json: 0, or the usage-error exit code after printing why.
 int CheckFormat(const ParsedArgs& args, std::ostream& err);
-// "2024-01-02T03:04:05Z", "2024-01-02 03:04:05", "2024-01-02" or integer ms since the epoch.
+// "2024-01-02T03:04:05Z", "2024-01-02 03:04+02:00", "2024-01-02" (midnight UTC) or integer ms since
+// the epoch; the date/time grammar is core/civil_time.h's.
 Result<int64_t> ParseTimeMs(const std::string& s);
 
 }  // namespace ailake::cli

@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "core/checked.h"
+#include "core/civil_time.h"
 #include "parquet/byte_stream_split.h"
 #include "parquet/compression.h"
 #include "parquet/delta_decoder.h"
@@ -376,7 +377,7 @@ Status Convert(const LeafColumn& leaf, ValueBuffer* v) {
         // year: the date is computed in 64-bit days, never through 64-bit nanoseconds.
         const uint64_t nanos = LoadLE<uint64_t>(v->FixedAt(i));
         constexpr int64_t kUnixEpochJulian = 2440588;
-        constexpr uint64_t kNanosPerDay = 86400000000000ull;
+        constexpr uint64_t kNanosPerDay = civil::kSecondsPerDay * 1000000000ull;
         const int64_t days = static_cast<int64_t>(LoadLE<int32_t>(v->FixedAt(i) + 8)) - kUnixEpochJulian +
                              static_cast<int64_t>(nanos / kNanosPerDay);
         const std::string text = FormatTimestampParts(days, static_cast<int64_t>(nanos % kNanosPerDay), TimeUnit::kNanos);

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/civil_time.h"
+
 namespace ailake::parquet {
 
 std::string Base64Encode(std::string_view in) {
@@ -33,63 +35,26 @@ std::string Base64Encode(std::string_view in) {
 }
 
 namespace {
-// Days since 1970-01-01 -> proleptic Gregorian (y, m, d); the classic era-based civil algorithm.
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2 ? 1 : 0);
-}
 std::string Pad(int64_t v, int width) {
   std::string s = std::to_string(v < 0 ? -v : v);
   if (static_cast<int>(s.size()) < width) s.insert(0, static_cast<size_t>(width) - s.size(), '0');
   return v < 0 ? "-" + s : s;
 }
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
-}  // namespace
-
-std::string FormatDate(int64_t days) {
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
-  return Pad(y, 4) + "-" + Pad(m, 2) + "-" + Pad(d, 2);
-}
-
-namespace {
-int64_t PerSecond(TimeUnit unit) {
-  return unit == TimeUnit::kMillis ? 1000 : unit == TimeUnit::kMicros ? 1000000 : 1000000000;
-}
+// Fraction digits of a unit: the calendar itself is core/civil_time.h.
 int Digits(TimeUnit unit) { return unit == TimeUnit::kMillis ? 3 : unit == TimeUnit::kMicros ? 6 : 9; }
-// "HH:MM:SS.fff" for 0 <= value (hours may exceed 23).
-std::string ClockText(uint64_t value, TimeUnit unit) {
-  const uint64_t per_sec = static_cast<uint64_t>(PerSecond(unit));
-  const uint64_t secs = value / per_sec, frac = value % per_sec;
-  return Pad(static_cast<int64_t>(secs / 3600), 2) + ":" + Pad(static_cast<int64_t>((secs / 60) % 60), 2) + ":" +
-         Pad(static_cast<int64_t>(secs % 60), 2) + "." + Pad(static_cast<int64_t>(frac), Digits(unit));
-}
 }  // namespace
+
+std::string FormatDate(int64_t days) { return civil::FormatDate(days); }
 
 std::string FormatTimestampParts(int64_t days, int64_t time_of_day, TimeUnit unit) {
-  return FormatDate(days) + "T" + ClockText(static_cast<uint64_t>(time_of_day), unit) + "Z";
+  return civil::FormatDateTime(days, static_cast<uint64_t>(time_of_day), Digits(unit));
 }
 
-std::string FormatTimestamp(int64_t value, TimeUnit unit) {
-  // Through whole seconds: days * (units per day) can overflow near INT64_MIN, seconds cannot.
-  const int64_t per_sec = PerSecond(unit);
-  const int64_t secs = FloorDiv(value, per_sec);
-  const int64_t frac = value - secs * per_sec;
-  const int64_t days = FloorDiv(secs, 86400);
-  return FormatTimestampParts(days, (secs - days * 86400) * per_sec + frac, unit);
-}
+std::string FormatTimestamp(int64_t value, TimeUnit unit) { return civil::FormatDateTime(value, Digits(unit)); }
 
 std::string FormatTimeOfDay(int64_t value, TimeUnit unit) {
-  if (value >= 0) return ClockText(static_cast<uint64_t>(value), unit);
-  return "-" + ClockText(0 - static_cast<uint64_t>(value), unit);
+  if (value >= 0) return civil::FormatClock(static_cast<uint64_t>(value), Digits(unit));
+  return "-" + civil::FormatClock(0 - static_cast<uint64_t>(value), Digits(unit));
 }
 
 std::string FormatDecimal(__int128 unscaled, int32_t scale) {

@@ -6,7 +6,8 @@
 // With the Field (Logical): UINT64 (kUnsigned) -> unsigned JSON number; nested values (kJson) ->
 //   the JSON document itself; decimals, times, UUIDs and INT96 timestamps are their text.
 // Years outside 0000..9999 print with as many digits as needed, negative years astronomically
-// ("-0001" is 2 BC), as ISO 8601's expanded representation does.
+// ("-0001" is 2 BC), as ISO 8601's expanded representation does. The calendar and the date/time
+// text are core/civil_time.h's; the functions below only map a TimeUnit to its fraction digits.
 #pragma once
 
 #include <cstdint>

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/civil_time.h"
 #include "core/uuid.h"
 #include "file/vector_fill.h"
 
@@ -19,41 +20,10 @@ using nlohmann::json;
 
 // ---- conversion of one JSON row into the table's columns --------------------------------------
 
-Result<int64_t> ParseDays(const std::string& s) {
-  int y, m, d;
-  char tail;
-  if (std::sscanf(s.c_str(), "%d-%d-%d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 || d > 31) {
-    return Status::InvalidArgument("'" + s + "' is not a date (YYYY-MM-DD)");
-  }
-  // Days from civil (proleptic Gregorian).
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + static_cast<unsigned>(d) - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
+constexpr const char* kTimestampForm = "YYYY-MM-DD, or YYYY-MM-DDTHH:MM[:SS[.fraction]] with Z or +HH:MM/-HH:MM";
 
-Result<int64_t> ParseTimestampMicros(const std::string& s) {
-  if (s.size() < 19) return Status::InvalidArgument("'" + s + "' is not a timestamp (YYYY-MM-DDTHH:MM:SS[.ffffff][Z])");
-  AILAKE_ASSIGN_OR_RETURN(int64_t days, ParseDays(s.substr(0, 10)));
-  int hh, mm, ss;
-  if ((s[10] != 'T' && s[10] != ' ') || std::sscanf(s.c_str() + 11, "%2d:%2d:%2d", &hh, &mm, &ss) != 3 || hh > 23 ||
-      mm > 59 || ss > 60) {
-    return Status::InvalidArgument("'" + s + "' is not a timestamp (YYYY-MM-DDTHH:MM:SS[.ffffff][Z])");
-  }
-  int64_t micros = 0;
-  size_t i = 19;
-  if (i < s.size() && s[i] == '.') {
-    int digits = 0;
-    for (++i; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i, ++digits) {
-      if (digits < 6) micros = micros * 10 + (s[i] - '0');
-    }
-    for (; digits < 6; ++digits) micros *= 10;
-  }
-  if (i < s.size() && s[i] == 'Z') ++i;
-  if (i != s.size()) return Status::InvalidArgument("'" + s + "' has an unsupported timestamp suffix (use UTC, 'Z')");
-  return ((days * 86400 + hh * 3600 + mm * 60 + ss) * 1000000) + micros;
+int64_t UnitsPerSecond(parquet::TimeUnit u) {
+  return u == parquet::TimeUnit::kMillis ? 1000 : u == parquet::TimeUnit::kNanos ? 1000000000 : 1000000;
 }
 
 Result<double> AsNumber(const json& v) {
@@ -106,21 +76,33 @@ Status AppendValue(const parquet::Field& f, const json& v, parquet::Column* col)
       return Status::OK();
     }
     case DataType::kDate: {
-      if (!v.is_string()) return Status::InvalidArgument("column '" + f.name + "' expects 'YYYY-MM-DD'");
-      auto d = ParseDays(v.get<std::string>());
-      if (!d.ok()) return Status::InvalidArgument("column '" + f.name + "': " + d.status().message());
+      // Expanded years too: a Parquet input's dates arrive as the text parquet/value_json.h prints,
+      // which writes years outside 0000..9999 that way.
+      if (!v.is_string()) return Status::InvalidArgument("column '" + f.name + "' expects a date 'YYYY-MM-DD', got " + v.dump());
+      auto d = civil::ParseDate(v.get<std::string>(), civil::YearDigits::kExpanded);
+      if (!d.ok()) return Status::InvalidArgument("column '" + f.name + "': " + d.status().message() + " (expected YYYY-MM-DD)");
+      if (*d < INT32_MIN || *d > INT32_MAX) {
+        return Status::InvalidArgument("column '" + f.name + "': " + v.dump() + " is outside the range of a date column");
+      }
       col->AppendInt32(static_cast<int32_t>(*d));
       return Status::OK();
     }
     case DataType::kTimestamp: {
-      if (v.is_number_integer()) {
+      if (v.is_number_integer()) {  // already a count of the column's unit since the epoch
         col->AppendInt64(v.get<int64_t>());
         return Status::OK();
       }
-      if (!v.is_string()) return Status::InvalidArgument("column '" + f.name + "' expects an ISO-8601 timestamp");
-      auto t = ParseTimestampMicros(v.get<std::string>());
-      if (!t.ok()) return Status::InvalidArgument("column '" + f.name + "': " + t.status().message());
-      col->AppendInt64(*t);
+      if (!v.is_string()) {
+        return Status::InvalidArgument("column '" + f.name + "' expects a timestamp (" + kTimestampForm + "), got " + v.dump());
+      }
+      // Fraction digits finer than the column's unit are dropped, as every engine does on a cast.
+      auto t = civil::ParseInstant(v.get<std::string>(), civil::YearDigits::kExpanded);
+      if (!t.ok()) {
+        return Status::InvalidArgument("column '" + f.name + "': " + t.status().message() + " (expected " + kTimestampForm + ")");
+      }
+      auto units = civil::ToUnits(*t, UnitsPerSecond(f.unit));
+      if (!units.ok()) return Status::InvalidArgument("column '" + f.name + "': " + v.dump() + ": " + units.status().message());
+      col->AppendInt64(*units);
       return Status::OK();
     }
     default:

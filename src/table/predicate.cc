@@ -15,8 +15,8 @@
 #include <limits>
 #include <system_error>
 
+#include "core/civil_time.h"
 #include "table/predicate_internal.h"
-#include "table/predicate_time.h"
 
 namespace ailake::table {
 
@@ -59,6 +59,9 @@ std::string_view CompareOpName(CompareOp op) {
 namespace {
 
 using i128 = __int128;
+
+// How literals print back: SQL's "YYYY-MM-DD HH:MM:SS[.f]", no zone (literals are UTC).
+constexpr civil::DateTimeStyle kSqlTimestamp{' ', false, true};
 
 // A literal converted to an integer domain: the largest representable value <= the literal, and
 // whether the literal equals it. floor may lie outside int64 (the literal is beyond every value).
@@ -103,8 +106,8 @@ std::string DescribeLiteral(const PredicateLiteral& l) {
     case LitKind::kDouble: return "the number " + ShortestDouble(l.d);
     case LitKind::kString: return "the string '" + l.s.substr(0, 40) + (l.s.size() > 40 ? "...'" : "'");
     case LitKind::kBool: return l.i ? "TRUE" : "FALSE";
-    case LitKind::kDate: return "DATE '" + FormatIsoDate(l.i) + "'";
-    case LitKind::kTimestamp: return "TIMESTAMP '" + FormatIsoTimestamp(l.i, l.nanos) + "'";
+    case LitKind::kDate: return "DATE '" + civil::FormatDate(l.i) + "'";
+    case LitKind::kTimestamp: return "TIMESTAMP '" + civil::FormatInstant(l.i, l.nanos, kSqlTimestamp) + "'";
   }
   return "the value";
 }
@@ -246,14 +249,17 @@ class Binder {
     if ((f.type == DT::kDate || f.type == DT::kTimestamp) && l.kind == LitKind::kString) {
       // ISO strings on temporal columns: a date, else a timestamp.
       parsed.pos = l.pos;
-      if (ParseIsoDate(l.s, &parsed.i)) {
+      if (auto date = civil::ParseDate(l.s); date.ok()) {
         parsed.kind = LitKind::kDate;
-      } else if (ParseIsoTimestamp(l.s, &parsed.i, &parsed.nanos)) {
+        parsed.i = *date;
+      } else if (auto instant = civil::ParseInstant(l.s); instant.ok() && instant->fraction_digits <= 9) {
         parsed.kind = LitKind::kTimestamp;
+        parsed.i = instant->seconds;
+        parsed.nanos = instant->nanos;
       } else {
         return WhereError(text_,
                           "column '" + n.column + "' is " + TypeName(f) + " and '" + l.s.substr(0, 40) +
-                              "' is not a date or timestamp (use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS[.ffffff][Z])",
+                              "' is not a date or timestamp (use YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS[.fffffffff]][Z|+HH:MM])",
                           l.pos);
       }
       lit = &parsed;
@@ -274,7 +280,7 @@ class Binder {
           *out = {lit->i, true};
         } else if (lit->kind == LitKind::kTimestamp) {
           const i128 ns = static_cast<i128>(lit->i) * 1000000000 + lit->nanos;
-          const i128 day = static_cast<i128>(86400) * 1000000000;
+          const i128 day = static_cast<i128>(civil::kSecondsPerDay) * 1000000000;
           *out = {FloorDiv(ns, day), ns % day == 0};
         } else {
           return Mismatch(n, f, *lit, "use DATE 'YYYY-MM-DD'");
@@ -283,7 +289,7 @@ class Binder {
       case DT::kTimestamp: {
         const int64_t per = UnitsPerSecond(f.unit);
         if (lit->kind == LitKind::kDate) {
-          *out = {static_cast<i128>(lit->i) * 86400 * per, true};
+          *out = {static_cast<i128>(lit->i) * civil::kSecondsPerDay * per, true};
         } else if (lit->kind == LitKind::kTimestamp) {
           const int64_t ns_per_unit = 1000000000 / per;
           *out = {static_cast<i128>(lit->i) * per + lit->nanos / ns_per_unit, lit->nanos % ns_per_unit == 0};
@@ -370,8 +376,8 @@ std::string LiteralText(const PredicateLiteral& l) {
     }
     case LitKind::kString: return Quote(l.s, '\'');
     case LitKind::kBool: return l.i ? "TRUE" : "FALSE";
-    case LitKind::kDate: return "DATE '" + FormatIsoDate(l.i) + "'";
-    case LitKind::kTimestamp: return "TIMESTAMP '" + FormatIsoTimestamp(l.i, l.nanos) + "'";
+    case LitKind::kDate: return "DATE '" + civil::FormatDate(l.i) + "'";
+    case LitKind::kTimestamp: return "TIMESTAMP '" + civil::FormatInstant(l.i, l.nanos, kSqlTimestamp) + "'";
   }
   return "?";
 }

@@ -11,7 +11,8 @@
 //   op         := = | != | <> | < | <= | > | >=
 //   column     := [A-Za-z_][A-Za-z0-9_]* | "double quoted" ("" is a quote)
 //   literal    := [+-] integer | [+-] decimal [exponent] | 'string' ('' is a quote) | TRUE | FALSE
-//               | DATE 'YYYY-MM-DD' | TIMESTAMP 'YYYY-MM-DD[ T]HH:MM:SS[.fffffffff][Z|+HH:MM|-HH:MM]'
+//               | DATE 'YYYY-MM-DD' | TIMESTAMP 'YYYY-MM-DD[( |T)HH:MM[:SS[.fffffffff]]][Z|+HH:MM|-HH:MM]'
+//                 (core/civil_time.h's grammar, at most nine fraction digits)
 //
 // Semantics: SQL three-valued logic. A comparison with a NULL value is unknown, NOT unknown is unknown,
 // unknown AND false is false, unknown OR true is true; a row is kept only when the predicate is true.

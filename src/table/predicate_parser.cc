@@ -11,7 +11,7 @@
 
 #include "table/predicate.h"
 #include "table/predicate_internal.h"
-#include "table/predicate_time.h"
+#include "core/civil_time.h"
 
 namespace ailake::table {
 
@@ -367,14 +367,19 @@ class Parser {
         return Error("expected a quoted value after " + kw + ", like " + example + ", found " + Describe(tok_), tok_.pos);
       if (is_date) {
         lit->kind = PredicateLiteral::Kind::kDate;
-        if (!ParseIsoDate(tok_.value, &lit->i))
-          return Error("invalid date '" + tok_.value + "' (expected a real date as YYYY-MM-DD)", tok_.pos);
+        auto days = civil::ParseDate(tok_.value);
+        if (!days.ok()) return Error("invalid date '" + tok_.value + "' (expected a real date as YYYY-MM-DD)", tok_.pos);
+        lit->i = *days;
       } else {
         lit->kind = PredicateLiteral::Kind::kTimestamp;
-        if (!ParseIsoTimestamp(tok_.value, &lit->i, &lit->nanos))
+        // More than nine fraction digits would be rounded away; a comparison must not be.
+        auto t = civil::ParseInstant(tok_.value);
+        if (!t.ok() || t->fraction_digits > 9)
           return Error("invalid timestamp '" + tok_.value +
-                           "' (expected YYYY-MM-DD[ HH:MM:SS[.ffffff]][Z|+HH:MM], UTC unless an offset is given)",
+                           "' (expected YYYY-MM-DD[ HH:MM[:SS[.fffffffff]]][Z|+HH:MM], UTC unless an offset is given)",
                        tok_.pos);
+        lit->i = t->seconds;
+        lit->nanos = t->nanos;
       }
       return Next();
     }

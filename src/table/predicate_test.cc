@@ -16,7 +16,7 @@
 #include "parquet/writer.h"
 #include "table/predicate.h"
 #include "table/predicate_file.h"
-#include "table/predicate_time.h"
+#include "core/civil_time.h"
 
 namespace ailake::table {
 namespace {
@@ -80,6 +80,7 @@ TEST(PredicateParse, AcceptsTheGrammar) {
       {"t < TIMESTAMP '2024-01-31 12:00:00.123456789'", "t < TIMESTAMP '2024-01-31 12:00:00.123456789'"},
       {"t < TIMESTAMP '2024-01-31 01:00:00+02:00'", "t < TIMESTAMP '2024-01-30 23:00:00'"},
       {"t < TIMESTAMP '2024-01-31'", "t < TIMESTAMP '2024-01-31 00:00:00'"},
+      {"t < TIMESTAMP '2024-01-31 12:30'", "t < TIMESTAMP '2024-01-31 12:30:00'"},
       {"\"weird col\" = 1", "\"weird col\" = 1"},
       {"\"a\"\"b\" = 1", "\"a\"\"b\" = 1"},
       {"\"and\" = 1", "\"and\" = 1"},
@@ -141,7 +142,15 @@ TEST(PredicateParse, RejectsWithPositionAndExpectation) {
       {"d = DATE '2023-13-01'", "invalid date '2023-13-01'"},
       {"d = DATE '2023-1-01'", "invalid date '2023-1-01'"},
       {"t = TIMESTAMP '2023-01-01 24:00:00'", "invalid timestamp '2023-01-01 24:00:00'"},
-      {"t = TIMESTAMP '2023-01-01 10:00'", "invalid timestamp '2023-01-01 10:00'"},
+      {"t = TIMESTAMP '2023-01-01 10:60'", "invalid timestamp '2023-01-01 10:60'"},
+      {"t = TIMESTAMP '2023-01-01 10'", "invalid timestamp '2023-01-01 10'"},
+      {"t = TIMESTAMP '2023-02-29 10:00'", "invalid timestamp '2023-02-29 10:00'"},
+      {"t = TIMESTAMP '2023-01-01t10:00:00'", "invalid timestamp"},
+      {"t = TIMESTAMP '2023-01-01 10:00:00z'", "invalid timestamp"},
+      {"t = TIMESTAMP '2023-01-01 10:00:00+1:00'", "invalid timestamp"},
+      {"t = TIMESTAMP '2023-01-01Z'", "invalid timestamp"},
+      {"d = DATE '2023-01-01 '", "invalid date"},
+      {"d = DATE '20231-01-01'", "invalid date"},
       {"t = TIMESTAMP '2023-01-01 10:00:00.'", "invalid timestamp"},
       {"t = TIMESTAMP '2023-01-01 10:00:00.1234567891'", "invalid timestamp"},
       {"t = TIMESTAMP '2023-01-01 10:00:00X'", "invalid timestamp"},
@@ -334,9 +343,9 @@ Rows SmallRows() {
   r.dbl = {0.5, nan, std::nullopt, -1.0};
   r.s = {"a", "it's", std::nullopt, "\xc3\xa9"};
   r.b = {true, false, std::nullopt, true};
-  r.d = {static_cast<int32_t>(DaysFromCivil(2024, 1, 1)), static_cast<int32_t>(DaysFromCivil(2024, 1, 2)), std::nullopt,
-         static_cast<int32_t>(DaysFromCivil(1969, 12, 31))};
-  const int64_t noon = (DaysFromCivil(2024, 1, 1) * 86400 + 12 * 3600) * 1000000;
+  r.d = {static_cast<int32_t>(civil::DaysFromCivil(2024, 1, 1)), static_cast<int32_t>(civil::DaysFromCivil(2024, 1, 2)), std::nullopt,
+         static_cast<int32_t>(civil::DaysFromCivil(1969, 12, 31))};
+  const int64_t noon = (civil::DaysFromCivil(2024, 1, 1) * 86400 + 12 * 3600) * 1000000;
   r.ts = {noon, noon + 1, std::nullopt, -1};
   return r;
 }
@@ -454,9 +463,9 @@ Rows RandomRows(std::mt19937_64& rng, size_t n, double null_rate) {
                            : std::optional<double>(pick(0, 20) == 0 ? std::nan("") : static_cast<double>(pick(-8, 8)) / 4));
     r.s.push_back(null() ? std::nullopt : std::optional<std::string>(words[rng() % words.size()]));
     r.b.push_back(null() ? std::nullopt : std::optional<bool>(rng() % 2 == 0));
-    r.d.push_back(null() ? std::nullopt : std::optional<int32_t>(static_cast<int32_t>(DaysFromCivil(2024, 1, 10)) + pick(-3, 3)));
+    r.d.push_back(null() ? std::nullopt : std::optional<int32_t>(static_cast<int32_t>(civil::DaysFromCivil(2024, 1, 10)) + pick(-3, 3)));
     r.ts.push_back(null() ? std::nullopt
-                          : std::optional<int64_t>((DaysFromCivil(2024, 1, 10) * 86400 + pick(-2, 2) * 43200) * 1000000 +
+                          : std::optional<int64_t>((civil::DaysFromCivil(2024, 1, 10) * 86400 + pick(-2, 2) * 43200) * 1000000 +
                                                    pick(-1, 1)));
   }
   return r;
@@ -488,7 +497,7 @@ std::string RandomLiteral(std::mt19937_64& rng, const std::string& col) {
   }
   if (col == "b") return pick(0, 1) ? "TRUE" : "FALSE";
   if (col == "d") {
-    const std::string day = FormatIsoDate(DaysFromCivil(2024, 1, 10) + pick(-4, 4));
+    const std::string day = civil::FormatDate(civil::DaysFromCivil(2024, 1, 10) + pick(-4, 4));
     switch (pick(0, 2)) {
       case 0: return "DATE '" + day + "'";
       case 1: return "'" + day + "'";
@@ -496,7 +505,7 @@ std::string RandomLiteral(std::mt19937_64& rng, const std::string& col) {
     }
   }
   // ts
-  const std::string day = FormatIsoDate(DaysFromCivil(2024, 1, 10) + pick(-2, 2));
+  const std::string day = civil::FormatDate(civil::DaysFromCivil(2024, 1, 10) + pick(-2, 2));
   switch (pick(0, 3)) {
     case 0: return "DATE '" + day + "'";
     case 1: return "TIMESTAMP '" + day + " 12:00:00'";
@@ -550,11 +559,10 @@ using i128 = __int128;
 i128 LiteralNanos(const PredicateLiteral& l) {
   if (l.kind == PredicateLiteral::Kind::kDate) return static_cast<i128>(l.i) * 86400 * 1000000000;
   if (l.kind == PredicateLiteral::Kind::kTimestamp) return static_cast<i128>(l.i) * 1000000000 + l.nanos;
-  int64_t days, secs;
-  int32_t ns;
-  if (ParseIsoDate(l.s, &days)) return static_cast<i128>(days) * 86400 * 1000000000;
-  EXPECT_TRUE(ParseIsoTimestamp(l.s, &secs, &ns)) << l.s;
-  return static_cast<i128>(secs) * 1000000000 + ns;
+  if (auto days = civil::ParseDate(l.s); days.ok()) return static_cast<i128>(*days) * 86400 * 1000000000;
+  auto t = civil::ParseInstant(l.s);
+  EXPECT_TRUE(t.ok()) << l.s;
+  return t.ok() ? static_cast<i128>(t->seconds) * 1000000000 + t->nanos : 0;
 }
 
 bool RefCompare(const Rows& r, size_t row, const std::string& col, CompareOp op, const PredicateLiteral& l, bool* null) {
@@ -705,8 +713,8 @@ Rows ClusteredRows(std::mt19937_64& rng, size_t n) {
     if (r.i64[i]) r.i64[i] = band * int64_t{1000000007} + static_cast<int64_t>(rng() % 3) - 1;
     if (r.f[i] && !std::isnan(*r.f[i])) r.f[i] = static_cast<float>(band) / 2;
     if (r.dbl[i] && !std::isnan(*r.dbl[i])) r.dbl[i] = band / 2.0 + 0.25 * static_cast<double>(rng() % 2);
-    if (r.d[i]) r.d[i] = static_cast<int32_t>(DaysFromCivil(2024, 1, 10)) + band / 2;
-    if (r.ts[i]) r.ts[i] = (DaysFromCivil(2024, 1, 10) * 86400 + band * 21600) * 1000000;
+    if (r.d[i]) r.d[i] = static_cast<int32_t>(civil::DaysFromCivil(2024, 1, 10)) + band / 2;
+    if (r.ts[i]) r.ts[i] = (civil::DaysFromCivil(2024, 1, 10) * 86400 + band * 21600) * 1000000;
   }
   std::vector<std::optional<std::string>> sorted = r.s;
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.value_or("") < b.value_or(""); });
@@ -761,8 +769,8 @@ TEST(PredicateStats, SkipsWhenStatisticsProveNoMatch) {
     r.dbl.push_back(i == 25 ? std::nan("") : i / 2.0);
     r.s.push_back(std::string(1, static_cast<char>('a' + i / 10)) + std::to_string(i));
     r.b.push_back(i >= 20);
-    r.d.push_back(static_cast<int32_t>(DaysFromCivil(2024, 1, 1) + i / 10));
-    r.ts.push_back((DaysFromCivil(2024, 1, 1) * 86400 + i * 3600) * int64_t{1000000});
+    r.d.push_back(static_cast<int32_t>(civil::DaysFromCivil(2024, 1, 1) + i / 10));
+    r.ts.push_back((civil::DaysFromCivil(2024, 1, 1) * 86400 + i * 3600) * int64_t{1000000});
   }
   WrittenFile wf = WriteRowGroups(r.ToBatch(), 10);
   parquet::ParquetReader& reader = *wf.reader;
