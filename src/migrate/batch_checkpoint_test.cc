@@ -2,6 +2,8 @@
 // (embedder_spec.h, job_store.h) and honest job states (migration_job.h), at the library level.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cstring>
 #include <fstream>
 
@@ -89,7 +91,7 @@ TEST_F(BatchCheckpointTest, DamagedSegmentsAreDiscarded) {
     int64_t source_rows = 50;
   };
   const std::vector<Damage> damages = {
-      {"torn tail", [](std::vector<uint8_t>* b) { b->resize(b->size() - 7); }},
+      {"torn tail", [](std::vector<uint8_t>* b) { b->erase(b->end() - std::min<std::ptrdiff_t>(7, std::ssize(*b)), b->end()); }},
       {"flipped vector byte", [](std::vector<uint8_t>* b) { (*b)[b->size() - 10] ^= 0x40; }},
       {"flipped position", [](std::vector<uint8_t>* b) { (*b)[56] ^= 0x01; }},
       {"row count lies", [](std::vector<uint8_t>* b) { (*b)[16] = 3; }},
