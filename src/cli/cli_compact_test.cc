@@ -75,6 +75,9 @@ class FdBuf : public std::streambuf {
   int fd_;
 };
 
+// Reads one line from fd (without the newline); false at EOF.
+bool ReadLine(int fd, std::string* line);
+
 struct RacerResult {
   int exit_code = -1;
   std::string out;
@@ -138,6 +141,66 @@ class CliCompactTest : public ::testing::Test {
       results.push_back(std::move(r));
     }
     return results;
+  }
+
+  // A `compact` child whose progress lines (stderr) reach the parent through a pipe as written.
+  struct CompactChild {
+    pid_t pid = -1;
+    int fd = -1;
+    std::vector<std::string> lines;
+    // Reads until `k` lines in all have arrived (or the pipe ends).
+    void ReadUpTo(int k) {
+      std::string line;
+      while (static_cast<int>(lines.size()) < k && ReadLine(fd, &line)) lines.push_back(line);
+    }
+    // After the child exited: the rest of its lines; closes the pipe.
+    void ReadRest() {
+      std::string line;
+      while (ReadLine(fd, &line)) lines.push_back(line);
+      close(fd);
+    }
+    bool Printed(const std::string& prefix) const {
+      for (const auto& l : lines) {
+        if (l.rfind(prefix, 0) == 0) return true;
+      }
+      return false;
+    }
+    bool Planned() const { return Printed("compact: planned"); }
+    bool Committed() const { return Printed("compact: committed"); }
+  };
+  CompactChild StartCompact(const std::string& name, int target_file_rows) {
+    int progress[2];
+    EXPECT_EQ(pipe(progress), 0);
+    CompactChild c;
+    c.pid = fork();
+    if (c.pid == 0) {
+      close(progress[0]);
+      FdBuf buf(progress[1]);
+      std::ostream err(&buf);
+      std::ostringstream out;
+      _exit(cli::Run(WithWh({"compact", name, "--target-file-rows", std::to_string(target_file_rows)}), out, err));
+    }
+    close(progress[1]);
+    c.fd = progress[0];
+    return c;
+  }
+
+  // Every data and delete file of every snapshot the table still has exists in the store.
+  void ExpectRetainedFilesExist(const std::string& where) {
+    Store& store = table_->catalog().store();
+    for (const auto& snap : table_->metadata().snapshots) {
+      auto files = iceberg::ReadSnapshotFiles(store, table_->locations(), &snap);
+      ASSERT_TRUE(files.ok()) << where << ", snapshot " << snap.snapshot_id << ": " << files.status().ToString();
+      for (const auto* list : {&files->data_files, &files->delete_files}) {
+        for (const auto& e : *list) {
+          auto key = table_->locations().KeyOf(e.file.file_path);
+          ASSERT_TRUE(key.ok());
+          auto there = store.Exists(*key);
+          ASSERT_TRUE(there.ok() && *there) << where << ": " << e.file.file_path << " of retained snapshot "
+                                           << snap.snapshot_id << " was deleted";
+        }
+      }
+    }
   }
 
   // The compaction's JSON line from a racer's output; counts its conflicts into conflicts_.
@@ -260,9 +323,6 @@ TEST_F(CliCompactTest, RaceWithMigrate) {
   EXPECT_GT(conflicts_, 0);
 }
 
-// Reads one line from fd (without the newline); false at EOF.
-bool ReadLine(int fd, std::string* line);
-
 // Compact vs expire (--older-than now --retain-last 1, default orphan grace): each round a compact
 // child reports its steps on a pipe; after a random step (the plan, an output written, "committing")
 // the parent freezes it (SIGSTOP: the injected fault is the pause, not synchronisation), runs a whole
@@ -290,38 +350,21 @@ TEST_F(CliCompactTest, RaceWithExpire) {
     ASSERT_TRUE(table::DeleteWhere(*table_, "id = 'r" + std::to_string(gone) + "'").ok());
     ids.erase(gone);
 
-    int progress[2];
-    ASSERT_EQ(pipe(progress), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-      close(progress[0]);
-      FdBuf buf(progress[1]);
-      std::ostream err(&buf);
-      std::ostringstream out;
-      _exit(cli::Run(WithWh({"compact", name, "--target-file-rows", "4"}), out, err));
-    }
-    close(progress[1]);
+    CompactChild child = StartCompact(name, 4);
     const int k = 1 + static_cast<int>(rng() % 5);  // 11 live rows -> 3 outputs: plan, 3 outputs, committing
-    std::vector<std::string> lines;
-    std::string line;
-    while (static_cast<int>(lines.size()) < k && ReadLine(progress[0], &line)) lines.push_back(line);
-    ASSERT_EQ(kill(pid, SIGSTOP), 0);
-    bool planned = false, committed = false;
-    for (const auto& l : lines) {
-      planned |= l.rfind("compact: planned", 0) == 0;
-      committed |= l.rfind("compact: committed", 0) == 0;
-    }
+    child.ReadUpTo(k);
+    ASSERT_EQ(kill(child.pid, SIGSTOP), 0);
+    const bool in_window = child.Planned() && !child.Committed();
     std::ostringstream eo, ee;
     const int erc = cli::Run(WithWh({"expire", name, "--older-than", "now", "--retain-last", "1", "--format", "json"}), eo, ee);
-    ASSERT_EQ(kill(pid, SIGCONT), 0);
+    ASSERT_EQ(kill(child.pid, SIGCONT), 0);
     int st = 0;
-    ASSERT_EQ(waitpid(pid, &st, 0), pid);
-    while (ReadLine(progress[0], &line)) lines.push_back(line);
-    close(progress[0]);
+    ASSERT_EQ(waitpid(child.pid, &st, 0), child.pid);
+    child.ReadRest();
     const std::string where = "round " + std::to_string(round) + " (expire after line " + std::to_string(k) + ")";
     ASSERT_EQ(erc, 0) << where << ": " << ee.str();
     ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << where << ": compact failed";
-    if (planned && !committed) ++windows;
+    if (in_window) ++windows;
     auto ex = json::parse(eo.str(), nullptr, false);
     ASSERT_FALSE(ex.is_discarded()) << eo.str();
     if (!ex["expired_snapshots"].empty()) ++expired_any;
@@ -329,20 +372,8 @@ TEST_F(CliCompactTest, RaceWithExpire) {
     ASSERT_EQ(table_->metadata().CurrentSnapshot()->summary.at("operation"), "replace") << where;
     ExpectTable(*table_, ids, where);
     if (HasFatalFailure()) return;
-    Store& store = table_->catalog().store();
-    for (const auto& snap : table_->metadata().snapshots) {
-      auto files = iceberg::ReadSnapshotFiles(store, table_->locations(), &snap);
-      ASSERT_TRUE(files.ok()) << where << ", snapshot " << snap.snapshot_id << ": " << files.status().ToString();
-      for (const auto* list : {&files->data_files, &files->delete_files}) {
-        for (const auto& e : *list) {
-          auto key = table_->locations().KeyOf(e.file.file_path);
-          ASSERT_TRUE(key.ok());
-          auto there = store.Exists(*key);
-          ASSERT_TRUE(there.ok() && *there) << where << ": " << e.file.file_path << " of retained snapshot "
-                                           << snap.snapshot_id << " was deleted";
-        }
-      }
-    }
+    ExpectRetainedFilesExist(where);
+    if (HasFatalFailure()) return;
   }
   std::cout << "[ compact ] compact vs expire: " << windows << " of " << rounds
             << " expires ran between the compaction's plan and its commit, " << expired_any << " removed snapshots\n";
@@ -381,36 +412,18 @@ TEST_F(CliCompactTest, KilledAtRandomInstants) {
     for (int64_t i : {1, 22, 47}) ids.erase(i);
     const int64_t before = migrate::testing::CurrentSnapshotId(*table_);
 
-    int progress[2];
-    ASSERT_EQ(pipe(progress), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-      close(progress[0]);
-      FdBuf buf(progress[1]);
-      std::ostream err(&buf);
-      std::ostringstream out;
-      int rc = cli::Run(WithWh({"compact", name, "--target-file-rows", "16"}), out, err);
-      _exit(rc);
-    }
-    close(progress[1]);
+    CompactChild child = StartCompact(name, 16);
     // Kill after line k (1 = the plan, 2-4 = outputs written, 5 = committing) plus 0-600 us
     // (0-5000 us after "committing", so that some kills land around the catalog's publish).
     const int k = 1 + static_cast<int>(rng() % 5);
     const int extra_us = static_cast<int>(rng() % (k == 5 ? 5000 : 600));
-    std::vector<std::string> lines;
-    std::string line;
-    while (static_cast<int>(lines.size()) < k && ReadLine(progress[0], &line)) lines.push_back(line);
+    child.ReadUpTo(k);
     usleep(static_cast<useconds_t>(extra_us));
-    kill(pid, SIGKILL);
+    kill(child.pid, SIGKILL);
     int st = 0;
-    ASSERT_EQ(waitpid(pid, &st, 0), pid);
-    while (ReadLine(progress[0], &line)) lines.push_back(line);
-    close(progress[0]);
-    bool planned = false, committed = false;
-    for (const auto& l : lines) {
-      planned |= l.rfind("compact: planned", 0) == 0;
-      committed |= l.rfind("compact: committed", 0) == 0;
-    }
+    ASSERT_EQ(waitpid(child.pid, &st, 0), child.pid);
+    child.ReadRest();
+    const bool planned = child.Planned(), committed = child.Committed();
     if (WIFSIGNALED(st) && planned && !committed) ++mid_kills;
     if (committed) ++after_commit;
 

@@ -8,11 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
-#include <sstream>
 
-#include "cli/cli.h"
+#include "cli/cli_test_util.h"
 #include "cli/commands.h"
-#include "core/uuid.h"
 
 namespace ailake::cli {
 namespace {
@@ -20,27 +18,12 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Out {
-  int code;
-  std::string out, err;
-};
+using Out = testing::CliOut;
 
 class CliJsonTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ailake_clijson_" + Uuid::Random().ToString());
-    fs::create_directories(dir_);
-    wh_ = (dir_ / "wh").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   Out Cli(std::vector<std::string> args, bool warehouse = true) {
-    if (warehouse) {
-      args.push_back("--warehouse");
-      args.push_back(wh_);
-    }
-    std::ostringstream o, e;
-    int code = cli::Run(args, o, e);
-    return {code, o.str(), e.str()};
+    return testing::RunCli(std::move(args), warehouse ? wh_ : std::string());
   }
   // Runs a command that must succeed and print exactly one JSON document on stdout.
   json Json(std::vector<std::string> args, bool warehouse = true) {
@@ -60,8 +43,9 @@ class CliJsonTest : public ::testing::Test {
     }
     return p;
   }
-  fs::path dir_;
-  std::string wh_;
+  testing::ScratchDir scratch_{"clijson"};
+  const fs::path& dir_ = scratch_.path();
+  const std::string wh_ = (dir_ / "wh").string();
 };
 
 // Every command that prints a report takes --format text|json (cat prints JSON Lines already).

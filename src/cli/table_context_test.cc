@@ -7,10 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
-#include "cli/cli.h"
-#include "core/uuid.h"
+#include "cli/cli_test_util.h"
 
 namespace ailake::cli {
 namespace {
@@ -40,16 +38,13 @@ TEST(ParseTimeMs, DatesAreMidnightAndTimesAreExact) {
 
 // End to end: --as-of at a snapshot's own millisecond sees it, one millisecond earlier does not.
 TEST(ParseTimeMs, AsOfSelectsTheSnapshotOfThatMillisecond) {
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("ailake_asof_" + Uuid::Random().ToString());
-  fs::create_directories(dir);
+  testing::ScratchDir scratch("asof");
+  const std::filesystem::path& dir = scratch.path();
   const std::string wh = (dir / "wh").string();
   auto cli = [&](std::vector<std::string> args) {
-    args.insert(args.end(), {"--warehouse", wh});
-    std::ostringstream o, e;
-    const int code = cli::Run(args, o, e);
-    EXPECT_EQ(code, 0) << e.str();
-    return o.str();
+    auto r = testing::RunCli(std::move(args), wh);
+    EXPECT_EQ(r.code, 0) << r.err;
+    return r.out;
   };
   cli({"create", "t", "--dim", "4", "--model", "hash-4@seed0"});
   std::ofstream(dir / "a.jsonl") << "{\"id\":\"a\",\"chunk_text\":\"one\"}\n";
@@ -77,7 +72,6 @@ TEST(ParseTimeMs, AsOfSelectsTheSnapshotOfThatMillisecond) {
   if (second_ms - 1 >= history[0]["timestamp_ms"].get<int64_t>()) {
     EXPECT_EQ(snapshot_at(second_ms - 1), history[0]["snapshot_id"].get<int64_t>());
   }
-  fs::remove_all(dir);
 }
 
 }  // namespace
