@@ -221,7 +221,7 @@ class CliCompactTest : public ::testing::Test {
       ASSERT_NE(it, rows->end()) << where << ": r" << i << " is missing";
       ASSERT_EQ(it->second.text, RowText(i)) << where;
     }
-    auto v = table::VerifyTable(t);
+    auto v = table::VerifyTable(t, table::VerifyOptions{.deep = true});
     ASSERT_TRUE(v.ok()) << where << ": " << v.status().ToString();
     ASSERT_TRUE(v->problems.empty()) << where << ": " << v->problems.front();
   }

@@ -135,7 +135,7 @@ TEST_P(ExpireVsMigrate, EveryRowSurvivesAndTheMigrationCompletes) {
             << "round " << round << ": snapshot " << s.snapshot_id << " lost " << e.file.file_path;
       }
     }
-    auto v = table::VerifyTable(**t);
+    auto v = table::VerifyTable(**t, table::VerifyOptions{.deep = true});
     ASSERT_TRUE(v.ok());
     ASSERT_TRUE(v->problems.empty()) << "round " << round << ": " << v->problems[0];
   }

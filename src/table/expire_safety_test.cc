@@ -127,7 +127,7 @@ class ExpireSafety : public ::testing::TestWithParam<const char*> {
         }
       }
     }
-    auto v = VerifyTable(t);
+    auto v = VerifyTable(t, VerifyOptions{.deep = true});  // every page decoded, every vector finite
     if (!v.ok()) return ::testing::AssertionFailure() << v.status().ToString();
     if (!v->problems.empty()) return ::testing::AssertionFailure() << v->problems[0];
     return ::testing::AssertionSuccess();
