@@ -214,18 +214,27 @@ std::string FormatDateTime(int64_t days, uint64_t time_of_day, int digits, const
   return FormatDate(days) + style.separator + clock + (style.zulu ? "Z" : "");
 }
 
+namespace {
+// Seconds since midnight, in [0, 86400), for any `secs` (no days * 86400 product to overflow).
+int64_t SecondOfDay(int64_t secs) {
+  const int64_t r = secs % kSecondsPerDay;
+  return r < 0 ? r + kSecondsPerDay : r;
+}
+}  // namespace
+
 std::string FormatDateTime(int64_t value, int digits, const DateTimeStyle& style) {
   // Through whole seconds: days * (units per day) can overflow near INT64_MIN, seconds cannot.
   const int64_t per = Pow10(digits);
   const int64_t secs = FloorDiv(value, per);
-  const int64_t frac = value - secs * per;
+  int64_t frac = value % per;  // not value - secs * per: that product overflows near INT64_MIN
+  if (frac < 0) frac += per;
   const int64_t days = FloorDiv(secs, kSecondsPerDay);
-  return FormatDateTime(days, static_cast<uint64_t>((secs - days * kSecondsPerDay) * per + frac), digits, style);
+  return FormatDateTime(days, static_cast<uint64_t>(SecondOfDay(secs) * per + frac), digits, style);
 }
 
 std::string FormatInstant(int64_t seconds, int32_t nanos, const DateTimeStyle& style) {
   const int64_t days = FloorDiv(seconds, kSecondsPerDay);
-  const uint64_t tod = static_cast<uint64_t>(seconds - days * kSecondsPerDay) * kNanosPerSecond + static_cast<uint64_t>(nanos);
+  const uint64_t tod = static_cast<uint64_t>(SecondOfDay(seconds)) * kNanosPerSecond + static_cast<uint64_t>(nanos);
   return FormatDateTime(days, tod, 9, style);
 }
 
