@@ -27,22 +27,6 @@ Status ValidateEmbeddings(const std::string& embedder, const std::vector<float>&
   return Status::OK();
 }
 
-Result<uint32_t> Embedder::Dimension() {
-  uint32_t dim = model().dim;
-  if (dim == 0) return Status::Internal("embedder " + Describe() + " does not know its dimension");
-  return dim;
-}
-
-std::string Embedder::Describe() const { return model().Id(); }
-
-EmbedderStats Embedder::stats() const {
-  EmbedderStats s;
-  s.requests = requests_.load(std::memory_order_relaxed);
-  s.texts = texts_.load(std::memory_order_relaxed);
-  s.retries = retries_.load(std::memory_order_relaxed);
-  return s;
-}
-
 namespace {
 
 // What MakeEmbedder returns for "hash:...": the HashEmbedder plus its spec, its resolved identity and
@@ -245,17 +229,37 @@ EmbeddingModelInfo ResolveModel(const ParsedSpec& spec, const EmbedderOptions& o
   return m;
 }
 
+}  // namespace ailake::embed
+
+namespace ailake {
+
+Result<uint32_t> Embedder::Dimension() {
+  uint32_t dim = model().dim;
+  if (dim == 0) return Status::Internal("embedder " + Describe() + " does not know its dimension");
+  return dim;
+}
+
+std::string Embedder::Describe() const { return model().Id(); }
+
+EmbedderStats Embedder::stats() const {
+  EmbedderStats s;
+  s.requests = requests_.load(std::memory_order_relaxed);
+  s.texts = texts_.load(std::memory_order_relaxed);
+  s.retries = retries_.load(std::memory_order_relaxed);
+  return s;
+}
+
 Result<std::optional<EmbeddingModelInfo>> SpecModel(std::string_view spec) {
-  AILAKE_ASSIGN_OR_RETURN(ParsedSpec p, ParseSpec(spec));
+  AILAKE_ASSIGN_OR_RETURN(embed::ParsedSpec p, embed::ParseSpec(spec));
   return p.model;
 }
 
 Result<std::unique_ptr<Embedder>> MakeEmbedder(std::string_view spec, const EmbedderOptions& options) {
-  AILAKE_ASSIGN_OR_RETURN(ParsedSpec p, ParseSpec(spec));
-  if (p.kind == "hash") return MakeHash(p, options);
-  AILAKE_RETURN_IF_ERROR(CheckOptions(options));
-  if (p.kind == "command") return MakeCommandEmbedder(p, options);
-  return MakeHttpEmbedder(p, options);
+  AILAKE_ASSIGN_OR_RETURN(embed::ParsedSpec p, embed::ParseSpec(spec));
+  if (p.kind == "hash") return embed::MakeHash(p, options);
+  AILAKE_RETURN_IF_ERROR(embed::CheckOptions(options));
+  if (p.kind == "command") return embed::MakeCommandEmbedder(p, options);
+  return embed::MakeHttpEmbedder(p, options);
 }
 
-}  // namespace ailake::embed
+}  // namespace ailake

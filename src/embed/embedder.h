@@ -30,76 +30,18 @@
 #include <vector>
 
 #include "ailake/status.h"
+#include "ailake/embedder.h"
 #include "ailake/types.h"
 
 namespace ailake::embed {
 
-// Knobs for command and http embedders (the hash embedder uses only the model identity). The CLI fills them from
-// `ailake migrate --concurrency / --embed-timeout-ms / --embed-retries / --new-model`.
-struct EmbedderOptions {
-  size_t concurrency = 4;       // max Embed() calls served at once: command = worker processes, http = requests in flight
-  int timeout_ms = 60000;       // per batch (command: reply deadline; http: whole request)
-  int max_retries = 5;          // http: retries on 429, 5xx, connection errors and timeouts
-  int initial_backoff_ms = 200; // http: exponential backoff with full jitter, capped at 30 s; a Retry-After header
-                                // (seconds or HTTP date, capped at 60 s) wins when present
-  // The model identity, overriding the spec's model= (the CLI's --model / --new-model); empty = the
-  // spec's. Name and version are replaced together (an empty version stays empty).
-  std::string model_name;
-  std::string model_version;
-};
-
-// Counters since construction. requests: requests sent to the model (command: request lines
-// written; http: HTTP requests, retries included; hash: Embed() calls); texts: texts passed to
-// Embed(), counted once per call; retries: http requests repeated after a retryable failure.
-struct EmbedderStats {
-  uint64_t requests = 0;
-  uint64_t texts = 0;
-  uint64_t retries = 0;
-};
-
-class Embedder {
- public:
-  virtual ~Embedder() = default;
-  virtual const EmbeddingModelInfo& model() const = 0;
-  // Appends texts.size() * model().dim floats (row-major) to *out; on error *out keeps its old size.
-  // Thread-safe (see above).
-  virtual Status Embed(const std::vector<std::string_view>& texts, std::vector<float>* out) = 0;
-  // The model's dimension. Returns model().dim when known; a command/http embedder that has not
-  // learned it yet embeds one probe text ("dimension probe") once (thread-safe, cached), after
-  // which model().dim is set.
-  virtual Result<uint32_t> Dimension();
-  // The spec with secrets removed (URL credentials, query strings), for logs and messages.
-  virtual std::string Describe() const;
-  EmbedderStats stats() const;
-
- protected:
-  void CountRequest() { requests_.fetch_add(1, std::memory_order_relaxed); }
-  void CountTexts(uint64_t n) { texts_.fetch_add(n, std::memory_order_relaxed); }
-  void CountRetry() { retries_.fetch_add(1, std::memory_order_relaxed); }
-
- private:
-  std::atomic<uint64_t> requests_{0};
-  std::atomic<uint64_t> texts_{0};
-  std::atomic<uint64_t> retries_{0};
-};
-
-// Parses an embedder spec string:
-//   "hash:dim=N[,seed=S][,model=NAME[@VERSION]]"     (name= is the older spelling of model=)
-//   "command:PROGRAM ARG..."                          e.g. "command:python3 /opt/embed/worker.py --model e5"
-//   "command:model=NAME[@VERSION][,dim=N]:PROGRAM ARG..."   options before the program, ended by ':'
-//   "http:URL[,model=NAME[@VERSION]][,dim=N]"         e.g. "http:http://127.0.0.1:11434,model=nomic-embed-text"
-// A bare "http://..." or "https://..." spec is read as "http:" + spec. Unknown kinds and bad
-// options are InvalidArgument. command/http embedders start nothing here: workers and
-// connections are opened by the first Embed().
-//
-// Model identity (model()): options.model_name/_version when given, else the spec's model=, else
-// hash-N (hash), basename(PROGRAM) (command) or no name (http). hash: a name without @VERSION gets
-// version "seedS". http: the request's "model" field is the spec's model NAME (without @VERSION),
-// else options.model_name.
-Result<std::unique_ptr<Embedder>> MakeEmbedder(std::string_view spec, const EmbedderOptions& options = {});
-
-// The model a spec names with model= (hash: name=), or nullopt; InvalidArgument for a bad spec.
-Result<std::optional<EmbeddingModelInfo>> SpecModel(std::string_view spec);
+// The interface and the built-in factory are public (include/ailake/embedder.h); this layer
+// implements them and keeps the output check every caller runs.
+using ::ailake::Embedder;
+using ::ailake::EmbedderOptions;
+using ::ailake::EmbedderStats;
+using ::ailake::MakeEmbedder;
+using ::ailake::SpecModel;
 
 // Checks an embedder's output: `floats` must hold exactly count * dim finite values. The message
 // names the embedder and the first bad row.

@@ -1,0 +1,275 @@
+// Table: one ailake table (Iceberg v2 metadata + AI-Lake Parquet files), opened from a Warehouse.
+//
+// Reads (Search*, Info, History, Schema) see the snapshot the handle last loaded: the one current
+// when it was opened, after its own last write, or after Refresh(). Writes (Add*, Delete*) always
+// plan on the latest snapshot, commit atomically (one new snapshot each; a concurrent commit is
+// retried or re-planned, never lost) and then move the handle to the new snapshot.
+//
+// Warm search: the handle keeps validated indexes, decoded vectors and file footers in an LRU cache
+// bounded by WarehouseOptions::table_cache_bytes; files are immutable once committed, so a cached
+// entry never goes stale. Batch searches fan queries x files out over a thread pool.
+//
+// Thread safety: every method may be called from several threads at once on one Table. Searches
+// run concurrently with each other and with a write; a search started before a write commits sees
+// the snapshot before it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ailake/embedder.h"
+#include "ailake/status.h"
+#include "ailake/types.h"
+#include "ailake/values.h"
+
+namespace ailake {
+
+// ---- description ----------------------------------------------------------------------------
+
+struct SchemaField {
+  int id = 0;               // Iceberg field id
+  std::string name;
+  std::string type;         // Iceberg type: "string", "long", "fixed[768]", ...
+  bool required = false;
+  bool is_vector = false;   // a vector column (any model)
+};
+
+struct TableInfo {
+  std::string name;                   // "ns.table"
+  std::string location;               // the table's folder URI
+  std::string uuid;                   // Iceberg table-uuid
+  std::string vector_column;
+  std::string text_column;
+  EmbeddingModelInfo model;           // name, version, dim, metric of the vector column
+  VectorStoragePolicy storage;
+  int64_t target_file_rows = 0;
+  std::vector<SchemaField> schema;    // current schema, in order
+  int schema_id = 0;
+  int64_t snapshot_id = 0;            // 0 = no snapshot yet
+  int64_t snapshot_ms = 0;
+  int64_t data_files = 0;
+  int64_t delete_files = 0;
+  int64_t rows = 0;                   // physical rows of the live data files
+  int64_t deleted_rows = 0;           // rows hidden by position deletes
+  int64_t live_rows = 0;              // rows a full scan returns
+  int64_t data_bytes = 0;
+  std::string running_migration;      // job id of the running migration, or empty
+  std::map<std::string, std::string> properties;
+};
+
+// One line of the table's history: a commit, or a rollback that made an older snapshot current.
+struct HistoryEntry {
+  std::string event;                  // "commit" or "rollback"
+  int64_t snapshot_id = 0;
+  int64_t parent_id = 0;              // 0 = none
+  int64_t made_current_ms = 0;        // when this snapshot became current (the rollback's time for one)
+  int64_t snapshot_ms = 0;            // the snapshot's own timestamp
+  std::string operation;              // append, overwrite, delete, replace
+  int64_t added_rows = 0;             // live-row change this event made
+  int64_t removed_rows = 0;
+  int64_t total_live_rows = 0;        // after the event
+  bool is_current = false;
+  std::map<std::string, std::string> summary;  // the Iceberg snapshot summary
+};
+
+// ---- writing --------------------------------------------------------------------------------
+
+enum class WriteMode {
+  kAppend,            // every row is added; ids are not checked
+  kErrorOnDuplicate,  // nothing is written when any input id is already live
+  kInsertNew,         // rows whose id is live are skipped (counted)
+  kUpsert,            // rows are added and live rows with the same ids deleted, in ONE snapshot
+};
+// "append", "error-on-duplicate", "insert-new", "upsert".
+Result<WriteMode> ParseWriteMode(std::string_view text);
+std::string_view WriteModeName(WriteMode mode);
+
+struct WriteProgress {
+  std::string phase;             // "read" (reading, embedding, writing files), "commit", "done"
+  int64_t rows_done = 0;
+  int64_t rows_embedded = 0;
+  double input_fraction = -1;    // of the input consumed, [0, 1]; -1 unknown
+  size_t files_done = 0;
+  double rows_per_s = 0;
+  double eta_s = -1;
+};
+
+struct WriteOptions {
+  WriteMode mode = WriteMode::kErrorOnDuplicate;
+  // Rows without a vector are embedded from their text by this embedder (its model must be the
+  // table's); nullptr = such rows are an error unless their text is null too.
+  Embedder* embedder = nullptr;
+  bool generate_ids = false;          // rows without an id get a generated one instead of an error
+  size_t batch_rows = 256;            // texts per Embed() call
+  size_t concurrency = 1;             // Embed() calls in flight
+  uint32_t build_threads = 0;         // index build threads per file (0 = cores)
+  // AddFile only: "jsonl", "csv", "parquet"; empty = from the file extension. `text_field` names the
+  // input field that holds the text column when the names differ.
+  std::string input_format;
+  std::string text_field;
+  std::function<void(const WriteProgress&)> progress;  // called on the writing thread
+};
+
+struct WriteResult {
+  int64_t rows = 0;                   // rows written
+  int64_t embedded = 0;               // of them, vectors from the embedder
+  int64_t without_vector = 0;         // rows left with a null vector (null text and no vector)
+  int64_t skipped = 0;                // insert-new: rows whose id was live
+  int64_t replaced = 0;               // upsert: live rows deleted because the input re-wrote their id
+  size_t files = 0;                   // data files written
+  size_t files_removed = 0;           // data files left without a live row, removed
+  int replans = 0;                    // plans made again after a concurrent commit touched our ids
+  int64_t snapshot_id = 0;            // 0 when nothing was committed
+};
+
+struct DeleteResult {
+  int64_t rows_deleted = 0;
+  size_t delete_files = 0;
+  size_t files_removed = 0;
+  std::vector<std::string> unknown_ids;  // DeleteIds: requested ids with no live row (sorted)
+  int64_t snapshot_id = 0;            // 0 when nothing matched (no commit)
+};
+
+// ---- search ---------------------------------------------------------------------------------
+
+struct SearchOptions {
+  size_t k = 10;
+  size_t ef = 64;                     // HNSW search breadth (>= k is used)
+  bool exact = false;                 // brute force over every live row (recall checks)
+  std::optional<int64_t> snapshot_id; // time travel: a snapshot id ...
+  std::optional<int64_t> as_of_ms;    // ... or the snapshot current at this instant
+  std::vector<std::string> columns;   // data columns to return per hit (the id always is)
+  std::string where;                  // predicate over data columns (docs/CLI.md#where); empty = all
+  // The query vectors' model "NAME[@VERSION]"; empty = the table's. Only files written by this
+  // model are searched (search never mixes models).
+  std::string model;
+  size_t threads = 0;                 // parallelism across files and queries (0 = cores)
+  bool prune = true;                  // skip files whose centroid/radius bound cannot win
+};
+
+struct SearchResult {
+  std::vector<std::string> ids;       // ascending distance
+  std::vector<float> distances;       // smaller is closer (types.h)
+  RecordBatch values;                 // one row per hit: the requested columns
+  std::vector<std::string> files;     // per hit: the data file location ...
+  std::vector<uint32_t> rows;         // ... and the row within it
+  int64_t snapshot_id = 0;
+  size_t files_total = 0;             // live files with the query's model
+  size_t files_searched = 0;
+  size_t files_pruned = 0;
+  size_t files_other_model = 0;       // live files skipped: written by another model
+  std::map<std::string, size_t> other_models;  // model id -> files
+  size_t row_groups_skipped = 0;      // by the predicate's statistics check
+};
+
+// ---- maintenance ----------------------------------------------------------------------------
+
+struct ExpireOptions {
+  std::optional<int64_t> older_than_ms;          // default: now - 5 days (Iceberg's default)
+  int retain_last = 1;                           // keep at least this many newest snapshots (>= 1)
+  std::optional<int64_t> orphans_older_than_ms;  // unreferenced-file grace; default now - 24 h
+  bool dry_run = false;
+  std::function<void(const std::string&)> progress;  // one line per step
+};
+
+struct ExpireResult {
+  std::vector<int64_t> expired_snapshots;
+  size_t data_files_deleted = 0;
+  size_t delete_files_deleted = 0;
+  size_t manifests_deleted = 0;
+  size_t orphan_files_deleted = 0;
+  size_t metadata_files_deleted = 0;
+  int64_t bytes_freed = 0;
+};
+
+struct CompactOptions {
+  int64_t target_file_rows = 0;   // 0 = the table's target
+  int64_t target_file_bytes = 0;  // 0 = no byte limit
+  std::string where;              // only files whose statistics say a row may match
+  bool dry_run = false;
+  uint32_t build_threads = 0;
+  std::function<void(const std::string&)> progress;
+};
+
+struct CompactResult {
+  int64_t snapshot_id = 0;        // 0 when there was nothing to do (or dry run)
+  size_t candidates = 0;          // files that are small or carry deletes
+  size_t groups = 0;              // groups rewritten (files of one vector layout each)
+  size_t files_removed = 0;
+  size_t delete_files_removed = 0;
+  size_t files_added = 0;
+  int64_t rows_written = 0;
+  int64_t bytes_written = 0;
+  int64_t carried_deletes = 0;
+  int replans = 0;
+};
+
+struct VerifyReport {
+  int64_t snapshot_id = 0;
+  size_t data_files = 0;
+  size_t delete_files = 0;
+  int64_t rows = 0;
+  bool deep = false;
+  std::vector<std::string> problems;  // empty = healthy
+  std::vector<std::string> notes;     // expected while a migration runs; not problems
+};
+
+// ---- the table ------------------------------------------------------------------------------
+
+class Table {
+ public:
+  ~Table();
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
+
+  const std::string& name() const;   // "ns.table"
+  Result<TableInfo> Info();
+  Result<std::vector<HistoryEntry>> History();
+  // Loads the latest snapshot from the catalog.
+  Status Refresh();
+
+  // Rows from columns (names as in the schema: "id", "doc_id", the text column, "metadata", extra
+  // columns). `vectors` holds num_rows x dim floats (row-major) or is nullptr; a row whose vector is
+  // all NaN counts as "no vector" (embedded from its text when options.embedder is set).
+  Result<WriteResult> Add(const RecordBatch& rows, const float* vectors, size_t dim, const WriteOptions& options = {});
+  // Rows from a JSON Lines, CSV or Parquet file (docs/CLI.md#insert: every input field lands in the
+  // table or the call fails naming the row and field).
+  Result<WriteResult> AddFile(const std::string& path, const WriteOptions& options = {});
+  Result<DeleteResult> Delete(const std::string& where);
+  Result<DeleteResult> DeleteIds(const std::vector<std::string>& ids);
+
+  // k nearest rows to one query vector of the table's (or options.model's) dimension.
+  Result<SearchResult> Search(const float* query, size_t dim, const SearchOptions& options = {});
+  // One result per query; queries is n x dim, row-major. Queries run in parallel.
+  Result<std::vector<SearchResult>> SearchBatch(const float* queries, size_t n, size_t dim,
+                                                const SearchOptions& options = {});
+  // Embeds the texts with `embedder` (its model is the query model unless options.model is set)
+  // and searches them as a batch.
+  Result<std::vector<SearchResult>> SearchText(const std::vector<std::string>& texts, Embedder& embedder,
+                                               const SearchOptions& options = {});
+
+  // Makes `snapshot_id` (an ancestor of the current snapshot) current again, restoring the schema
+  // and vector-column properties it was written with.
+  Status Rollback(int64_t snapshot_id);
+  Result<ExpireResult> Expire(const ExpireOptions& options = {});
+  Result<CompactResult> Compact(const CompactOptions& options = {});
+  Result<VerifyReport> Verify(bool deep = false);
+
+  // Bytes held by the warm-search cache.
+  uint64_t cache_bytes() const;
+
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  friend class Warehouse;
+  explicit Table(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ailake
