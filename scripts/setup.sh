@@ -18,7 +18,7 @@ PACKAGES=(
   nlohmann-json3-dev
   libsqlite3-dev
   libhnswlib-dev
-  libcurl4-openssl-dev libcpp-httplib-dev
+  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libpq-dev postgresql-15
   python3 python3-avro
   nodejs npm
   clang

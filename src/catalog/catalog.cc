@@ -5,8 +5,11 @@
 #include <filesystem>
 
 #include "catalog/fs_catalog.h"
+#include "catalog/pg_catalog.h"
 #include "catalog/sqlite_catalog.h"
 #include "store/local_store.h"
+#include "store/s3_store.h"
+#include "store/store_uri.h"
 
 namespace ailake::catalog {
 
@@ -78,13 +81,43 @@ Status Catalog::CheckLocationUnowned(const TableIdent& ident) {
   return Status::OK();
 }
 
+// A catalog over a local warehouse folder (fs, sqlite or postgresql).
+static Result<std::unique_ptr<Catalog>> OpenLocalCatalog(const std::string& kind, const std::string& warehouse_dir);
+
 Result<std::unique_ptr<Catalog>> OpenCatalog(const std::string& kind, const std::string& warehouse_dir) {
   if (warehouse_dir.empty()) {
     return Status::InvalidArgument("the warehouse folder is empty: pass --warehouse DIR (an existing or new folder)");
   }
-  if (kind != "fs" && kind != "sqlite") {
-    return Status::InvalidArgument("unknown catalog '" + kind + "': this build supports fs and sqlite");
+  const bool postgres = PgCatalog::IsPostgresUri(kind);
+  if (kind != "fs" && kind != "sqlite" && !postgres) {
+    return Status::InvalidArgument("unknown catalog '" + kind +
+                                   "': this build supports fs, sqlite and postgresql://USER@HOST:PORT/DB");
   }
+  if (IsS3Uri(warehouse_dir)) {
+    if (kind == "sqlite") {
+      return Status::NotSupported("the sqlite catalog keeps its database inside the warehouse folder, which " +
+                                  warehouse_dir + " is not; use the fs catalog or a postgresql:// catalog with S3");
+    }
+    AILAKE_ASSIGN_OR_RETURN(auto s3, S3Store::Open(warehouse_dir));
+    // Locations are written without a trailing '/' so keys join as "<uri>/<key>".
+    const std::string uri = s3->Describe();
+    if (postgres) {
+      AILAKE_ASSIGN_OR_RETURN(auto pg, PgCatalog::Open(s3, uri, kind));
+      return std::unique_ptr<Catalog>(std::move(pg));
+    }
+    return std::unique_ptr<Catalog>(std::make_unique<FsCatalog>(s3, uri));
+  }
+  std::string local_dir = warehouse_dir;
+  if (local_dir.rfind("file://", 0) == 0) {
+    local_dir = local_dir.substr(7);
+    if (local_dir.empty() || local_dir[0] != '/') {
+      return Status::InvalidArgument("'" + warehouse_dir + "' is not a file URI with an absolute path (file:///path)");
+    }
+  }
+  return OpenLocalCatalog(kind, local_dir);
+}
+
+static Result<std::unique_ptr<Catalog>> OpenLocalCatalog(const std::string& kind, const std::string& warehouse_dir) {
   // Every std::filesystem call here takes an error_code: a path the OS rejects is an error, never an
   // exception escaping to the user as an abort.
   std::error_code ec;
@@ -97,6 +130,10 @@ Result<std::unique_ptr<Catalog>> OpenCatalog(const std::string& kind, const std:
   AILAKE_ASSIGN_OR_RETURN(auto store, LocalStore::Open(abs.string(), true));
   if (kind == "fs") {
     return std::unique_ptr<Catalog>(std::make_unique<FsCatalog>(store, "file://" + abs.string()));
+  }
+  if (PgCatalog::IsPostgresUri(kind)) {
+    AILAKE_ASSIGN_OR_RETURN(auto pg, PgCatalog::Open(store, "file://" + abs.string(), kind));
+    return std::unique_ptr<Catalog>(std::move(pg));
   }
   // The database lives in the warehouse folder, beside the tables it records. It must be a regular
   // file there (or not exist yet): a symlink would move the catalog, and with it the record of which

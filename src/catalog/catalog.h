@@ -92,8 +92,13 @@ inline constexpr const char* kPropDeleteAfterCommit = "write.metadata.delete-aft
 // (base_location, base's last-updated-ms) and trims the oldest entries beyond previous-versions-max.
 Status AppendMetadataLog(const LoadedTable& base, const std::string& base_location, iceberg::TableMetadata* updated);
 
-// "fs" (the default) or "sqlite" (Iceberg JDBC catalog tables in <warehouse>/ailake_catalog.db)
-// over a local warehouse folder.
-Result<std::unique_ptr<Catalog>> OpenCatalog(const std::string& kind, const std::string& warehouse_dir);
+// Opens a catalog over a warehouse.
+//   kind_or_uri: "fs" (the default: version files in the warehouse), "sqlite" (Iceberg JDBC tables in
+//     <warehouse>/ailake_catalog.db; local warehouses only), or a PostgreSQL connection string
+//     "postgresql://USER[:PASS]@HOST:PORT/DB?sslmode=..." / "postgres://..." (or the bare word
+//     "postgresql": everything from the PG* environment).
+//   warehouse: a local folder (created if missing), "file:///path", or "s3://bucket/prefix" (S3
+//     settings from the AWS environment and shared files: store/s3_config.h).
+Result<std::unique_ptr<Catalog>> OpenCatalog(const std::string& kind_or_uri, const std::string& warehouse);
 
 }  // namespace ailake::catalog

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/uuid.h"
+#include "store/store_conformance.h"
 #include "store/local_store.h"
 
 namespace ailake {
@@ -71,6 +72,9 @@ TEST_F(LocalStoreTest, RoundTrip) {
   EXPECT_TRUE(fs::is_regular_file(base_ / "wh" / "x" / "y"));
   EXPECT_EQ(store_->PathOf("x/y"), (base_ / "wh" / "x" / "y").string());
 }
+
+// The contract every Store keeps (s3_store_test runs the same checks on S3).
+TEST_F(LocalStoreTest, ConformsToTheStoreContract) { test_util::CheckStoreConformance(*store_); }
 
 TEST_F(LocalStoreTest, Ranges) {
   std::vector<uint8_t> data(10000);
