@@ -1,6 +1,7 @@
 # ailake_layer(NAME DEPS ...) builds src/NAME/*.cc into the static library ailake_NAME and
 # src/NAME/*_test.cc into the test program NAME_tests (GoogleTest, registered with CTest).
 # Sources are globbed so a new file needs no CMake edit; *_fuzz.cc files belong to fuzz/.
+# Every test program also links ailake_testing (src/testing: temp dirs, child processes, oracles).
 set(AILAKE_ALL_LAYERS "" CACHE INTERNAL "")
 function(ailake_layer name)
   cmake_parse_arguments(L "" "" "DEPS" ${ARGN})
@@ -26,7 +27,7 @@ function(ailake_layer name)
   endif()
   if(tests)
     add_executable(${name}_tests ${tests})
-    target_link_libraries(${name}_tests PRIVATE ${lib} GTest::gtest GTest::gtest_main)
+    target_link_libraries(${name}_tests PRIVATE ${lib} ailake_testing GTest::gtest GTest::gtest_main)
     target_compile_definitions(${name}_tests PRIVATE
       AILAKE_SOURCE_DIR="${PROJECT_SOURCE_DIR}" AILAKE_BINARY_DIR="${PROJECT_BINARY_DIR}")
     gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60

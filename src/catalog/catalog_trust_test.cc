@@ -9,6 +9,7 @@
 #include "catalog/catalog.h"
 #include "catalog/fs_catalog.h"
 #include "core/uuid.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::catalog {
 namespace {
@@ -29,8 +30,6 @@ iceberg::TableMetadata NewMetadata(Catalog& cat, const TableIdent& id) {
 
 class CatalogTrustTest : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = fs::temp_directory_path() / ("ailake_trust_" + Uuid::Random().ToString()); }
-  void TearDown() override { fs::remove_all(dir_); }
   std::unique_ptr<Catalog> Open(const std::string& kind) {
     auto c = OpenCatalog(kind, dir_.string());
     EXPECT_TRUE(c.ok()) << c.status().ToString();
@@ -51,7 +50,8 @@ class CatalogTrustTest : public ::testing::Test {
     }
     return cur;
   }
-  fs::path dir_;
+  test_util::TempDir tmp_{"trust", /*create=*/false};
+  const std::filesystem::path dir_ = tmp_.path();
 };
 
 // Planted bug: without FsCatalog::CheckChain (ReadVersion skipping it) LoadTable returns the stray

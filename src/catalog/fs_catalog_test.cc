@@ -6,9 +6,10 @@
 
 #include <filesystem>
 
-#include "core/test_racers.h"
 #include "core/uuid.h"
 #include "store/local_store.h"
+#include "testing/fork_child.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::catalog {
 namespace {
@@ -28,13 +29,12 @@ iceberg::TableMetadata NewMetadata(Catalog& cat, const TableIdent& id) {
 class FsCatalogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_cat_" + Uuid::Random().ToString());
     auto c = OpenCatalog("fs", dir_.string());
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     cat_ = std::move(*c);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"cat", /*create=*/false};
+  const std::filesystem::path dir_ = tmp_.path();
   std::unique_ptr<Catalog> cat_;
 };
 

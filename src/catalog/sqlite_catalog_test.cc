@@ -11,9 +11,10 @@
 #include <fstream>
 #include <set>
 
-#include "core/test_racers.h"
 #include "core/uuid.h"
 #include "store/local_store.h"
+#include "testing/fork_child.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::catalog {
 namespace {
@@ -67,12 +68,10 @@ class RawDb {
 class SqliteCatalogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_sqlcat_" + Uuid::Random().ToString());
     Reopen();
   }
   void TearDown() override {
     cat_.reset();
-    if (!std::getenv("AILAKE_KEEP_TEST_DIRS")) std::filesystem::remove_all(dir_);
   }
   void Reopen() {
     cat_.reset();
@@ -90,7 +89,8 @@ class SqliteCatalogTest : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"sqlcat", /*create=*/false};
+  const std::filesystem::path dir_ = tmp_.path();
   std::unique_ptr<Catalog> cat_;
 };
 

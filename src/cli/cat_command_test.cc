@@ -13,8 +13,9 @@
 #include <vector>
 
 #include "cli/cli.h"
-#include "cli/oracle_test_util.h"
 #include "core/uuid.h"
+#include "testing/oracles.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::cli {
 namespace {
@@ -147,12 +148,6 @@ const std::vector<Col>& Matrix() {
 
 class CatDuckDb : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_cat_" + Uuid::Random().ToString());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   void Check(const std::string& name, const std::string& options) {
     SCOPED_TRACE(name + " (" + options + ")");
     const std::string path = (dir_ / (name + ".parquet")).string();
@@ -169,11 +164,11 @@ class CatDuckDb : public ::testing::Test {
                 ") % 1000) AS " + c.name;
       else read += std::string(c.name) + "::VARCHAR AS " + c.name;
     }
-    testing::DuckDbQuery({"COPY (SELECT " + select + " FROM range(1500) t(r)) TO '" + path + "' (FORMAT PARQUET, " +
+    test_util::DuckDbQuery({"COPY (SELECT " + select + " FROM range(1500) t(r)) TO '" + path + "' (FORMAT PARQUET, " +
                               options + ")",
                           "SELECT 1"});
     ASSERT_TRUE(std::filesystem::exists(path));
-    auto theirs = testing::DuckDbQuery({"SELECT " + read + " FROM read_parquet('" + path + "') ORDER BY id"});
+    auto theirs = test_util::DuckDbQuery({"SELECT " + read + " FROM read_parquet('" + path + "') ORDER BY id"});
     ASSERT_EQ(theirs.size(), 1500u);
     CatOut cat = Cat({path});
     ASSERT_EQ(cat.code, 0) << cat.err;
@@ -232,7 +227,8 @@ class CatDuckDb : public ::testing::Test {
     }
   }
 
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"cat"};
+  const std::filesystem::path dir_ = tmp_.path();
 };
 
 TEST_F(CatDuckDb, NestedDecimalUnsignedFarDatesV1Zstd) { Check("v1_zstd", "COMPRESSION ZSTD, ROW_GROUP_SIZE 700"); }
@@ -251,7 +247,7 @@ TEST_F(CatDuckDb, NestedDecimalUnsignedFarDatesGzipLz4) {
 // --columns the readable ones still print.
 TEST_F(CatDuckDb, StructColumnIsPrintedNotHidden) {
   const std::string path = (dir_ / "author.parquet").string();
-  testing::DuckDbQuery({"COPY (SELECT range AS id, {'name': 'n' || range, 'tags': ['a', 'b']} AS author FROM range(3)) TO '" +
+  test_util::DuckDbQuery({"COPY (SELECT range AS id, {'name': 'n' || range, 'tags': ['a', 'b']} AS author FROM range(3)) TO '" +
                             path + "' (FORMAT PARQUET)",
                         "SELECT 1"});
   CatOut cat = Cat({path});

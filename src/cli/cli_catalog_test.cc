@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "core/uuid.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::cli {
 namespace {
@@ -25,8 +26,6 @@ struct Out {
 class CliCatalogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ailake_clicatalog_" + Uuid::Random().ToString());
-    fs::create_directories(dir_);
     wh_ = (dir_ / "wh").string();
     unsetenv("AILAKE_WAREHOUSE");
     unsetenv("AILAKE_CATALOG");
@@ -34,7 +33,6 @@ class CliCatalogTest : public ::testing::Test {
   void TearDown() override {
     unsetenv("AILAKE_WAREHOUSE");
     unsetenv("AILAKE_CATALOG");
-    fs::remove_all(dir_);
   }
   Out Raw(const std::vector<std::string>& args) {
     std::ostringstream o, e;
@@ -95,7 +93,8 @@ class CliCatalogTest : public ::testing::Test {
     std::ifstream in(meta / ("v" + hint + ".metadata.json"));
     return nlohmann::json::parse(in);
   }
-  fs::path dir_;
+  test_util::TempDir tmp_{"clicatalog"};
+  const std::filesystem::path dir_ = tmp_.path();
   std::string wh_;
 };
 

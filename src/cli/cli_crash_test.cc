@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "core/uuid.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::cli {
 namespace {
@@ -27,8 +28,6 @@ struct Out {
 class CliCrashTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_crash_" + Uuid::Random().ToString());
-    std::filesystem::create_directories(dir_);
     wh_ = (dir_ / "wh").string();
     // Rows without ids, inserted again and again in append mode: each insert adds kRowsPerInsert rows.
     std::string jsonl;
@@ -37,7 +36,6 @@ class CliCrashTest : public ::testing::Test {
     }
     std::ofstream(dir_ / "rows.jsonl") << jsonl;
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   Out Cli(std::vector<std::string> args, bool warehouse = true) {
     if (warehouse) {
       args.push_back("--warehouse");
@@ -48,7 +46,8 @@ class CliCrashTest : public ::testing::Test {
     return {code, o.str(), e.str()};
   }
   static constexpr int kRowsPerInsert = 400;
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"crash"};
+  const std::filesystem::path dir_ = tmp_.path();
   std::string wh_;
 };
 

@@ -10,8 +10,9 @@
 #include <sstream>
 
 #include "cli/cli.h"
-#include "cli/oracle_test_util.h"
 #include "core/uuid.h"
+#include "testing/oracles.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::cli {
 namespace {
@@ -27,12 +28,9 @@ struct Out {
 class CliIngestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ailake_cliingest_" + Uuid::Random().ToString());
-    fs::create_directories(dir_);
     wh_ = (dir_ / "wh").string();
     ASSERT_EQ(Cli({"create", "t", "--dim", "4", "--model", "hash-4@seed0", "--columns", "year:int,note:string"}).code, 0);
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   Out Cli(std::vector<std::string> args) {
     args.push_back("--warehouse");
@@ -49,7 +47,7 @@ class CliIngestTest : public ::testing::Test {
   // A Parquet file written by DuckDB from a SELECT.
   std::string Parquet(const std::string& name, const std::string& select) {
     std::string p = (dir_ / name).string();
-    testing::DuckDbQuery({"COPY (" + select + ") TO '" + p + "' (FORMAT parquet)"});
+    test_util::DuckDbQuery({"COPY (" + select + ") TO '" + p + "' (FORMAT parquet)"});
     EXPECT_TRUE(fs::exists(p)) << select;
     return p;
   }
@@ -86,7 +84,8 @@ class CliIngestTest : public ::testing::Test {
     EXPECT_EQ(Snapshots(), before) << "a refused insert committed";
   }
 
-  fs::path dir_;
+  test_util::TempDir tmp_{"cliingest"};
+  const std::filesystem::path dir_ = tmp_.path();
   std::string wh_;
 };
 

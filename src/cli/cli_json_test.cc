@@ -11,6 +11,7 @@
 
 #include "cli/cli_test_util.h"
 #include "cli/commands.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::cli {
 namespace {
@@ -43,7 +44,7 @@ class CliJsonTest : public ::testing::Test {
     }
     return p;
   }
-  testing::ScratchDir scratch_{"clijson"};
+  test_util::TempDir scratch_{"clijson"};
   const fs::path& dir_ = scratch_.path();
   const std::string wh_ = (dir_ / "wh").string();
 };

@@ -46,6 +46,7 @@
 #include "iceberg/snapshot_files.h"
 #include "migrate/migrate_test_util.h"
 #include "table/table.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::cli {
 namespace {
@@ -93,8 +94,6 @@ std::string PathOfLocation(const std::string& location) {
 class CliMigrateCrashTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ailake_migcrash_" + Uuid::Random().ToString());
-    fs::create_directories(dir_);
     wh_ = (dir_ / "wh").string();
     log_ = (dir_ / "worker.log").string();
     std::string jsonl;
@@ -107,7 +106,6 @@ class CliMigrateCrashTest : public ::testing::Test {
   }
   void TearDown() override {
     prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
-    fs::remove_all(dir_);
   }
 
   Out Cli(std::vector<std::string> args, const std::string& wh) {
@@ -382,7 +380,8 @@ class CliMigrateCrashTest : public ::testing::Test {
   void CrashAndResume(const std::string& strategy);
   void AbortAfterKill(const std::string& strategy);
 
-  fs::path dir_;
+  test_util::TempDir tmp_{"migcrash"};
+  const std::filesystem::path dir_ = tmp_.path();
   std::string wh_, log_;
   std::map<std::string, std::set<std::string>> texts_;  // source location -> its texts
 };

@@ -30,6 +30,7 @@
 #include "embed/embedder.h"
 #include "migrate/migrate_test_util.h"
 #include "table/table.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::cli {
 namespace {
@@ -53,12 +54,9 @@ std::string RowText(int i) {
 class CliMigrateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ailake_climigrate_" + Uuid::Random().ToString());
-    fs::create_directories(dir_);
     wh_ = (dir_ / "wh").string();
     log_ = (dir_ / "worker.log").string();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   Out Cli(std::vector<std::string> args, bool warehouse = true) {
     if (warehouse) {
@@ -152,7 +150,8 @@ class CliMigrateTest : public ::testing::Test {
     for (size_t j = 0; j < got.size(); ++j) ASSERT_NEAR(got[j], want[j], 2e-3) << what << "[" << j << "]";
   }
 
-  fs::path dir_;
+  test_util::TempDir tmp_{"climigrate"};
+  const std::filesystem::path dir_ = tmp_.path();
   std::string wh_, log_;
 };
 

@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/worker_vectors_test_util.h"
 #include "core/uuid.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::cli {
 namespace {
@@ -85,12 +86,9 @@ std::string RowText(int i) {
 class CliModelTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ailake_climodel_" + Uuid::Random().ToString());
-    fs::create_directories(dir_);
     wh_ = (dir_ / "wh").string();
     log_ = (dir_ / "worker.log").string();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   Out Cli(std::vector<std::string> args) {
     args.push_back("--warehouse");
@@ -134,7 +132,8 @@ class CliModelTest : public ::testing::Test {
     return ids;
   }
 
-  fs::path dir_;
+  test_util::TempDir tmp_{"climodel"};
+  const std::filesystem::path dir_ = tmp_.path();
   std::string wh_, log_;
 };
 

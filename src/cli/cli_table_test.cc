@@ -9,8 +9,9 @@
 #include <sstream>
 
 #include "cli/cli.h"
-#include "cli/oracle_test_util.h"
 #include "core/uuid.h"
+#include "testing/oracles.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::cli {
 namespace {
@@ -23,11 +24,8 @@ struct Out {
 class CliTableTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_clitable_" + Uuid::Random().ToString());
-    std::filesystem::create_directories(dir_);
     wh_ = (dir_ / "wh").string();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   Out Cli(std::vector<std::string> args, bool warehouse = true) {
     if (warehouse) {
       args.push_back("--warehouse");
@@ -42,7 +40,8 @@ class CliTableTest : public ::testing::Test {
     std::ofstream(p) << content;
     return p;
   }
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"clitable"};
+  const std::filesystem::path dir_ = tmp_.path();
   std::string wh_;
 };
 
@@ -100,7 +99,7 @@ TEST_F(CliTableTest, CreateInsertSearchInfoHistory) {
 
   // Parquet input: our own `cat`-able sample file has no vectors field; use DuckDB to write one.
   const std::string pq = (dir_ / "in.parquet").string();
-  testing::DuckDbQuery({"COPY (SELECT 'p' || range AS id, 'text ' || range AS chunk_text, [range::FLOAT, 0.5, -1.0, 2.0] AS embedding FROM range(5)) TO '" + pq + "' (FORMAT parquet)"});
+  test_util::DuckDbQuery({"COPY (SELECT 'p' || range AS id, 'text ' || range AS chunk_text, [range::FLOAT, 0.5, -1.0, 2.0] AS embedding FROM range(5)) TO '" + pq + "' (FORMAT parquet)"});
   auto pins = Cli({"insert", "docs", pq});
   ASSERT_EQ(pins.code, 0) << pins.err;
   EXPECT_NE(pins.out.find("inserted 5 rows"), std::string::npos);
@@ -314,7 +313,7 @@ TEST_F(CliTableTest, DuckDbReadsTableDataFiles) {
   int64_t total = 0;
   for (const auto& e : std::filesystem::directory_iterator(data)) {
     ++files;
-    auto rows = testing::DuckDbQuery({"SELECT id, doc_id, chunk_text, score FROM read_parquet('" + e.path().string() +
+    auto rows = test_util::DuckDbQuery({"SELECT id, doc_id, chunk_text, score FROM read_parquet('" + e.path().string() +
                                       "') ORDER BY CAST(id AS INTEGER)"});
     ASSERT_EQ(rows.size(), 100u);
     for (const auto& r : rows) {
@@ -325,7 +324,7 @@ TEST_F(CliTableTest, DuckDbReadsTableDataFiles) {
       ++total;
     }
     // Iceberg engines map columns by Parquet field id.
-    auto ids = testing::DuckDbQuery({"SELECT name, field_id FROM parquet_schema('" + e.path().string() + "') WHERE field_id IS NOT NULL ORDER BY field_id"});
+    auto ids = test_util::DuckDbQuery({"SELECT name, field_id FROM parquet_schema('" + e.path().string() + "') WHERE field_id IS NOT NULL ORDER BY field_id"});
     ASSERT_EQ(ids.size(), 6u);
     EXPECT_EQ(ids[0]["name"], "id");
     EXPECT_EQ(ids[4]["name"], "embedding");

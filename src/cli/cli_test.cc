@@ -9,9 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cli/oracle_test_util.h"
 #include "core/uuid.h"
 #include "parquet/value_json.h"
+#include "testing/oracles.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::cli {
 namespace {
@@ -36,13 +37,9 @@ std::vector<std::string> Lines(const std::string& s) {
 
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_cli_" + Uuid::Random().ToString());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"cli"};
+  const std::filesystem::path dir_ = tmp_.path();
 };
 
 TEST_F(CliTest, HelpVersionAndUsageErrors) {
@@ -143,7 +140,7 @@ TEST_F(CliTest, DuckDbReadsAiLakeFilesIdentically) {
     ASSERT_EQ(RunCli({"sample", f, "--rows", "1500", "--dim", "16", "--precision", precision, "--compression", "snappy"}).code, 0);
     auto ours = Lines(RunCli({"cat", f}).out);
     ASSERT_EQ(ours.size(), 1500u);
-    auto theirs = testing::DuckDbQuery({"SELECT * FROM read_parquet('" + f + "') ORDER BY id"});
+    auto theirs = test_util::DuckDbQuery({"SELECT * FROM read_parquet('" + f + "') ORDER BY id"});
     ASSERT_EQ(theirs.size(), ours.size());
     for (size_t i = 0; i < ours.size(); ++i) {
       auto a = nlohmann::json::parse(ours[i]);
@@ -155,7 +152,7 @@ TEST_F(CliTest, DuckDbReadsAiLakeFilesIdentically) {
       ASSERT_EQ(a["created_at"], b["created_at"]);
       ASSERT_EQ(a["embedding"], b["embedding"]) << "row " << i;  // base64 of the same bytes
     }
-    auto kv = testing::DuckDbQuery({"SELECT value FROM parquet_kv_metadata('" + f + "') WHERE key = 'ailake.embedding.precision'"});
+    auto kv = test_util::DuckDbQuery({"SELECT value FROM parquet_kv_metadata('" + f + "') WHERE key = 'ailake.embedding.precision'"});
     ASSERT_EQ(kv.size(), 1u);
     EXPECT_EQ(kv[0]["value"], parquet::Base64Encode(precision));
   }

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "core/uuid.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::cli {
 namespace {
@@ -24,11 +25,8 @@ struct Out {
 class CliTrustTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ailake_clitrust_" + Uuid::Random().ToString());
-    fs::create_directories(dir_);
     wh_ = (dir_ / "wh").string();
   }
-  void TearDown() override { fs::remove_all(dir_); }
   Out Cli(std::vector<std::string> args, bool warehouse = true) {
     if (warehouse) {
       args.push_back("--warehouse");
@@ -52,7 +50,8 @@ class CliTrustTest : public ::testing::Test {
     }
     return Write("corpus.jsonl", jsonl);
   }
-  fs::path dir_;
+  test_util::TempDir tmp_{"clitrust"};
+  const std::filesystem::path dir_ = tmp_.path();
   std::string wh_;
 };
 

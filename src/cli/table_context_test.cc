@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_test_util.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::cli {
 namespace {
@@ -38,7 +39,7 @@ TEST(ParseTimeMs, DatesAreMidnightAndTimesAreExact) {
 
 // End to end: --as-of at a snapshot's own millisecond sees it, one millisecond earlier does not.
 TEST(ParseTimeMs, AsOfSelectsTheSnapshotOfThatMillisecond) {
-  testing::ScratchDir scratch("asof");
+  test_util::TempDir scratch("asof");
   const std::filesystem::path& dir = scratch.path();
   const std::string wh = (dir / "wh").string();
   auto cli = [&](std::vector<std::string> args) {

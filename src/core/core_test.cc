@@ -14,6 +14,8 @@
 #include "core/io.h"
 #include "core/thread_pool.h"
 #include "core/uuid.h"
+#include "testing/fork_child.h"
+#include "testing/temp_dir.h"
 
 namespace ailake {
 namespace {
@@ -113,18 +115,16 @@ TEST(Uuid, ForkedProcessesDoNotCollide) {
   // Snapshot ids and file names are drawn in many processes at once: they must not share a stream.
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
+  pid_t pid = test_util::ForkChild([&] {
     std::string s = Uuid::Random().ToString();
     ssize_t n = write(fds[1], s.data(), s.size());
-    _exit(n == static_cast<ssize_t>(s.size()) ? 0 : 1);
-  }
+    return n == static_cast<ssize_t>(s.size()) ? 0 : 1;
+  });
+  ASSERT_GE(pid, 0);
   std::string mine = Uuid::Random().ToString();
   char buf[36];
   ASSERT_EQ(read(fds[0], buf, 36), 36);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  test_util::WaitChild(pid);
   EXPECT_NE(std::string(buf, 36), mine);
   close(fds[0]);
   close(fds[1]);
@@ -143,8 +143,8 @@ TEST(ThreadPool, RunsEverythingAndParallelForCoversRange) {
 }
 
 TEST(Io, LocalFilesRoundTripAndRangeErrors) {
-  auto dir = std::filesystem::temp_directory_path() / ("ailake_io_" + Uuid::Random().ToString());
-  std::filesystem::create_directories(dir);
+  test_util::TempDir tmp("io");
+  const std::filesystem::path& dir = tmp.path();
   std::string path = (dir / "f.bin").string();
   std::vector<uint8_t> data(3 << 20);
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 7);
@@ -173,7 +173,6 @@ TEST(Io, LocalFilesRoundTripAndRangeErrors) {
   auto buf = MakeBufferReadable({1, 2, 3}, "mem");
   EXPECT_FALSE(buf->ReadRange(2, 2).ok());
   EXPECT_TRUE(buf->ReadRange(0, 3).ok());
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The command embedder against real worker processes (tests/embedders/fake_worker.py).
 #include "embed/command_embedder.h"
+#include "testing/temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -41,26 +42,8 @@ std::vector<float> Vecs(const std::vector<std::string_view>& texts, size_t dim) 
   return out;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ailake-embed-XXXXXX").string();
-    char* p = ::mkdtemp(tmpl.data());
-    EXPECT_NE(p, nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 // The pids fake_worker.py recorded in piddir=.
-std::set<pid_t> Pids(const TempDir& d) {
+std::set<pid_t> Pids(const test_util::TempDir& d) {
   std::set<pid_t> out;
   for (const auto& e : fs::directory_iterator(d.path())) out.insert(static_cast<pid_t>(std::stol(e.path().filename())));
   return out;
@@ -134,11 +117,11 @@ TEST(CommandEmbedder, DimensionProbesOnce) {
 TEST(CommandEmbedder, ConcurrentCallsUseDistinctWorkers) {
   // Each worker replies only once 4 distinct workers are inside a request at the same time, so this
   // passes only if the 4 calls really run in 4 worker processes at once.
-  TempDir pids, meet;
+  test_util::TempDir pids("embed"), meet("embed");
   EmbedderOptions o;
   o.concurrency = 4;
   o.timeout_ms = 20000;
-  auto e = Make(WorkerSpec("meet n=4 dim=4 meet=" + meet.path() + " piddir=" + pids.path()), o);
+  auto e = Make(WorkerSpec("meet n=4 dim=4 meet=" + meet.str() + " piddir=" + pids.str()), o);
   ASSERT_TRUE(e);
   std::vector<std::thread> threads;
   std::vector<Status> results(4);
@@ -157,10 +140,10 @@ TEST(CommandEmbedder, ConcurrentCallsUseDistinctWorkers) {
 }
 
 TEST(CommandEmbedder, NeverMoreWorkersThanConcurrency) {
-  TempDir pids;
+  test_util::TempDir pids("embed");
   EmbedderOptions o;
   o.concurrency = 2;
-  auto e = Make(WorkerSpec("sleep ms=5 dim=3 piddir=" + pids.path()), o);
+  auto e = Make(WorkerSpec("sleep ms=5 dim=3 piddir=" + pids.str()), o);
   ASSERT_TRUE(e);
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
@@ -200,14 +183,14 @@ TEST(CommandEmbedder, BadRepliesAreClearErrors) {
 }
 
 TEST(CommandEmbedder, ErrorReplyKeepsWorkerProtocolErrorReplacesIt) {
-  TempDir keep, replace;
-  auto e = Make(WorkerSpec("error piddir=" + keep.path()));
+  test_util::TempDir keep("embed"), replace("embed");
+  auto e = Make(WorkerSpec("error piddir=" + keep.str()));
   std::vector<float> out;
   EXPECT_FALSE(e->Embed({"a"}, &out).ok());
   EXPECT_FALSE(e->Embed({"a"}, &out).ok());
   EXPECT_EQ(Pids(keep).size(), 1u);  // a clean error reply: the worker stays
 
-  auto g = Make(WorkerSpec("garbage piddir=" + replace.path()));
+  auto g = Make(WorkerSpec("garbage piddir=" + replace.str()));
   EXPECT_FALSE(g->Embed({"a"}, &out).ok());
   auto first = Pids(replace);
   ASSERT_EQ(first.size(), 1u);
@@ -217,10 +200,10 @@ TEST(CommandEmbedder, ErrorReplyKeepsWorkerProtocolErrorReplacesIt) {
 }
 
 TEST(CommandEmbedder, TimeoutKillsTheWorker) {
-  TempDir pids;
+  test_util::TempDir pids("embed");
   EmbedderOptions o;
   o.timeout_ms = 300;
-  auto e = Make(WorkerSpec("hang piddir=" + pids.path()), o);
+  auto e = Make(WorkerSpec("hang piddir=" + pids.str()), o);
   ExpectEmbedError(*e, {"a"}, {"python3", "did not reply within 300 ms", "killed"}, StatusCode::kTimeout);
   auto p = Pids(pids);
   ASSERT_EQ(p.size(), 1u);
@@ -228,8 +211,8 @@ TEST(CommandEmbedder, TimeoutKillsTheWorker) {
 }
 
 TEST(CommandEmbedder, DeadWorkerIsReplaced) {
-  TempDir pids;
-  auto e = Make(WorkerSpec("die-after n=1 dim=4 piddir=" + pids.path()));
+  test_util::TempDir pids("embed");
+  auto e = Make(WorkerSpec("die-after n=1 dim=4 piddir=" + pids.str()));
   std::vector<float> out;
   ASSERT_TRUE(e->Embed({"first"}, &out).ok());
   ExpectEmbedError(*e, {"second"}, {"python3", "exited with code 3", "dying on purpose"}, StatusCode::kUnavailable);
@@ -243,8 +226,8 @@ TEST(CommandEmbedder, DeadWorkerIsReplaced) {
 }
 
 TEST(CommandEmbedder, WorkerThatDiedWhileIdleIsReplacedSilently) {
-  TempDir pids;
-  auto e = Make(WorkerSpec("ok dim=2 piddir=" + pids.path()));
+  test_util::TempDir pids("embed");
+  auto e = Make(WorkerSpec("ok dim=2 piddir=" + pids.str()));
   std::vector<float> out;
   ASSERT_TRUE(e->Embed({"a"}, &out).ok());
   pid_t pid = *Pids(pids).begin();
@@ -266,8 +249,8 @@ TEST(CommandEmbedder, StartFailures) {
                    {"failed to start", "'ailake-no-such-embedder-program' was not found in PATH"},
                    StatusCode::kNotFound);
   // exec itself fails (reported through the CLOEXEC status pipe): a file without execute permission.
-  TempDir dir;
-  std::string script = dir.path() + "/not-executable.sh";
+  test_util::TempDir dir("embed");
+  std::string script = dir.str() + "/not-executable.sh";
   std::ofstream(script) << "#!/bin/sh\n";
   ASSERT_EQ(::chmod(script.c_str(), 0644), 0);
   ExpectEmbedError(*Make("command:" + script), {"a"}, {"failed to start", "exec " + script, "Permission denied"},
@@ -283,11 +266,11 @@ TEST(CommandEmbedder, NoisyStderrDoesNotBlock) {
 }
 
 TEST(CommandEmbedder, DestructorReapsEveryWorker) {
-  TempDir pids;
+  test_util::TempDir pids("embed");
   EmbedderOptions o;
   o.concurrency = 2;
   {
-    auto e = Make(WorkerSpec("ok dim=2 piddir=" + pids.path()), o);
+    auto e = Make(WorkerSpec("ok dim=2 piddir=" + pids.str()), o);
     std::vector<float> a, b;
     std::thread t([&] { ASSERT_TRUE(e->Embed({"x"}, &a).ok()); });
     ASSERT_TRUE(e->Embed({"y"}, &b).ok());
@@ -298,9 +281,9 @@ TEST(CommandEmbedder, DestructorReapsEveryWorker) {
 }
 
 TEST(CommandEmbedder, DestructorKillsWorkerThatIgnoresEof) {
-  TempDir pids;
+  test_util::TempDir pids("embed");
   {
-    auto e = Make(WorkerSpec("ignore-eof dim=2 piddir=" + pids.path()));
+    auto e = Make(WorkerSpec("ignore-eof dim=2 piddir=" + pids.str()));
     std::vector<float> out;
     ASSERT_TRUE(e->Embed({"x"}, &out).ok());
   }  // stdin closed, 2 s grace, SIGKILL

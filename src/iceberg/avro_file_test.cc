@@ -10,6 +10,7 @@
 #include "iceberg/avro_file_reader.h"
 #include "iceberg/avro_file_writer.h"
 #include "store/local_store.h"
+#include "testing/temp_dir.h"
 
 namespace ailake {
 namespace {
@@ -189,7 +190,8 @@ TEST(AvroFile, WriterRejectsBadInputWithoutDamagingTheFile) {
 }
 
 TEST(AvroFile, ThroughTheLocalStore) {
-  auto dir = std::filesystem::temp_directory_path() / ("ailake-avro-" + Uuid::Random().ToString());
+  test_util::TempDir tmp("avro", /*create=*/false);
+  const std::filesystem::path& dir = tmp.path();
   auto store = LocalStore::Open(dir.string());
   ASSERT_TRUE(store.ok());
   auto out = (*store)->OpenWritable("t/metadata/snap-1.avro", PublishMode::kIfAbsent);
@@ -206,7 +208,6 @@ TEST(AvroFile, ThroughTheLocalStore) {
   ASSERT_TRUE(records.ok()) << records.status().ToString();
   EXPECT_EQ(records->size(), 50u);
   EXPECT_EQ((*records)[49], Entry(49));
-  std::filesystem::remove_all(dir);
 }
 
 // Offsets where a block ends (header end and after each sync): truncating there leaves a valid,

@@ -19,62 +19,20 @@
 #include "core/uuid.h"
 #include "iceberg/avro_file_reader.h"
 #include "iceberg/avro_file_writer.h"
+#include "testing/oracles.h"
+#include "testing/temp_dir.h"
 
 namespace ailake {
 namespace {
 
 namespace fs = std::filesystem;
 
-const char* kPython = "/usr/bin/python3";  // Debian's python3-avro is installed for the system Python
-
-std::string Interop() { return std::string(AILAKE_SOURCE_DIR) + "/tests/interop"; }
-
-struct ExecResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-ExecResult Exec(const std::string& cmd, const fs::path& tmp) {
-  ExecResult r;
-  const std::string err_file = (tmp / "stderr.txt").string();
-  FILE* p = ::popen((cmd + " 2>'" + err_file + "'").c_str(), "r");
-  if (!p) return r;
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream ef(err_file);
-  std::stringstream ss;
-  ss << ef.rdbuf();
-  r.err = ss.str();
-  return r;
-}
-
 class AvroInterop : public ::testing::Test {
  protected:
-  void SetUp() override {
-    tmp_ = fs::temp_directory_path() / ("ailake-avro-interop-" + Uuid::Random().ToString());
-    fs::create_directories(tmp_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(tmp_, ec);
-  }
-  void RequirePython() {
-    ExecResult r = Exec(std::string(kPython) + " -c 'import avro.datafile, avro.io'", tmp_);
-    ASSERT_EQ(r.code, 0) << "Debian's python3-avro is needed as an independent Avro reader but `" << kPython
-                         << " -c 'import avro'` failed: " << r.err << "\nRun scripts/setup.sh to install it.";
-  }
-  void RequireNode() {
-    ExecResult r = Exec("node --version", tmp_);
-    ASSERT_EQ(r.code, 0) << "Node.js is needed to run the avsc Avro oracle but `node --version` failed.\n"
-                         << "Run scripts/setup.sh to install it.";
-    ASSERT_TRUE(fs::exists(Interop() + "/node_modules/avsc/package.json"))
-        << "The npm package avsc is missing from " << Interop() << "/node_modules.\nRun scripts/setup.sh to install it.";
-  }
-  fs::path tmp_;
+  void RequirePython() { ASSERT_TRUE(test_util::PythonAvroAvailable()); }
+  void RequireNode() { ASSERT_TRUE(test_util::AvscAvailable()); }
+  test_util::TempDir dir_{"avro_interop"};
+  const fs::path tmp_ = dir_.path();
 };
 
 // Every Avro type, shaped like an Iceberg manifest entry, with ids on fields, arrays and maps.
@@ -182,7 +140,7 @@ TEST_F(AvroInterop, PythonAvroReadsOurFilesWithFieldIdsIntact) {
     SCOPED_TRACE(AvroCodecName(codec));
     nlohmann::json expected;
     std::string path = WriteOurs(tmp_, codec, &expected);
-    ExecResult r = Exec(std::string(kPython) + " '" + Interop() + "/avro_read.py' '" + path + "'", tmp_);
+    test_util::CommandResult r = test_util::PythonAvroRead(path);
     ASSERT_EQ(r.code, 0) << "python3-avro could not read " << path << ": " << r.err;
     nlohmann::json got = nlohmann::json::parse(r.out, nullptr, false);
     ASSERT_FALSE(got.is_discarded()) << r.out.substr(0, 500);
@@ -210,7 +168,7 @@ TEST_F(AvroInterop, AvscReadsOurFiles) {
     SCOPED_TRACE(AvroCodecName(codec));
     nlohmann::json expected;
     std::string path = WriteOurs(tmp_, codec, &expected);
-    ExecResult r = Exec("node '" + Interop() + "/avsc_read.mjs' '" + path + "'", tmp_);
+    test_util::CommandResult r = test_util::AvscRead(path);
     ASSERT_EQ(r.code, 0) << "avsc could not read " << path << ": " << r.err;
     nlohmann::json got = nlohmann::json::parse(r.out, nullptr, false);
     ASSERT_FALSE(got.is_discarded()) << r.out.substr(0, 500);
@@ -226,7 +184,7 @@ TEST_F(AvroInterop, WeReadAvscFiles) {
   for (AvroCodec codec : {AvroCodec::kNull, AvroCodec::kDeflate}) {
     SCOPED_TRACE(AvroCodecName(codec));
     std::string path = (tmp_ / (std::string("avsc-") + AvroCodecName(codec) + ".avro")).string();
-    ExecResult r = Exec("node '" + Interop() + "/avsc_write.mjs' '" + path + "' " + AvroCodecName(codec), tmp_);
+    test_util::CommandResult r = test_util::AvscWrite(path, AvroCodecName(codec));
     ASSERT_EQ(r.code, 0) << "avsc could not write " << path << ": " << r.err;
     nlohmann::json written = nlohmann::json::parse(r.out, nullptr, false);
     ASSERT_FALSE(written.is_discarded()) << r.out.substr(0, 500);

@@ -1,5 +1,6 @@
 // Iceberg v2 manifests and manifest lists: the records, their Avro schemas (field ids as in the
-// Iceberg spec), and conversion to and from Avro values.
+// Iceberg spec), and conversion to and from Avro values. The fields themselves (names, ids, types)
+// are defined once in manifest_fields.h; schemas, writer and reader all derive from that table.
 //
 // A manifest lists data/delete files with a status (ADDED in the snapshot that wrote the manifest,
 // EXISTING carried over, DELETED removed by that snapshot). A manifest list (one per snapshot) lists
@@ -68,7 +69,7 @@ struct ManifestFile {
   int64_t deleted_rows_count = 0;
 };
 
-// Schemas for an unpartitioned table (partition is an empty struct).
+// Schemas for an unpartitioned table (partition is an empty struct), generated from the field tables.
 AvroSchemaPtr ManifestEntrySchema();
 AvroSchemaPtr ManifestListSchema();
 

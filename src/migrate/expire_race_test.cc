@@ -17,26 +17,10 @@
 #include "migrate/migration_job.h"
 #include "table/expire.h"
 #include "table/maintenance.h"
+#include "testing/fork_child.h"
 
 namespace ailake::migrate {
 namespace {
-
-int64_t MonoNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
-
-bool ReadFull(int fd, void* buf, size_t n) {
-  auto* p = static_cast<char*>(buf);
-  while (n > 0) {
-    ssize_t r = ::read(fd, p, n);
-    if (r <= 0) return false;
-    p += r;
-    n -= static_cast<size_t>(r);
-  }
-  return true;
-}
 
 class ExpireVsMigrate : public ::testing::TestWithParam<Strategy> {};
 
@@ -70,8 +54,8 @@ TEST_P(ExpireVsMigrate, EveryRowSurvivesAndTheMigrationCompletes) {
         auto t = table::Table::Open(**cat, ident);
         if (!t.ok()) _exit(11);
         char go;
-        if (!ReadFull(gate[0], &go, 1)) _exit(12);
-        int64_t span[3] = {k, MonoNs(), 0};
+        if (!test_util::ReadFull(gate[0], &go, 1)) _exit(12);
+        int64_t span[3] = {k, test_util::MonotonicNs(), 0};
         if (k == 0) {
           MigrationOptions o;
           o.embedder_spec = "hash:dim=12,seed=7";
@@ -98,7 +82,7 @@ TEST_P(ExpireVsMigrate, EveryRowSurvivesAndTheMigrationCompletes) {
             if (cut_over) break;
           }
         }
-        span[2] = MonoNs();
+        span[2] = test_util::MonotonicNs();
         if (::write(times[1], span, sizeof(span)) != sizeof(span)) _exit(17);
         _exit(0);
       }
@@ -110,7 +94,7 @@ TEST_P(ExpireVsMigrate, EveryRowSurvivesAndTheMigrationCompletes) {
     int64_t spans[2][2] = {};
     for (int k = 0; k < 2; ++k) {
       int64_t span[3];
-      ASSERT_TRUE(ReadFull(times[0], span, sizeof(span))) << "round " << round << ": a racer failed";
+      ASSERT_TRUE(test_util::ReadFull(times[0], span, sizeof(span))) << "round " << round << ": a racer failed";
       spans[span[0]][0] = span[1];
       spans[span[0]][1] = span[2];
     }

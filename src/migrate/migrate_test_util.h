@@ -26,6 +26,7 @@
 #include "table/table.h"
 #include "table/table_search.h"
 #include "table/table_writer.h"
+#include "testing/temp_dir.h"
 #include "vec/quantize.h"
 
 namespace ailake::migrate::testing {
@@ -145,15 +146,9 @@ inline std::string RowText(int64_t i) {
 // A warehouse in a fresh temporary folder with an fs catalog; removed with the object.
 class TestWarehouse {
  public:
-  TestWarehouse()
-      : dir_(std::filesystem::temp_directory_path() / ("ailake_migrate_" + Uuid::Random().ToString())) {
+  TestWarehouse() {
     auto c = catalog::OpenCatalog("fs", dir_.string());
     if (c.ok()) catalog_ = std::move(*c);
-  }
-  ~TestWarehouse() {
-    catalog_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
   TestWarehouse(const TestWarehouse&) = delete;
   TestWarehouse& operator=(const TestWarehouse&) = delete;
@@ -178,7 +173,8 @@ class TestWarehouse {
   }
 
  private:
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"migrate", /*create=*/false};  // destroyed after the catalog
+  const std::filesystem::path dir_ = tmp_.path();
   std::unique_ptr<catalog::Catalog> catalog_;
 };
 

@@ -2,11 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <mutex>
 #include <set>
 #include <thread>
 
-#include "core/thread_pool.h"
 #include "core/uuid.h"
 #include "migrate/batch_checkpoint.h"
 #include "migrate/embed_pool.h"
@@ -16,6 +14,7 @@
 #include "migrate/job_store.h"
 #include "migrate/rewrite_file.h"
 #include "migrate/table_view.h"
+#include "migrate/task_runs.h"
 #include "iceberg/snapshot_files.h"
 #include "table/commit.h"
 #include "table/table_schema.h"
@@ -35,8 +34,6 @@ std::string_view TaskStateName(TaskState s) {
 MigrationJob::~MigrationJob() = default;
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // The job's state as the table shows it: a job document can lag behind the table when a process
 // died between a commit and the document's update (a cutover whose "finished" was never written,
@@ -216,189 +213,6 @@ Result<MigrationStatus> MigrationJob::GetStatus() {
   return st;
 }
 
-// The run loop shared by Run (run_tasks = true) and Commit (false).
-Result<RunResult> MigrationJob::Drive(bool run_tasks) {
-  const auto start = Clock::now();
-  const int64_t started_ms = table::NowMs();
-  if (run_tasks && doc_.state != JobState::kRunning) AILAKE_RETURN_IF_ERROR(SaveState(JobState::kRunning));
-  const MigrationOptions& o = doc_.options;
-  Store& store = table_.catalog().store();
-  RunResult result;
-  std::mutex mu;  // guards result, progress and the callback
-  std::mutex commit_mu;
-  MigrationProgress prog;
-  auto last_report = Clock::now() - std::chrono::seconds(10);
-  auto report = [&](const std::string& phase, bool force) {
-    if (!progress_) return;
-    const auto now = Clock::now();
-    if (!force && now - last_report < std::chrono::milliseconds(100)) return;
-    last_report = now;
-    prog.phase = phase;
-    const double secs = std::chrono::duration<double>(now - start).count();
-    prog.rows_per_s = secs > 0 ? static_cast<double>(result.rows) / secs : 0;
-    const int64_t left = prog.rows_total - prog.rows_done;
-    prog.eta_s = prog.rows_per_s > 0 ? static_cast<double>(left) / prog.rows_per_s : -1;
-    prog.bytes_written = result.bytes_written;
-    progress_(prog);
-  };
-
-  std::unique_ptr<EmbedPool> pool;
-  for (size_t pass = 0;; ++pass) {
-    if (stop_) return Status::Aborted("the migration was stopped; run 'ailake migrate resume' to continue");
-    AILAKE_ASSIGN_OR_RETURN(TableView view, ReadTableView(table_));
-    {
-      auto it = table_.metadata().properties.find(kPropMigration);
-      if (it == table_.metadata().properties.end() || it->second != doc_.job_id) {
-        return Status::Aborted("migration job " + doc_.job_id + " is no longer running on table " + doc_.table);
-      }
-    }
-    AILAKE_ASSIGN_OR_RETURN(auto records, LoadTaskRecords(store, table_.table_key(), doc_.job_id));
-    std::vector<const TaskRecord*> uncommitted;
-    std::vector<std::string> pending;
-    size_t done_files = 0;
-    int64_t done_rows = 0, total_rows = 0;
-    for (const auto& e : view.files.data_files) {
-      const std::string& p = e.file.file_path;
-      auto r = records.find(p);
-      if (r != records.end()) {
-        uncommitted.push_back(&r->second);
-        ++done_files;
-        done_rows += e.file.record_count;
-      } else if (!view.HasNewModel(doc_, p)) {
-        pending.push_back(p);
-      } else {
-        ++done_files;
-        done_rows += e.file.record_count;
-      }
-      total_rows += e.file.record_count;
-    }
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      prog.files_total = done_files + pending.size();
-      prog.files_done = done_files;
-      prog.rows_total = total_rows;
-      prog.rows_done = done_rows;
-    }
-    if (pass > 0 && !pending.empty()) ++result.catch_up_passes;
-
-    // Commit what is finished but not live yet (AtomicReplace: tasks a killed run left behind).
-    if (o.strategy == Strategy::kAtomicReplace && !uncommitted.empty() && !pending.empty()) {
-      report("commit", true);
-      AILAKE_ASSIGN_OR_RETURN(CommitOutcome c, CommitTasks(table_, doc_, uncommitted, false));
-      result.tasks_committed += c.committed;
-    }
-    if (!pending.empty()) {
-      if (!run_tasks) {
-        // Commit embeds nothing: what is finished is committed (above), the rest is reported.
-        result.cut_over = false;
-        if (view.snapshot) result.snapshot_id = view.snapshot->snapshot_id;
-        for (const auto& p : pending) result.remaining.push_back(TaskId(p));
-        result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        return result;
-      }
-      AILAKE_ASSIGN_OR_RETURN(embed::Embedder * embedder, GetEmbedder());
-      if (!pool) pool = std::make_unique<EmbedPool>(*embedder, o.concurrency);
-      AILAKE_ASSIGN_OR_RETURN(TaskContext ctx, MakeTaskContext(pool.get()));
-      const std::string phase = pass == 0 ? "rewrite" : "catch-up";
-      ctx.progress = [&](int64_t rows, int64_t bytes) {
-        std::lock_guard<std::mutex> lock(mu);
-        prog.rows_done += rows;
-        result.rows += rows;
-        result.bytes_written += bytes;
-        report(phase, false);
-      };
-      report(phase, true);
-      // Worker threads never read the shared Table's state (a commit on another thread refreshes it).
-      const std::string table_key = table_.table_key();
-      const catalog::TableIdent ident = table_.ident();
-      catalog::Catalog& catalog = table_.catalog();
-      std::vector<Status> errors(pending.size());
-      std::atomic<bool> failed{false};
-      ThreadPool files_pool(std::min(o.file_parallelism, pending.size()));
-      for (size_t i = 0; i < pending.size(); ++i) {
-        files_pool.Submit([&, i] {
-          if (failed || stop_) return;
-          if (StoppedByUser(started_ms)) {  // 'migrate abort --finish-later' from any process
-            stop_ = true;
-            return;
-          }
-          auto run_one = [&]() -> Status {
-            // The deletes as of now, not as of the pass: rows deleted since are never embedded.
-            AILAKE_ASSIGN_OR_RETURN(TableView now, ReadLatestView(catalog, ident));
-            if (!now.IsLive(pending[i])) return Status::OK();  // replaced meanwhile (another runner)
-            AILAKE_ASSIGN_OR_RETURN(TaskSource src, now.SourceOf(table_, pending[i]));
-            AILAKE_ASSIGN_OR_RETURN(TaskRecord rec, RewriteFile(ctx, src));
-            AILAKE_ASSIGN_OR_RETURN(bool won, PublishTaskRecord(store, table_key, doc_.job_id, rec));
-            (void)DeleteCheckpoint(store, doc_.staging_prefix, rec.task_id);  // the record holds the task now
-            if (!won) {
-              (void)store.Delete(rec.output_key);  // another process finished this task first
-              return Status::OK();
-            }
-            {
-              std::lock_guard<std::mutex> lock(mu);
-              ++result.tasks_run;
-              result.texts_embedded += rec.texts_embedded;
-              ++prog.files_done;
-            }
-            if (o.strategy == Strategy::kAtomicReplace) {
-              // One commit at a time: CommitTasks refreshes the shared Table object (and the
-              // catalog serialises commits anyway). Tasks never read the Table's mutable state.
-              std::lock_guard<std::mutex> commit_lock(commit_mu);
-              AILAKE_ASSIGN_OR_RETURN(CommitOutcome c, CommitTasks(table_, doc_, {&rec}, false));
-              std::lock_guard<std::mutex> lock(mu);
-              result.tasks_committed += c.committed;
-            }
-            std::lock_guard<std::mutex> lock(mu);
-            report(phase, true);
-            return Status::OK();
-          };
-          errors[i] = run_one();
-          if (!errors[i].ok()) failed = true;
-        });
-      }
-      files_pool.Wait();
-      for (const auto& st : errors) {
-        if (!st.ok()) return st;
-      }
-      if (stop_) return Status::Aborted("the migration was stopped; run 'ailake migrate resume' to continue");
-      continue;  // catch up: look again for files appended meanwhile
-    }
-
-    // Nothing pending: cut over (commits every finished task not yet live). First delete what
-    // killed runs left in staging (half-written outputs, outputs published without a record), so
-    // that a crash right after the cutover commit leaves (almost) nothing behind. No task of this
-    // job is writing now; a straggling run-task elsewhere would only lose its unrecorded output.
-    report("cutover", true);
-    {
-      std::set<std::string> recorded;
-      for (const auto& [source, r] : records) recorded.insert(r.output_key);
-      auto removed = DeleteStaged(view, recorded);
-      if (removed.ok()) result.staged_removed += *removed;
-    }
-    AILAKE_ASSIGN_OR_RETURN(CommitOutcome c, CommitTasks(table_, doc_, uncommitted, true));
-    if (c.needs_catch_up) continue;
-    result.tasks_committed += c.committed;
-    result.snapshot_id = c.snapshot_id;
-    result.cut_over = true;
-    break;
-  }
-
-  // Done: delete staged outputs that never became live, and close the job document.
-  AILAKE_ASSIGN_OR_RETURN(TableView final_view, ReadTableView(table_));
-  if (final_view.snapshot) result.snapshot_id = final_view.snapshot->snapshot_id;
-  auto removed = DeleteStaged(final_view, {});
-  if (removed.ok()) result.staged_removed += *removed;
-  AILAKE_RETURN_IF_ERROR(SaveState(JobState::kFinished));
-  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    prog.files_done = prog.files_total;
-    prog.rows_done = prog.rows_total;
-    report("done", true);
-  }
-  return result;
-}
-
 Result<RunResult> MigrationJob::DriveAndRecord(bool run_tasks) {
   auto r = Drive(run_tasks);
   if (!r.ok() && run_tasks) {
@@ -433,10 +247,8 @@ Result<TaskRecord> MigrationJob::RunTask(const std::string& task) {
   AILAKE_ASSIGN_OR_RETURN(TaskContext ctx, MakeTaskContext(&pool));
   AILAKE_ASSIGN_OR_RETURN(TaskSource src, view.SourceOf(table_, source));
   AILAKE_ASSIGN_OR_RETURN(TaskRecord rec, RewriteFile(ctx, src));
-  AILAKE_ASSIGN_OR_RETURN(bool won, PublishTaskRecord(store, table_.table_key(), doc_.job_id, rec));
-  (void)DeleteCheckpoint(store, doc_.staging_prefix, rec.task_id);
+  AILAKE_ASSIGN_OR_RETURN(bool won, RecordTask(store, table_.table_key(), doc_, rec));
   if (!won) {
-    (void)store.Delete(rec.output_key);
     AILAKE_ASSIGN_OR_RETURN(records, LoadTaskRecords(store, table_.table_key(), doc_.job_id));
     auto r = records.find(source);
     if (r == records.end()) return Status::Internal("task record vanished");

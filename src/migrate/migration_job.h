@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -36,6 +37,7 @@
 namespace ailake::migrate {
 
 struct TableView;    // table_view.h
+class RunProgress;   // run_progress.h
 struct TaskContext;  // rewrite_file.h
 class EmbedPool;     // embed_pool.h
 
@@ -172,7 +174,19 @@ class MigrationJob {
   // ones; returns how many.
   Result<size_t> DeleteStaged(const TableView& view, const std::set<std::string>& keep_keys);
   Result<TaskContext> MakeTaskContext(EmbedPool* pool);
+  // The run loop shared by Run (run_tasks) and Commit (migration_drive.cc): passes until nothing
+  // is pending, then the cutover.
   Result<RunResult> Drive(bool run_tasks);
+  // Runs one pass's pending tasks (pass 0 rewrites, later passes catch up); the pool is created on
+  // first use and kept for the next passes.
+  Status RunPass(size_t pass, const std::vector<std::string>& pending, int64_t run_started_ms,
+                 std::unique_ptr<EmbedPool>* pool, RunProgress* progress);
+  // Nothing pending: clears staging of what killed runs left, then commits the cutover
+  // (migration_cutover.cc). False when old-model files appeared meanwhile (catch up again).
+  Result<bool> CutOver(const TableView& view, const std::map<std::string, TaskRecord>& records,
+                       const std::vector<const TaskRecord*>& uncommitted, RunProgress* progress);
+  // After the cutover: deletes staged outputs that never became live and closes job.json.
+  Status CloseFinishedJob(RunProgress* progress);
   Result<RunResult> DriveAndRecord(bool run_tasks);
   // True when job.json says a later 'abort --finish-later' stopped the job (checked per file).
   bool StoppedByUser(int64_t run_started_ms);

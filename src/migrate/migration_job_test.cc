@@ -12,6 +12,7 @@
 #include "migrate/migrate_test_util.h"
 #include "table/maintenance.h"
 #include "table/table_delete.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::migrate {
 namespace {
@@ -23,7 +24,6 @@ using testing::ScanTable;
 class MigrationJobTest : public ::testing::TestWithParam<Strategy> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_migrate_" + Uuid::Random().ToString());
     cat_ = std::move(*catalog::OpenCatalog("fs", dir_.string()));
     table::TableOptions o;
     o.model = old_embedder_.model();
@@ -33,7 +33,6 @@ class MigrationJobTest : public ::testing::TestWithParam<Strategy> {
     ASSERT_TRUE(t.ok()) << t.status().ToString();
     table_ = std::move(*t);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   MigrationOptions Options() {
     MigrationOptions o;
@@ -65,7 +64,8 @@ class MigrationJobTest : public ::testing::TestWithParam<Strategy> {
     }
   }
 
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"migrate", /*create=*/false};
+  const std::filesystem::path dir_ = tmp_.path();
   std::unique_ptr<catalog::Catalog> cat_;
   std::unique_ptr<table::Table> table_;
   embed::HashEmbedder old_embedder_{32, 0};

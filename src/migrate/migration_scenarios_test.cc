@@ -22,6 +22,7 @@
 #include "migrate/migration_job.h"
 #include "table/maintenance.h"
 #include "table/table_delete.h"
+#include "testing/fork_child.h"
 
 namespace ailake::migrate {
 namespace {
@@ -555,29 +556,6 @@ struct ChildReply {
   char status = 0;      // 'k' committed, 'c' commit conflict, 'n' table already cut over, 'e' error
 };
 
-bool ReadFully(int fd, void* buf, size_t n) {
-  auto* p = static_cast<char*>(buf);
-  while (n > 0) {
-    ssize_t got = ::read(fd, p, n);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return false;
-    p += got;
-    n -= static_cast<size_t>(got);
-  }
-  return true;
-}
-bool WriteFully(int fd, const void* buf, size_t n) {
-  const auto* p = static_cast<const char*>(buf);
-  while (n > 0) {
-    ssize_t put = ::write(fd, p, n);
-    if (put < 0 && errno == EINTR) continue;
-    if (put <= 0) return false;
-    p += put;
-    n -= static_cast<size_t>(put);
-  }
-  return true;
-}
-
 // The child: its own catalog and table (nothing shared with the parent across the fork), appending
 // rows embedded by the OLD model on command.
 [[noreturn]] void AppendChildMain(const std::string& dir, int cmd_fd, int reply_fd) {
@@ -599,10 +577,10 @@ bool WriteFully(int fd, const void* buf, size_t n) {
       Status st = AppendRows(*t, old_embedder, start, rows, rows);
       rep.status = st.ok() ? 'k' : st.code() == StatusCode::kCommitConflict ? 'c' : 'e';
     }
-    (void)WriteFully(reply_fd, &rep, sizeof(rep));
+    (void)test_util::WriteFull(reply_fd, &rep, sizeof(rep));
   };
   ChildCommand cmd;
-  while (ReadFully(cmd_fd, &cmd, sizeof(cmd)) && cmd.op != 'q') {
+  while (test_util::ReadFull(cmd_fd, &cmd, sizeof(cmd)) && cmd.op != 'q') {
     for (int32_t k = 0; k < cmd.count; ++k) append(cmd.batch + k, cmd.start + k * cmd.rows, cmd.rows);
   }
   ::_exit(0);
@@ -628,13 +606,13 @@ class AppendChild {
     reply_fd_ = rep[0];
     return true;
   }
-  bool Send(const ChildCommand& c) { return WriteFully(cmd_fd_, &c, sizeof(c)); }
+  bool Send(const ChildCommand& c) { return test_util::WriteFull(cmd_fd_, &c, sizeof(c)); }
   // The reply for `batch` (replies for other batches read meanwhile are kept); 0 if the child died.
   char WaitFor(int32_t batch) {
     std::lock_guard<std::mutex> lock(mu_);
     while (!replies_.count(batch)) {
       ChildReply r;
-      if (!ReadFully(reply_fd_, &r, sizeof(r))) return 0;
+      if (!test_util::ReadFull(reply_fd_, &r, sizeof(r))) return 0;
       replies_[r.batch] = r.status;
     }
     return replies_[batch];

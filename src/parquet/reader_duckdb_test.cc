@@ -21,81 +21,18 @@
 
 #include "parquet/reader.h"
 #include "parquet/value_json.h"
+#include "testing/oracles.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::parquet {
 namespace {
 
 using nlohmann::json;
 
-std::string SourceDir() {
-  const char* env = std::getenv("AILAKE_SOURCE_DIR");
-  return env ? env : AILAKE_SOURCE_DIR;
-}
-
-std::string TempDir() {
-  static std::string dir = [] {
-    std::string d = std::string(AILAKE_BINARY_DIR) + "/test_tmp/reader_duckdb_" + std::to_string(getpid());
-    std::filesystem::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-// Runs argv, returns stdout; *ok false when it could not run or exited non-zero.
-std::string Run(const std::vector<std::string>& argv, bool* ok, std::string* err_out) {
-  int out_pipe[2], err_pipe[2];
-  *ok = false;
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return "";
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], 1);
-    dup2(err_pipe[1], 2);
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  std::string out, err;
-  char buf[65536];
-  // stderr is small; drain stdout first, then stderr.
-  for (ssize_t n; (n = read(out_pipe[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
-  for (ssize_t n; (n = read(err_pipe[0], buf, sizeof buf)) > 0;) err.append(buf, static_cast<size_t>(n));
-  close(out_pipe[0]);
-  close(err_pipe[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  *ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  *err_out = err;
-  return out;
-}
-
-// Executes SQL with DuckDB; returns the last statement's rows (JSON Lines parsed).
-std::vector<json> DuckDb(const std::vector<std::string>& sql) {
-  const std::string script = SourceDir() + "/tests/interop/duckdb_sql.mjs";
-  const std::string module = SourceDir() + "/tests/interop/node_modules/@duckdb/node-api";
-  if (!std::filesystem::exists(module)) {
-    ADD_FAILURE() << "DuckDB oracle missing (" << module << "): run scripts/setup.sh";
-    return {};
-  }
-  std::vector<std::string> argv{"node", script};
-  argv.insert(argv.end(), sql.begin(), sql.end());
-  bool ok = false;
-  std::string err;
-  std::string out = Run(argv, &ok, &err);
-  if (!ok) {
-    ADD_FAILURE() << "running node/DuckDB failed (run scripts/setup.sh if node is missing): " << err;
-    return {};
-  }
-  std::vector<json> rows;
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) rows.push_back(json::parse(line));
-  return rows;
+// Files DuckDB writes for this run; removed at exit.
+std::string ScratchDir() {
+  static test_util::TempDir dir("reader_duckdb");
+  return dir.str();
 }
 
 // "2020-01-01T00:00:01.500000Z" and "2020-01-01T00:00:01.5Z" are the same instant.
@@ -138,12 +75,12 @@ void ExpectSame(const json& ours, const json& theirs, bool is_float, const std::
 void CheckRoundTrip(const std::string& name, const std::string& select, const std::string& options,
                     int64_t expect_row_groups_at_least = 1) {
   SCOPED_TRACE(name);
-  const std::string path = TempDir() + "/" + name + ".parquet";
+  const std::string path = ScratchDir() + "/" + name + ".parquet";
   std::filesystem::remove(path);
-  DuckDb({"COPY (" + select + ") TO '" + path + "' (FORMAT PARQUET" + (options.empty() ? "" : ", " + options) + ")",
+  test_util::DuckDbQuery({"COPY (" + select + ") TO '" + path + "' (FORMAT PARQUET" + (options.empty() ? "" : ", " + options) + ")",
           "SELECT 1"});
   ASSERT_TRUE(std::filesystem::exists(path)) << "DuckDB did not write " << path;
-  std::vector<json> expected = DuckDb({"SELECT * FROM read_parquet('" + path + "')"});
+  std::vector<json> expected = test_util::DuckDbQuery({"SELECT * FROM read_parquet('" + path + "')"});
   auto reader = ParquetReader::OpenPath(path);
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
   ParquetReader& r = **reader;
@@ -234,8 +171,8 @@ TEST(ReaderDuckDb, TimestampUnitsDecimalAndFixedWidth) {
 }
 
 TEST(ReaderDuckDb, Projection) {
-  const std::string path = TempDir() + "/proj.parquet";
-  DuckDb({"COPY (SELECT range AS a, 'v' || range AS b, range * 2.0::DOUBLE AS c FROM range(100)) TO '" + path +
+  const std::string path = ScratchDir() + "/proj.parquet";
+  test_util::DuckDbQuery({"COPY (SELECT range AS a, 'v' || range AS b, range * 2.0::DOUBLE AS c FROM range(100)) TO '" + path +
               "' (FORMAT PARQUET)",
           "SELECT 1"});
   auto r = ParquetReader::OpenPath(path);
@@ -262,8 +199,8 @@ TEST(ReaderDuckDb, Projection) {
 // Structs used to be listed as unsupported and dropped from the default projection (`cat` hid
 // them). They are now JSON documents in a kString column marked Logical::kJson, read by default.
 TEST(ReaderDuckDb, StructIsReadAsJsonDocuments) {
-  const std::string path = TempDir() + "/struct.parquet";
-  DuckDb({"COPY (SELECT range AS a, CASE WHEN range = 3 THEN NULL ELSE {'x': range, 'y': 'q'} END AS st "
+  const std::string path = ScratchDir() + "/struct.parquet";
+  test_util::DuckDbQuery({"COPY (SELECT range AS a, CASE WHEN range = 3 THEN NULL ELSE {'x': range, 'y': 'q'} END AS st "
           "FROM range(10)) TO '" + path + "' (FORMAT PARQUET)",
           "SELECT 1"});
   auto r = ParquetReader::OpenPath(path);

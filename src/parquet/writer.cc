@@ -16,12 +16,15 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <optional>
 
 #include "gen-cpp/parquet_types.h"
+#include "parquet/chunk_metadata.h"
 #include "parquet/compression.h"
 #include "parquet/dictionary_encoder.h"
+#include "parquet/page_body.h"
+#include "parquet/page_header.h"
 #include "parquet/plain_encoder.h"
-#include "parquet/rle_encoder.h"
 #include "parquet/statistics.h"
 #include "parquet/thrift_io.h"
 #include "parquet/writer_schema.h"
@@ -114,24 +117,6 @@ void ClearColumn(Column* c) {
   c->set_length(0);
 }
 
-format::Statistics ToThrift(const ChunkStatistics& st, DataType type) {
-  format::Statistics t;
-  t.__set_null_count(st.null_count);
-  if (st.has_min) {
-    t.__set_min_value(st.min);
-    t.__set_is_min_value_exact(st.min_exact);
-  }
-  if (st.has_max) {
-    t.__set_max_value(st.max);
-    t.__set_is_max_value_exact(st.max_exact);
-  }
-  if (LegacyStatsCompatible(type)) {
-    if (st.has_min) t.__set_min(st.min);
-    if (st.has_max) t.__set_max(st.max);
-  }
-  return t;
-}
-
 class ParquetWriterImpl final : public ParquetWriter {
  public:
   ParquetWriterImpl(WritableFile* out, Schema schema, WriterOptions options)
@@ -171,6 +156,9 @@ class ParquetWriterImpl final : public ParquetWriter {
   Status WriteRowGroup(const Batch& batch, int64_t begin, int64_t end);
   Status WriteColumnChunk(size_t field, const Column& col, int64_t begin, int64_t end, format::ColumnChunk* chunk,
                           int64_t* uncompressed_total);
+  Status WriteDictionaryPage(WrittenChunk* chunk);
+  // Every data page of rows [begin, end): at least one, even for an empty chunk.
+  Status WriteDataPages(const Field& field, const Column& col, int64_t begin, int64_t end, WrittenChunk* chunk);
   // Writes one page: header + body. body = levels (optional) + values. For v1, levels carry the u32
   // length prefix already; for v2 they are written uncompressed and only values are compressed.
   Status WritePage(format::PageHeader* header, Compression codec, const std::vector<uint8_t>& levels,
@@ -343,144 +331,74 @@ Status ParquetWriterImpl::WritePage(format::PageHeader* header, Compression code
   return Status::OK();
 }
 
+// One column chunk: plan (codec, dictionary or PLAIN), the dictionary page, the data pages, and
+// the chunk's footer metadata.
 Status ParquetWriterImpl::WriteColumnChunk(size_t field_index, const Column& col, int64_t begin, int64_t end,
                                            format::ColumnChunk* chunk, int64_t* uncompressed_total) {
   const Field& field = schema_.fields[field_index];
   const bool forced_plain = plain_uncompressed_[field_index];
-  const Compression codec = forced_plain ? Compression::kNone : opt_.compression;
   const int64_t nulls = NullCountInRange(col, begin, end);
-  const bool use_dict = opt_.dictionary && !forced_plain && IsVarWidth(col.type()) && dict_.Build(col, begin, end);
-  const bool v2 = opt_.data_page_v2;
-  const format::Encoding::type value_encoding = use_dict ? format::Encoding::RLE_DICTIONARY : format::Encoding::PLAIN;
-
+  WrittenChunk written;
+  written.codec = forced_plain ? Compression::kNone : opt_.compression;
+  written.dictionary = opt_.dictionary && !forced_plain && IsVarWidth(col.type()) && dict_.Build(col, begin, end);
+  written.value_encoding = written.dictionary ? format::Encoding::RLE_DICTIONARY : format::Encoding::PLAIN;
   const int64_t chunk_start = static_cast<int64_t>(pos_);
-  int64_t compressed = 0, uncompressed = 0;
-  int64_t dictionary_offset = -1;
-  std::vector<format::PageEncodingStats> page_stats;
+  if (written.dictionary) AILAKE_RETURN_IF_ERROR(WriteDictionaryPage(&written));
+  AILAKE_RETURN_IF_ERROR(WriteDataPages(field, col, begin, end, &written));
+  std::optional<ChunkStatistics> stats;
+  if (opt_.statistics) stats = ComputeStatistics(col, begin, end, nulls, !forced_plain);
+  chunk->__set_file_offset(chunk_start);
+  chunk->__set_meta_data(ChunkMetaData(field, written, end - begin, stats));
+  *uncompressed_total += written.uncompressed_bytes;
+  return Status::OK();
+}
 
-  if (use_dict) {
-    dictionary_offset = chunk_start;
-    values_.clear();
-    dict_.EncodeDictionaryPage(&values_);
-    format::PageHeader h;
-    h.__set_type(format::PageType::DICTIONARY_PAGE);
-    format::DictionaryPageHeader dh;
-    dh.__set_num_values(static_cast<int32_t>(dict_.num_entries()));
-    dh.__set_encoding(format::Encoding::PLAIN);
-    dh.__set_is_sorted(false);
-    h.__set_dictionary_page_header(dh);
-    levels_.clear();
-    AILAKE_RETURN_IF_ERROR(WritePage(&h, codec, levels_, {values_.data(), values_.size()}, &compressed, &uncompressed));
-    format::PageEncodingStats ps;
-    ps.__set_page_type(format::PageType::DICTIONARY_PAGE);
-    ps.__set_encoding(format::Encoding::PLAIN);
-    ps.__set_count(1);
-    page_stats.push_back(ps);
-  }
+Status ParquetWriterImpl::WriteDictionaryPage(WrittenChunk* chunk) {
+  chunk->dictionary_offset = static_cast<int64_t>(pos_);
+  values_.clear();
+  dict_.EncodeDictionaryPage(&values_);
+  format::PageHeader h = DictionaryPageHeader(static_cast<int32_t>(dict_.num_entries()));
+  levels_.clear();
+  AILAKE_RETURN_IF_ERROR(WritePage(&h, chunk->codec, levels_, {values_.data(), values_.size()}, &chunk->compressed_bytes,
+                                   &chunk->uncompressed_bytes));
+  chunk->page_stats.push_back(EncodingStats(format::PageType::DICTIONARY_PAGE, format::Encoding::PLAIN, 1));
+  return Status::OK();
+}
 
-  const int64_t data_offset = static_cast<int64_t>(pos_);
-  const int64_t fixed_width = FixedWidth(field);
+Status ParquetWriterImpl::WriteDataPages(const Field& field, const Column& col, int64_t begin, int64_t end,
+                                         WrittenChunk* chunk) {
+  chunk->data_offset = static_cast<int64_t>(pos_);
+  const bool v2 = opt_.data_page_v2;
+  PageCut cut;
+  cut.page_bytes = opt_.page_bytes;
+  cut.dictionary_bit_width = chunk->dictionary ? dict_.bit_width() : 0;
+  cut.fixed_width = FixedWidth(field);
   const uint8_t* validity = col.validity().empty() ? nullptr : col.validity().data();
   int32_t data_pages = 0;
   size_t dict_index = 0;  // next dictionary index (one per non-null value)
   int64_t r = begin;
   do {  // at least one page, even for an empty chunk
-    // Cut the page where its uncompressed value bytes reach page_bytes.
-    int64_t page_end;
-    if (use_dict) {
-      const int64_t rows = std::max<int64_t>(1, opt_.page_bytes * 8 / dict_.bit_width());
-      page_end = r + std::min(rows, end - r);
-    } else if (fixed_width > 0) {
-      const int64_t rows = std::max<int64_t>(1, opt_.page_bytes / fixed_width);
-      page_end = r + std::min(rows, end - r);
-    } else {
-      const int64_t* off = col.offsets().data();
-      page_end = r;
-      while (page_end < end && off[page_end] - off[r] + 4 * (page_end - r) < opt_.page_bytes) ++page_end;
-      if (page_end == r && r < end) page_end = r + 1;
-    }
-    page_end = std::min(page_end, r + static_cast<int64_t>(INT32_MAX));
+    const int64_t page_end = PageEnd(cut, col, r, end);
     const int64_t rows = page_end - r;
     const int64_t page_nulls = NullCountInRange(col, r, page_end);
-
     levels_.clear();
-    if (field.nullable) {
-      if (!v2) levels_.resize(4);  // v1: u32 length prefix, patched below
-      RleEncodeValidity(page_nulls == 0 ? nullptr : validity, r, rows, &levels_);
-      if (!v2) {
-        const uint32_t len = static_cast<uint32_t>(levels_.size() - 4);
-        std::memcpy(levels_.data(), &len, 4);
-      }
-    }
-    ByteSpan values;
-    if (use_dict) {
-      values_.clear();
-      const size_t count = static_cast<size_t>(rows - page_nulls);
-      dict_.EncodeIndices(dict_index, count, &values_);
-      dict_index += count;
-      values = {values_.data(), values_.size()};
-    } else {
-      values = PlainZeroCopySpan(col, r, page_end, page_nulls);
-      if (values.data == nullptr) {
-        values_.clear();
-        PlainEncode(col, r, page_end, page_nulls, &values_);
-        values = {values_.data(), values_.size()};
-      }
-    }
-
-    format::PageHeader h;
-    if (v2) {
-      h.__set_type(format::PageType::DATA_PAGE_V2);
-      format::DataPageHeaderV2 dh;
-      dh.__set_num_values(static_cast<int32_t>(rows));
-      dh.__set_num_nulls(static_cast<int32_t>(page_nulls));
-      dh.__set_num_rows(static_cast<int32_t>(rows));
-      dh.__set_encoding(value_encoding);
-      dh.__set_definition_levels_byte_length(static_cast<int32_t>(levels_.size()));
-      dh.__set_repetition_levels_byte_length(0);
-      dh.__set_is_compressed(codec != Compression::kNone);
-      h.__set_data_page_header_v2(dh);
-    } else {
-      h.__set_type(format::PageType::DATA_PAGE);
-      format::DataPageHeader dh;
-      dh.__set_num_values(static_cast<int32_t>(rows));
-      dh.__set_encoding(value_encoding);
-      dh.__set_definition_level_encoding(format::Encoding::RLE);
-      dh.__set_repetition_level_encoding(format::Encoding::RLE);
-      h.__set_data_page_header(dh);
-    }
-    AILAKE_RETURN_IF_ERROR(WritePage(&h, codec, levels_, values, &compressed, &uncompressed));
+    if (field.nullable) EncodeDefinitionLevels(page_nulls == 0 ? nullptr : validity, r, rows, v2, &levels_);
+    const ByteSpan values =
+        EncodePageValues(col, r, page_end, page_nulls, chunk->dictionary ? &dict_ : nullptr, &dict_index, &values_);
+    DataPageShape shape;
+    shape.v2 = v2;
+    shape.rows = static_cast<int32_t>(rows);
+    shape.nulls = static_cast<int32_t>(page_nulls);
+    shape.encoding = chunk->value_encoding;
+    shape.definition_levels_bytes = static_cast<int32_t>(levels_.size());
+    shape.compressed = chunk->codec != Compression::kNone;
+    format::PageHeader h = DataPageHeader(shape);
+    AILAKE_RETURN_IF_ERROR(WritePage(&h, chunk->codec, levels_, values, &chunk->compressed_bytes, &chunk->uncompressed_bytes));
     ++data_pages;
     r = page_end;
   } while (r < end);
-
-  format::PageEncodingStats ps;
-  ps.__set_page_type(v2 ? format::PageType::DATA_PAGE_V2 : format::PageType::DATA_PAGE);
-  ps.__set_encoding(value_encoding);
-  ps.__set_count(data_pages);
-  page_stats.push_back(ps);
-
-  format::ColumnMetaData md;
-  md.__set_type(ParquetPhysicalType(field.type));
-  std::vector<format::Encoding::type> encodings;
-  if (use_dict) encodings.push_back(format::Encoding::PLAIN);  // the dictionary page
-  encodings.push_back(value_encoding);
-  if (field.nullable) encodings.push_back(format::Encoding::RLE);  // definition levels
-  md.__set_encodings(encodings);
-  md.__set_path_in_schema({field.name});
-  md.__set_codec(static_cast<format::CompressionCodec::type>(CompressionToThrift(codec)));
-  md.__set_num_values(end - begin);
-  md.__set_total_uncompressed_size(uncompressed);
-  md.__set_total_compressed_size(compressed);
-  md.__set_data_page_offset(data_offset);
-  if (dictionary_offset >= 0) md.__set_dictionary_page_offset(dictionary_offset);
-  if (opt_.statistics) {
-    md.__set_statistics(ToThrift(ComputeStatistics(col, begin, end, nulls, !forced_plain), field.type));
-  }
-  md.__set_encoding_stats(page_stats);
-  chunk->__set_file_offset(chunk_start);
-  chunk->__set_meta_data(md);
-  *uncompressed_total += uncompressed;
+  chunk->page_stats.push_back(
+      EncodingStats(v2 ? format::PageType::DATA_PAGE_V2 : format::PageType::DATA_PAGE, chunk->value_encoding, data_pages));
   return Status::OK();
 }
 

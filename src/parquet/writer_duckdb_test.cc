@@ -27,84 +27,13 @@
 
 #include "parquet/value_json.h"
 #include "parquet/writer.h"
+#include "testing/oracles.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::parquet {
 namespace {
 
 using nlohmann::json;
-
-std::string SourceDir() {
-  const char* env = std::getenv("AILAKE_SOURCE_DIR");
-  return env != nullptr ? env : AILAKE_SOURCE_DIR;
-}
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs argv with stdout/stderr captured in files under dir (no pipes, so no deadlock on big output).
-// Returns false when it could not start or exited non-zero; *out and *err get the outputs.
-bool RunCommand(const std::vector<std::string>& argv, const std::string& dir, std::string* out, std::string* err) {
-  const std::string out_path = dir + "/cmd.stdout", err_path = dir + "/cmd.stderr";
-  const pid_t pid = fork();
-  if (pid < 0) return false;
-  if (pid == 0) {
-    const int o = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int e = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (o < 0 || e < 0) _exit(126);
-    dup2(o, 1);
-    dup2(e, 2);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-  }
-  *out = ReadText(out_path);
-  *err = ReadText(err_path);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-// The oracle's availability; the message says how to fix it.
-::testing::AssertionResult OracleAvailable(const std::string& dir) {
-  const std::string module = SourceDir() + "/tests/interop/node_modules/@duckdb/node-api";
-  std::string out, err;
-  if (!RunCommand({"node", "--version"}, dir, &out, &err)) {
-    return ::testing::AssertionFailure() << "`node` is not installed or not on PATH; run scripts/setup.sh "
-                                            "(installs node and the DuckDB interop oracle)";
-  }
-  if (!std::filesystem::exists(module)) {
-    return ::testing::AssertionFailure() << "the DuckDB oracle module is missing (" << module
-                                         << "); run scripts/setup.sh to npm-install it";
-  }
-  return ::testing::AssertionSuccess();
-}
-
-// Runs SQL statements through the oracle; returns the last statement's rows.
-::testing::AssertionResult DuckDb(const std::vector<std::string>& sql, const std::string& dir, std::vector<json>* rows) {
-  std::vector<std::string> argv = {"node", SourceDir() + "/tests/interop/duckdb_sql.mjs"};
-  argv.insert(argv.end(), sql.begin(), sql.end());
-  std::string out, err;
-  if (!RunCommand(argv, dir, &out, &err)) {
-    return ::testing::AssertionFailure() << "DuckDB failed on: " << sql.back() << "\nstderr: " << err;
-  }
-  rows->clear();
-  std::istringstream lines(out);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty()) continue;
-    json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return ::testing::AssertionFailure() << "oracle printed non-JSON: " << line;
-    rows->push_back(std::move(j));
-  }
-  return ::testing::AssertionSuccess();
-}
 
 // ---- the data ----------------------------------------------------------------------------------
 
@@ -280,18 +209,15 @@ Status WriteVariant(const Schema& schema, const Batch& data, const Variant& v) {
 
 class ParquetWriterDuckDb : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::string(AILAKE_BINARY_DIR) + "/test_tmp/writer_duckdb_" + std::to_string(getpid());
-    std::filesystem::create_directories(dir_);
-  }
   void TearDown() override {
-    if (!HasFailure()) std::filesystem::remove_all(dir_);  // keep the files when something failed
+    if (HasFailure()) tmp_.Keep();  // keep the files when something failed
   }
-  std::string dir_;
+  test_util::TempDir tmp_{"writer_duckdb"};
+  const std::string dir_ = tmp_.str();
 };
 
 TEST_F(ParquetWriterDuckDb, ReadsEveryVariantWithIdenticalValues) {
-  ASSERT_TRUE(OracleAvailable(dir_));
+  ASSERT_TRUE(test_util::DuckDbAvailable());
   const Schema schema = TestSchema();
   const Batch data = TestData();
 
@@ -313,7 +239,7 @@ TEST_F(ParquetWriterDuckDb, ReadsEveryVariantWithIdenticalValues) {
 
   // 1. Types as DuckDB sees them (logical types carried by the schema).
   std::vector<json> rows;
-  ASSERT_TRUE(DuckDb({"DESCRIBE SELECT * FROM read_parquet('" + variants[0].path + "')"}, dir_, &rows));
+  ASSERT_TRUE(test_util::DuckDb({"DESCRIBE SELECT * FROM read_parquet('" + variants[0].path + "')"}, &rows));
   std::map<std::string, std::string> types;
   for (const json& r : rows) types[r["column_name"].get<std::string>()] = r["column_type"].get<std::string>();
   EXPECT_EQ(types["id"], "BIGINT");
@@ -330,9 +256,8 @@ TEST_F(ParquetWriterDuckDb, ReadsEveryVariantWithIdenticalValues) {
   EXPECT_EQ(types["vec"], "BLOB");
 
   // 2. Every value of every file.
-  ASSERT_TRUE(DuckDb({"SELECT filename, " + SelectList(schema) + " FROM read_parquet([" + file_list +
-                      "], filename = true) ORDER BY filename, id"},
-                     dir_, &rows));
+  ASSERT_TRUE(test_util::DuckDb({"SELECT filename, " + SelectList(schema) + " FROM read_parquet([" + file_list +
+                      "], filename = true) ORDER BY filename, id"}, &rows));
   std::map<std::string, std::vector<const json*>> by_file;
   for (const json& r : rows) by_file[r["filename"].get<std::string>()].push_back(&r);
   int mismatches = 0;
@@ -354,10 +279,9 @@ TEST_F(ParquetWriterDuckDb, ReadsEveryVariantWithIdenticalValues) {
   }
 
   // 3. Column-chunk metadata and statistics as DuckDB decodes them.
-  ASSERT_TRUE(DuckDb({"SELECT file_name, row_group_id, row_group_num_rows, path_in_schema, num_values, compression, "
+  ASSERT_TRUE(test_util::DuckDb({"SELECT file_name, row_group_id, row_group_num_rows, path_in_schema, num_values, compression, "
                       "encodings, dictionary_page_offset, stats_min_value, stats_max_value, stats_null_count, "
-                      "min_is_exact, max_is_exact FROM parquet_metadata([" + file_list + "])"},
-                     dir_, &rows));
+                      "min_is_exact, max_is_exact FROM parquet_metadata([" + file_list + "])"}, &rows));
   ASSERT_EQ(rows.size(), variants.size() * 3 * schema.fields.size());
   std::map<std::string, const Variant*> variant_of;
   for (const Variant& v : variants) variant_of[v.path] = &v;
@@ -414,7 +338,7 @@ TEST_F(ParquetWriterDuckDb, ReadsEveryVariantWithIdenticalValues) {
   }
 
   // 4. Key/value metadata: file-level pairs and per-field "<field>.<key>" pairs.
-  ASSERT_TRUE(DuckDb({"SELECT file_name, key, value FROM parquet_kv_metadata([" + file_list + "])"}, dir_, &rows));
+  ASSERT_TRUE(test_util::DuckDb({"SELECT file_name, key, value FROM parquet_kv_metadata([" + file_list + "])"}, &rows));
   std::map<std::string, std::map<std::string, std::string>> kv;
   for (const json& r : rows)
     kv[r["file_name"].get<std::string>()][r["key"].get<std::string>()] = r["value"].get<std::string>();

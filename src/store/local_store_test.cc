@@ -12,6 +12,7 @@
 #include "core/uuid.h"
 #include "store/store_conformance.h"
 #include "store/local_store.h"
+#include "testing/temp_dir.h"
 
 namespace ailake {
 namespace {
@@ -21,19 +22,14 @@ namespace fs = std::filesystem;
 class LocalStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    base_ = fs::temp_directory_path() / ("ailake-store-" + Uuid::Random().ToString());
-    fs::create_directories(base_);
     auto st = LocalStore::Open((base_ / "wh").string());
     ASSERT_TRUE(st.ok()) << st.status().ToString();
     store_ = *st;
   }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(base_, ec);
-  }
   std::vector<uint8_t> Bytes(const std::string& s) { return {s.begin(), s.end()}; }
 
-  fs::path base_;
+  test_util::TempDir tmp_{"store"};
+  const fs::path base_ = tmp_.path();
   std::shared_ptr<LocalStore> store_;
 };
 

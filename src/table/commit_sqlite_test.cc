@@ -7,10 +7,11 @@
 #include <filesystem>
 #include <set>
 
-#include "core/test_racers.h"
 #include "core/uuid.h"
 #include "iceberg/snapshot_files.h"
 #include "table/commit.h"
+#include "testing/fork_child.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::table {
 namespace {
@@ -38,7 +39,6 @@ iceberg::AddedFile FakeFile(Catalog& cat, const TableIdent& id, const std::strin
 class SqliteCommitTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_sqlcommit_" + Uuid::Random().ToString());
     Reopen();
     id_ = *TableIdent::Parse("db.t");
     iceberg::TableMetadata m;
@@ -53,7 +53,6 @@ class SqliteCommitTest : public ::testing::Test {
   }
   void TearDown() override {
     cat_.reset();
-    if (!std::getenv("AILAKE_KEEP_TEST_DIRS")) std::filesystem::remove_all(dir_);
   }
   void Reopen() {
     cat_.reset();
@@ -62,7 +61,8 @@ class SqliteCommitTest : public ::testing::Test {
     cat_ = std::move(*c);
   }
 
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"sqlcommit", /*create=*/false};
+  const std::filesystem::path dir_ = tmp_.path();
   std::unique_ptr<Catalog> cat_;
   TableIdent id_;
 };

@@ -11,9 +11,11 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "core/test_racers.h"
 #include "core/uuid.h"
 #include "iceberg/snapshot_files.h"
+#include "testing/oracles.h"
+#include "testing/fork_child.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::table {
 namespace {
@@ -41,7 +43,6 @@ iceberg::AddedFile FakeFile(Catalog& cat, const TableIdent& id, const std::strin
 class CommitTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_commit_" + Uuid::Random().ToString());
     cat_ = std::move(*catalog::OpenCatalog("fs", dir_.string()));
     id_ = *TableIdent::Parse("db.t");
     iceberg::TableMetadata m;
@@ -53,9 +54,6 @@ class CommitTest : public ::testing::Test {
     m.last_column_id = 1;
     ASSERT_TRUE(cat_->CreateTable(id_, m).ok());
   }
-  void TearDown() override {
-    if (!std::getenv("AILAKE_KEEP_TEST_DIRS")) std::filesystem::remove_all(dir_);
-  }
 
   iceberg::SnapshotFiles Files() {
     auto t = cat_->LoadTable(id_);
@@ -65,7 +63,8 @@ class CommitTest : public ::testing::Test {
     return *f;
   }
 
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"commit", /*create=*/false};
+  const std::filesystem::path dir_ = tmp_.path();
   std::unique_ptr<Catalog> cat_;
   TableIdent id_;
 };
@@ -252,15 +251,9 @@ TEST_F(CommitTest, ConcurrentAppendersLoseNothing) {
 }
 
 std::string RunPython(const std::string& file) {
-  std::string cmd = "/usr/bin/python3 '" + std::string(AILAKE_SOURCE_DIR) + "/tests/interop/avro_inspect.py' '" + file + "' 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[65536];
-  size_t n;
-  while (p && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int rc = p ? pclose(p) : -1;
-  EXPECT_EQ(rc, 0) << "python3-avro could not read " << file << " (run scripts/setup.sh): " << out.substr(0, 1000);
-  return out;
+  test_util::CommandResult r = test_util::PythonAvroInspect(file);
+  EXPECT_EQ(r.code, 0) << "python3-avro could not read " << file << " (run scripts/setup.sh): " << (r.err + r.out).substr(0, 1000);
+  return r.out;
 }
 
 // Debian's python3-avro reads every manifest and manifest list we wrote, sees the Iceberg field ids

@@ -21,6 +21,7 @@
 #include "table/table_delete.h"
 #include "table/table_search.h"
 #include "table/table_writer.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::table {
 namespace {
@@ -54,10 +55,8 @@ DirStats CountDir(const fs::path& dir) {
 class CompactTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ailake_compact_" + Uuid::Random().ToString());
     cat_ = std::move(*catalog::OpenCatalog("fs", dir_.string()));
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   void MakeTable(IndexKind index = IndexKind::kAuto, int64_t target_rows = 250000) {
     TableOptions o;
@@ -186,7 +185,8 @@ class CompactTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
+  test_util::TempDir tmp_{"compact", /*create=*/false};
+  const std::filesystem::path dir_ = tmp_.path();
   std::unique_ptr<catalog::Catalog> cat_;
   std::unique_ptr<Table> table_;
   embed::HashEmbedder embedder_{16, 0};

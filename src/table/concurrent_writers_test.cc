@@ -7,22 +7,20 @@
 #include <filesystem>
 #include <set>
 
-#include "core/test_racers.h"
 #include "core/uuid.h"
 #include "iceberg/snapshot_files.h"
 #include "parquet/reader.h"
 #include "table/table_writer.h"
+#include "testing/fork_child.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::table {
 namespace {
 
 class ConcurrentWriters : public ::testing::TestWithParam<const char*> {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_cw_" + Uuid::Random().ToString());
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"cw", /*create=*/false};
+  const std::filesystem::path dir_ = tmp_.path();
 };
 
 TEST_P(ConcurrentWriters, EveryRowOfEveryCommitLands) {

@@ -30,6 +30,7 @@
 #include "table/table_delete.h"
 #include "table/table_search.h"
 #include "table/table_writer.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::table {
 namespace {
@@ -60,7 +61,6 @@ double SqDist(const std::vector<float>& a, const std::vector<float>& b) {
 class DeletesFilters : public ::testing::TestWithParam<std::tuple<const char*, Mode>> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_delfilter_" + Uuid::Random().ToString());
     auto cat = catalog::OpenCatalog(std::get<0>(GetParam()), dir_.string());
     ASSERT_TRUE(cat.ok()) << cat.status().ToString();
     cat_ = std::move(*cat);
@@ -99,7 +99,6 @@ class DeletesFilters : public ::testing::TestWithParam<std::tuple<const char*, M
     auto c = (*w)->Commit();
     ASSERT_TRUE(c.ok()) << c.status().ToString();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Every data file really has several row groups (the point of this suite).
   void ExpectManyRowGroups() {
@@ -168,7 +167,8 @@ class DeletesFilters : public ::testing::TestWithParam<std::tuple<const char*, M
     return want.empty() ? 1.0 : hit / static_cast<double>(want.size());
   }
 
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"delfilter", /*create=*/false};
+  const std::filesystem::path dir_ = tmp_.path();
   std::unique_ptr<catalog::Catalog> cat_;
   std::unique_ptr<Table> table_;
 };

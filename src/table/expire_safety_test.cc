@@ -20,37 +20,16 @@
 #include "table/table_delete.h"
 #include "table/table_search.h"
 #include "table/table_writer.h"
+#include "testing/fork_child.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::table {
 namespace {
 
 bool Soak() { return std::getenv("AILAKE_SOAK") != nullptr; }
 
-int64_t MonoNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
-
-// Reads exactly n bytes (or fails).
-bool ReadFull(int fd, void* buf, size_t n) {
-  auto* p = static_cast<char*>(buf);
-  while (n > 0) {
-    ssize_t r = ::read(fd, p, n);
-    if (r <= 0) return false;
-    p += r;
-    n -= static_cast<size_t>(r);
-  }
-  return true;
-}
-
 class ExpireSafety : public ::testing::TestWithParam<const char*> {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_expsafe_" + Uuid::Random().ToString());
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::unique_ptr<catalog::Catalog> Open() {
     auto c = catalog::OpenCatalog(GetParam(), dir_.string());
     EXPECT_TRUE(c.ok()) << c.status().ToString();
@@ -133,7 +112,8 @@ class ExpireSafety : public ::testing::TestWithParam<const char*> {
     return ::testing::AssertionSuccess();
   }
 
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"expsafe", /*create=*/false};
+  const std::filesystem::path dir_ = tmp_.path();
 };
 
 // Expire vs insert, 50 rounds: an inserting process and an expiring process released together by a
@@ -171,8 +151,8 @@ TEST_P(ExpireSafety, ExpireRacingInsertsLosesNothing) {
         auto t = Table::Open(**cat, ident);
         if (!t.ok()) _exit(11);
         char go;
-        if (!ReadFull(gate[0], &go, 1)) _exit(12);
-        int64_t span[3] = {k, MonoNs(), 0};
+        if (!test_util::ReadFull(gate[0], &go, 1)) _exit(12);
+        int64_t span[3] = {k, test_util::MonotonicNs(), 0};
         if (k == 0) {
           if (!Insert(**t, next, 1).ok()) _exit(13);
         } else {
@@ -181,7 +161,7 @@ TEST_P(ExpireSafety, ExpireRacingInsertsLosesNothing) {
           auto r = ExpireSnapshots(**t, o);
           if (!r.ok()) _exit(14);
         }
-        span[2] = MonoNs();
+        span[2] = test_util::MonotonicNs();
         if (::write(times[1], span, sizeof(span)) != sizeof(span)) _exit(15);
         _exit(0);
       }
@@ -193,7 +173,7 @@ TEST_P(ExpireSafety, ExpireRacingInsertsLosesNothing) {
     int64_t spans[2][2] = {};
     for (int k = 0; k < 2; ++k) {
       int64_t span[3];
-      ASSERT_TRUE(ReadFull(times[0], span, sizeof(span)));
+      ASSERT_TRUE(test_util::ReadFull(times[0], span, sizeof(span)));
       spans[span[0]][0] = span[1];
       spans[span[0]][1] = span[2];
     }
@@ -279,7 +259,7 @@ TEST_P(ExpireSafety, ExpireKilledAtRandomInstantsFinishesOnTheNextRun) {
         const std::string l = line + "\n";
         if (::write(steps[1], l.data(), l.size()) != static_cast<ssize_t>(l.size())) _exit(12);
         char ack;
-        if (!ReadFull(acks[0], &ack, 1)) _exit(13);
+        if (!test_util::ReadFull(acks[0], &ack, 1)) _exit(13);
       };
       _exit(ExpireSnapshots(**t, o).ok() ? 0 : 14);
     }

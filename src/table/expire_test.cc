@@ -13,6 +13,7 @@
 #include "table/table_delete.h"
 #include "table/table_search.h"
 #include "table/table_writer.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::table {
 namespace {
@@ -20,7 +21,6 @@ namespace {
 class ExpireTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_expire_" + Uuid::Random().ToString());
     cat_ = std::move(*catalog::OpenCatalog("fs", dir_.string()));
     TableOptions o;
     o.model = embedder_.model();
@@ -28,7 +28,6 @@ class ExpireTest : public ::testing::Test {
     ASSERT_TRUE(t.ok()) << t.status().ToString();
     table_ = std::move(*t);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   void Append(int64_t start, int64_t n) {
     auto w = TableWriter::Open(*table_);
@@ -69,7 +68,8 @@ class ExpireTest : public ::testing::Test {
     return l.ok() ? l->size() : 0;
   }
 
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"expire", /*create=*/false};
+  const std::filesystem::path dir_ = tmp_.path();
   std::unique_ptr<catalog::Catalog> cat_;
   std::unique_ptr<Table> table_;
   embed::HashEmbedder embedder_{16, 0};

@@ -17,6 +17,7 @@
 #include "table/expire.h"
 #include "table/maintenance.h"
 #include "table/table_writer.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::table {
 namespace {
@@ -24,14 +25,12 @@ namespace {
 class MetadataGrowth : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_mdgrow_" + Uuid::Random().ToString());
     auto c = catalog::OpenCatalog(GetParam(), dir_.string());
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     cat_ = std::move(*c);
   }
   void TearDown() override {
     cat_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   std::unique_ptr<Table> Make(const std::string& name, const std::map<std::string, std::string>& props) {
@@ -91,7 +90,8 @@ class MetadataGrowth : public ::testing::TestWithParam<const char*> {
     return v->rows;
   }
 
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"mdgrow", /*create=*/false};
+  const std::filesystem::path dir_ = tmp_.path();
   std::unique_ptr<catalog::Catalog> cat_;
 };
 

@@ -12,6 +12,7 @@
 #include "parquet/writer.h"
 #include "table/table_search.h"
 #include "table/table_writer.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::table {
 namespace {
@@ -21,7 +22,6 @@ using catalog::TableIdent;
 class TableTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_table_" + Uuid::Random().ToString());
     cat_ = std::move(*catalog::OpenCatalog("fs", dir_.string()));
     TableOptions o;
     o.model = embedder_.model();
@@ -32,7 +32,6 @@ class TableTest : public ::testing::Test {
     ASSERT_TRUE(t.ok()) << t.status().ToString();
     table_ = std::move(*t);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Rows [start, start+n): text drawn from one of 4 topics by (i / 1000) so files cluster.
   Status Write(TableWriter& w, int64_t start, int64_t n) {
@@ -62,7 +61,8 @@ class TableTest : public ::testing::Test {
     return q;
   }
 
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"table", /*create=*/false};
+  const std::filesystem::path dir_ = tmp_.path();
   std::unique_ptr<catalog::Catalog> cat_;
   std::unique_ptr<Table> table_;
   embed::HashEmbedder embedder_{64, 0};

@@ -19,6 +19,7 @@
 #include "parquet/reader.h"
 #include "table/table_search.h"
 #include "table/table_writer.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::table {
 namespace {
@@ -76,12 +77,6 @@ std::string JsonlRow(const std::string& id, const std::string& text, float x, co
 
 class UpsertTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ailake_upsert_" + Uuid::Random().ToString());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::unique_ptr<Table> MakeTable(catalog::Catalog& cat) {
     TableOptions o;
     o.model = {"m", "1", kDim, VectorMetric::kEuclidean, false};
@@ -100,7 +95,8 @@ class UpsertTest : public ::testing::Test {
     uo.mode = mode;
     return IngestWithMode(t, path, nullptr, {}, uo);
   }
-  std::filesystem::path dir_;
+  test_util::TempDir tmp_{"upsert"};
+  const std::filesystem::path dir_ = tmp_.path();
 };
 
 TEST_F(UpsertTest, ModesReplaceSkipAndRefuseByIdInOneSnapshot) {

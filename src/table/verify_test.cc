@@ -17,6 +17,7 @@
 #include "table/table_search.h"
 #include "table/table_writer.h"
 #include "vec/quantize.h"
+#include "testing/temp_dir.h"
 
 namespace ailake::table {
 namespace {
@@ -47,11 +48,9 @@ std::string Join(const std::vector<std::string>& lines) {
 class VerifyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ailake_verify_" + Uuid::Random().ToString());
     cat_ = std::move(*catalog::OpenCatalog("fs", dir_.string()));
     table_ = MakeTable("docs");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::unique_ptr<Table> MakeTable(const std::string& name) {
     TableOptions o;
@@ -127,7 +126,8 @@ class VerifyTest : public ::testing::Test {
     return SearchTable(t, q.data(), o, nullptr);
   }
 
-  fs::path dir_;
+  test_util::TempDir tmp_{"verify", /*create=*/false};
+  const std::filesystem::path dir_ = tmp_.path();
   std::unique_ptr<catalog::Catalog> cat_;
   std::unique_ptr<Table> table_;
   embed::HashEmbedder embedder_{16, 0};
