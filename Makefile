@@ -1,6 +1,7 @@
 # The README's two commands:
 #   make demo   install what is missing, build (release), run the tour on a local warehouse folder
-#   make test   install what is missing, build (warnings as errors), run every test + a short fuzz run
+#   make test   install what is missing, build (warnings as errors), check that the CLI uses only the public
+#               API (scripts/check_public_api.sh), run every test + a short fuzz run
 # Other targets: build, bench, asan (unit tests under ASan+UBSan), fuzz, clean.
 BUILD ?= build
 JOBS ?= $(shell nproc)
@@ -19,6 +20,7 @@ demo: build
 	@./scripts/demo.sh $(BUILD)/ailake
 
 unit: build
+	@./scripts/check_public_api.sh
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 	@$(BUILD)/vec_tests --gtest_filter='IsaCoverage.*' | grep '^vec_tests:'
 

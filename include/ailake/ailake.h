@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ailake/embedder.h"
+#include "ailake/file.h"
 #include "ailake/migration.h"
 #include "ailake/status.h"
 #include "ailake/table.h"

@@ -1,9 +1,9 @@
 // `ailake cat FILE [--columns a,b] [--limit N]`: rows of any Parquet file as JSON Lines.
+#include <cstdint>
 #include <ostream>
 
+#include "ailake/file.h"
 #include "cli/commands.h"
-#include "parquet/reader.h"
-#include "parquet/value_json.h"
 
 namespace ailake::cli {
 
@@ -25,30 +25,19 @@ std::vector<std::string> SplitCsv(const std::string& s) {
 int RunCat(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   auto limit = args.has("limit") ? args.GetInt("limit", 0, INT64_MAX) : Result<long long>(-1LL);
   if (!limit.ok()) return ReportError(limit.status(), err);
-  auto reader = parquet::ParquetReader::OpenPath(args.positional(0));
-  if (!reader.ok()) return ReportError(reader.status(), err);
-  std::vector<int> fields;
-  if (args.has("columns")) {
-    auto idx = (*reader)->FieldIndices(SplitCsv(args.get("columns")));
-    if (!idx.ok()) return ReportError(Status::InvalidArgument(idx.status().message()), err);
-    fields = *idx;
-  }
-  // No --columns: every column. One the reader cannot represent fails the command, naming it;
-  // it is never left out of the output.
-  if (fields.empty())
-    for (size_t i = 0; i < (*reader)->schema().fields.size(); ++i) fields.push_back(static_cast<int>(i));
-  long long remaining = *limit;
+  ReadRowsOptions options;
+  if (args.has("columns")) options.columns = SplitCsv(args.get("columns"));
+  options.limit = *limit;
+  // Rows go out as they are read: a huge file streams, and the rows before a failing row group are
+  // still printed before the error.
   std::string line;
-  for (int rg = 0; rg < (*reader)->num_row_groups() && remaining != 0; ++rg) {
-    auto batch = (*reader)->ReadRowGroup(rg, fields);
-    if (!batch.ok()) return ReportError(batch.status(), err);
-    for (int64_t r = 0; r < batch->num_rows && remaining != 0; ++r) {
-      line = parquet::RowToJson(*batch, r);
-      line.push_back('\n');
-      out << line;
-      if (remaining > 0) --remaining;
-    }
-  }
+  Status st = ReadFileRows(args.positional(0), options, [&](std::string_view row) {
+    line.assign(row);
+    line.push_back('\n');
+    out << line;
+    return Status::OK();
+  });
+  if (!st.ok()) return ReportError(st, err);
   return 0;
 }
 

@@ -2,41 +2,35 @@
 
 #include <sstream>
 
-#include "file/file_reader.h"
-
 namespace ailake::cli {
 
-Result<SectionsReport> InspectSections(const std::string& path, parquet::ParquetReader& reader) {
-  (void)reader;
+SectionsReport RenderSections(const std::vector<FileVectorSection>& sections) {
   SectionsReport r;
   r.json = nlohmann::json::array();
-  AILAKE_ASSIGN_OR_RETURN(auto file, file::AiLakeFileReader::OpenPath(path));
-  if (!file->is_ailake()) return r;
+  if (sections.empty()) return r;
   std::ostringstream os;
   os << "\nAILK sections:\n";
-  for (const auto& m : file->vector_columns()) {
-    AILAKE_ASSIGN_OR_RETURN(file::AilkSection s, file->ReadSection(m));
-    const uint64_t size = file::AilkSectionSize(s.dim, s.has_centroid, s.index_blob.size());
-    os << "  column " << m.name << ": dim=" << s.dim << " metric=" << MetricName(s.metric)
-       << " precision=" << PrecisionName(s.precision) << " model=" << m.model.Id() << "\n"
-       << "    index=" << IndexKindName(s.index_kind) << " params=" << m.index_params << " rows=" << s.record_count
-       << " rows_with_vector=" << m.rows_with_vector << "\n"
-       << "    section: offset=" << m.section_offset << " bytes=" << size << " index_blob=" << s.index_blob.size()
-       << " radius=" << s.radius << "\n";
-    nlohmann::json params = nlohmann::json::parse(m.index_params, nullptr, false);
-    r.json.push_back({{"column", m.name},
+  for (const auto& s : sections) {
+    os << "  column " << s.column << ": dim=" << s.dim << " metric=" << MetricName(s.metric)
+       << " precision=" << PrecisionName(s.precision) << " model=" << s.model.Id() << "\n"
+       << "    index=" << IndexKindName(s.index) << " params=" << s.index_params << " rows=" << s.record_count
+       << " rows_with_vector=" << s.rows_with_vector << "\n"
+       << "    section: offset=" << s.section_offset << " bytes=" << s.section_bytes
+       << " index_blob=" << s.index_blob_bytes << " radius=" << s.radius << "\n";
+    nlohmann::json params = nlohmann::json::parse(s.index_params, nullptr, false);
+    r.json.push_back({{"column", s.column},
                       {"dim", s.dim},
                       {"metric", std::string(MetricName(s.metric))},
                       {"precision", std::string(PrecisionName(s.precision))},
-                      {"model", m.model.name},
-                      {"model_version", m.model.version},
-                      {"index", std::string(IndexKindName(s.index_kind))},
-                      {"index_params", params.is_discarded() ? nlohmann::json(m.index_params) : params},
+                      {"model", s.model.name},
+                      {"model_version", s.model.version},
+                      {"index", std::string(IndexKindName(s.index))},
+                      {"index_params", params.is_discarded() ? nlohmann::json(s.index_params) : params},
                       {"record_count", s.record_count},
-                      {"rows_with_vector", m.rows_with_vector},
-                      {"section_offset", m.section_offset},
-                      {"section_bytes", size},
-                      {"index_blob_bytes", s.index_blob.size()},
+                      {"rows_with_vector", s.rows_with_vector},
+                      {"section_offset", s.section_offset},
+                      {"section_bytes", s.section_bytes},
+                      {"index_blob_bytes", s.index_blob_bytes},
                       {"radius", s.radius}});
   }
   r.text = os.str();

@@ -1,12 +1,12 @@
-// The AILK part of `ailake inspect`: describes each AILK section of an AI-Lake file (none for a
-// plain Parquet file). Kept apart so inspect_command.cc stays about Parquet.
+// The AILK part of `ailake inspect`: renders each AILK section of an AI-Lake file (none for a plain
+// Parquet file) as text and JSON. Kept apart so inspect_command.cc stays about Parquet.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
-#include "ailake/status.h"
-#include "parquet/reader.h"
+#include "ailake/file.h"
 
 namespace ailake::cli {
 
@@ -15,6 +15,6 @@ struct SectionsReport {
   nlohmann::json json;   // array of sections
 };
 
-Result<SectionsReport> InspectSections(const std::string& path, parquet::ParquetReader& reader);
+SectionsReport RenderSections(const std::vector<FileVectorSection>& sections);
 
 }  // namespace ailake::cli

@@ -1,15 +1,14 @@
 // `ailake knn FILE ...`: nearest-neighbour search inside one AI-Lake file (a debugging aid and the
 // handle for benchmarks). The query comes from a .fvecs file, from a row of the file itself, or
 // from a text embedded by an embedder spec.
+#include <charconv>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "ailake/embedder.h"
+#include "ailake/file.h"
 #include "cli/commands.h"
-#include "cli/vector_file.h"
-#include "embed/embedder.h"
-#include "file/file_reader.h"
-#include "parquet/value_json.h"
-#include "vec/quantize.h"
 
 namespace ailake::cli {
 
@@ -27,6 +26,16 @@ std::vector<std::string> SplitList(const std::string& s) {
   return out;
 }
 
+// A distance as a JSON number: the shortest text that reads back as the same float (what `cat`
+// prints for float columns); NaN and infinities, which JSON lacks, as strings.
+std::string JsonFloat(float v) {
+  if (std::isnan(v)) return "\"NaN\"";
+  if (std::isinf(v)) return v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
 int RunKnn(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   const std::string format = args.get("format");
   if (format != "text" && format != "json") return ReportError(Status::InvalidArgument("--format must be text or json"), err);
@@ -38,11 +47,9 @@ int RunKnn(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (!k.ok()) return ReportError(k.status(), err);
   auto ef = args.GetInt("ef", 1, 1000000);
   if (!ef.ok()) return ReportError(ef.status(), err);
-  auto reader = file::AiLakeFileReader::OpenPath(args.positional(0));
-  if (!reader.ok()) return ReportError(reader.status(), err);
-  auto column = (*reader)->LoadColumn(args.get("column"));
-  if (!column.ok()) return ReportError(column.status(), err);
-  const auto& meta = (*column)->meta();
+  auto searcher = FileSearcher::Open(args.positional(0), args.get("column"));
+  if (!searcher.ok()) return ReportError(searcher.status(), err);
+  const FileVectorColumn& meta = (*searcher)->column();
   const size_t dim = meta.model.dim;
 
   std::vector<float> queries;
@@ -63,18 +70,15 @@ int RunKnn(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
       nq = 1;
     }
   } else if (args.has("row")) {
-    auto row = args.GetInt("row", 0, static_cast<long long>((*column)->count()) - 1);
+    auto row = args.GetInt("row", 0, static_cast<long long>(meta.rows) - 1);
     if (!row.ok()) return ReportError(row.status(), err);
-    if ((*column)->nulls()[static_cast<size_t>(*row)]) {
-      return ReportError(Status::InvalidArgument("row " + std::to_string(*row) + " has no vector"), err);
-    }
-    queries.resize(dim);
-    const size_t rb = vec::RowBytes(meta.precision, dim);
-    vec::DecodeRow(meta.precision, (*column)->rows().data() + static_cast<size_t>(*row) * rb, dim, queries.data());
+    auto v = (*searcher)->RowVector(static_cast<size_t>(*row));
+    if (!v.ok()) return ReportError(v.status(), err);
+    queries = std::move(*v);
     nq = 1;
   } else {
     if (!args.has("embedder")) return ReportError(Status::InvalidArgument("--text needs --embedder SPEC"), err);
-    auto emb = embed::MakeEmbedder(args.get("embedder"));
+    auto emb = MakeEmbedder(args.get("embedder"));
     if (!emb.ok()) return ReportError(emb.status(), err);
     if ((*emb)->model().dim != dim) {
       return ReportError(Status::InvalidArgument("embedder produces dim " + std::to_string((*emb)->model().dim) +
@@ -91,48 +95,39 @@ int RunKnn(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     nq = 1;
   }
 
-  // Columns to print for the winners.
-  std::vector<int> fields;
-  parquet::Batch values;
-  if (args.has("columns")) {
-    auto idx = (*reader)->parquet().FieldIndices(SplitList(args.get("columns")));
-    if (!idx.ok()) return ReportError(Status::InvalidArgument(idx.status().message()), err);
-    fields = *idx;
-    auto b = (*reader)->parquet().ReadAll(fields);
-    if (!b.ok()) return ReportError(b.status(), err);
-    values = std::move(*b);
-  }
-  const bool exact = args.has("exact");
+  FileSearchOptions options;
+  options.k = static_cast<size_t>(*k);
+  options.ef = static_cast<size_t>(*ef);
+  options.exact = args.has("exact");
+  if (args.has("columns")) options.columns = SplitList(args.get("columns"));
+  auto results = (*searcher)->Search(queries.data(), nq, dim, options);
+  if (!results.ok()) return ReportError(results.status(), err);
   for (size_t q = 0; q < nq; ++q) {
-    auto hits = (*column)->Search(queries.data() + q * dim, static_cast<size_t>(*k), static_cast<size_t>(*ef), exact);
-    if (!hits.ok()) return ReportError(hits.status(), err);
+    const std::vector<FileHit>& hits = (*results)[q];
     if (format == "json") {
+      // The values arrive as JSON texts; the line is assembled as text so they are copied verbatim.
       std::string line = "{\"query\":" + std::to_string(q) + ",\"results\":[";
-      for (size_t i = 0; i < hits->size(); ++i) {
-        const auto& h = (*hits)[i];
+      for (size_t i = 0; i < hits.size(); ++i) {
+        const FileHit& h = hits[i];
         if (i) line += ",";
-        line += "{\"row\":" + std::to_string(h.row) + ",\"distance\":";
-        parquet::AppendJsonFloat(h.distance, &line);
-        for (size_t c = 0; c < fields.size(); ++c) {
-          line += ",";
-          parquet::AppendJsonString(values.schema.fields[c].name, &line);
-          line += ":";
-          parquet::AppendValueJson(values.columns[c], h.row, values.schema.fields[c].unit, &line);
+        line += "{\"row\":" + std::to_string(h.row) + ",\"distance\":" + JsonFloat(h.distance);
+        for (size_t c = 0; c < h.values.size(); ++c) {
+          line += "," + nlohmann::json(options.columns[c]).dump() + ":" + h.values[c];
         }
         line += "}";
       }
       out << line << "]}\n";
     } else {
       out << "query " << q << ": column=" << meta.name << " model=" << meta.model.Id()
-          << " index=" << (exact ? "exact" : std::string(IndexKindName(meta.index_kind))) << " k=" << *k << " ef=" << *ef << "\n";
-      for (size_t i = 0; i < hits->size(); ++i) {
-        const auto& h = (*hits)[i];
+          << " index=" << (options.exact ? "exact" : std::string(IndexKindName(meta.index))) << " k=" << *k
+          << " ef=" << *ef << "\n";
+      for (size_t i = 0; i < hits.size(); ++i) {
+        const FileHit& h = hits[i];
         out << "  " << (i + 1) << ". row " << h.row << "  distance " << h.distance;
-        for (size_t c = 0; c < fields.size(); ++c) {
-          std::string v;
-          parquet::AppendValueJson(values.columns[c], h.row, values.schema.fields[c].unit, &v);
+        for (size_t c = 0; c < h.values.size(); ++c) {
+          std::string v = h.values[c];
           if (v.size() > 100) v = v.substr(0, 97) + "...";
-          out << "  " << values.schema.fields[c].name << "=" << v;
+          out << "  " << options.columns[c] << "=" << v;
         }
         out << "\n";
       }

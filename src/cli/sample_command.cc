@@ -4,11 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "ailake/file.h"
 #include "cli/commands.h"
-#include "cli/sample_text.h"
 #include "cli/table_context.h"
-#include "embed/hash_embedder.h"
-#include "file/file_writer.h"
 
 namespace ailake::cli {
 
@@ -26,54 +24,16 @@ int RunSample(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (!precision.ok()) return ReportError(precision.status(), err);
   auto kind = ParseIndexKind(args.get("index"));
   if (!kind.ok()) return ReportError(kind.status(), err);
-  auto compression = parquet::ParseCompression(args.get("compression"));
-  if (!compression.ok()) return ReportError(compression.status(), err);
-
-  embed::HashEmbedder embedder(static_cast<uint32_t>(*dim), static_cast<uint64_t>(*seed));
-  file::VectorColumnSpec spec;
-  spec.name = "embedding";
-  spec.model = embedder.model();
-  spec.policy.precision = *precision;
-  spec.policy.index = *kind;
-  parquet::Schema schema;
-  schema.fields = {parquet::Field::Make("id", parquet::DataType::kInt64, false),
-                   parquet::Field::Make("doc_id", parquet::DataType::kString),
-                   parquet::Field::Make("topic", parquet::DataType::kString),
-                   parquet::Field::Make("chunk_text", parquet::DataType::kString),
-                   parquet::Field::Make("created_at", parquet::DataType::kTimestamp)};
+  SampleFileOptions options;
+  options.rows = *rows;
+  options.dim = static_cast<uint32_t>(*dim);
+  options.seed = static_cast<uint64_t>(*seed);
+  options.precision = *precision;
+  options.index = *kind;
+  options.compression = args.get("compression");
   const std::string path = args.positional(0);
-  auto file = OpenLocalWritable(path);
-  if (!file.ok()) return ReportError(file.status(), err);
-  file::FileWriterOptions options;
-  options.parquet.compression = *compression;
-  options.parquet.row_group_rows = 64 * 1024;
-  auto writer = file::AiLakeFileWriter::Open(file->get(), schema, {spec}, options);
-  if (!writer.ok()) return ReportError(writer.status(), err);
   const auto t0 = std::chrono::steady_clock::now();
-  const int64_t kBatch = 4096;
-  for (int64_t start = 0; start < *rows; start += kBatch) {
-    const int64_t n = std::min<int64_t>(kBatch, *rows - start);
-    parquet::Batch batch = parquet::Batch::Empty(schema);
-    std::vector<SampleChunk> chunks;
-    std::vector<std::string_view> texts;
-    chunks.reserve(static_cast<size_t>(n));
-    for (int64_t i = 0; i < n; ++i) chunks.push_back(MakeSampleChunk(static_cast<uint64_t>(*seed), static_cast<uint64_t>(start + i)));
-    for (int64_t i = 0; i < n; ++i) {
-      const auto& c = chunks[static_cast<size_t>(i)];
-      batch.columns[0].AppendInt64(start + i);
-      batch.columns[1].AppendString(c.doc_id);
-      batch.columns[2].AppendString(c.topic);
-      batch.columns[3].AppendString(c.text);
-      batch.columns[4].AppendInt64(1700000000000000LL + (start + i) * 1000000LL);  // one chunk a second
-      texts.push_back(c.text);
-    }
-    batch.num_rows = n;
-    std::vector<float> vectors;
-    Status st = embedder.Embed(texts, &vectors);
-    if (st.ok()) st = (*writer)->Append(batch, {file::VectorInput{vectors.data(), nullptr}});
-    if (!st.ok()) return ReportError(st, err);
-  }
-  auto written = (*writer)->Finish();
+  auto written = WriteSampleFile(path, options);
   if (!written.ok()) return ReportError(written.status(), err);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (args.get("format") == "json") {
@@ -81,17 +41,17 @@ int RunSample(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     j["path"] = path;
     j["rows"] = written->rows;
     j["file_bytes"] = written->file_bytes;
-    j["column"] = {{"name", spec.name}, {"model", spec.model.Id()}, {"dim", *dim},
+    j["column"] = {{"name", written->column}, {"model", written->model.Id()}, {"dim", *dim},
                    {"precision", std::string(PrecisionName(*precision))},
-                   {"index", std::string(IndexKindName(written->columns[0].index_kind))},
-                   {"index_bytes", written->columns[0].index_bytes}};
+                   {"index", std::string(IndexKindName(written->index))},
+                   {"index_bytes", written->index_bytes}};
     j["seconds"] = secs;
     out << j.dump(2) << "\n";
     return 0;
   }
-  out << "wrote " << path << ": " << written->rows << " rows, " << written->file_bytes << " bytes, column embedding ("
-      << spec.model.Id() << ", " << *dim << "-d " << PrecisionName(*precision) << ", index "
-      << IndexKindName(written->columns[0].index_kind) << ", " << written->columns[0].index_bytes << " index bytes) in "
+  out << "wrote " << path << ": " << written->rows << " rows, " << written->file_bytes << " bytes, column "
+      << written->column << " (" << written->model.Id() << ", " << *dim << "-d " << PrecisionName(*precision)
+      << ", index " << IndexKindName(written->index) << ", " << written->index_bytes << " index bytes) in "
       << secs << " s\n";
   return 0;
 }

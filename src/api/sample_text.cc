@@ -1,8 +1,8 @@
-#include "cli/sample_text.h"
+#include "api/sample_text.h"
 
 #include <cstdio>
 
-namespace ailake::cli {
+namespace ailake::api {
 
 namespace {
 
@@ -64,4 +64,4 @@ SampleChunk MakeSampleChunk(uint64_t seed, uint64_t i, size_t target_bytes) {
   return c;
 }
 
-}  // namespace ailake::cli
+}  // namespace ailake::api

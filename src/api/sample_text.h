@@ -1,12 +1,12 @@
-// Deterministic synthetic text chunks for `ailake sample` and the benchmarks: each chunk is about
-// one of a fixed set of topics (so lexical embeddings cluster), made of that topic's words mixed with
+// Deterministic synthetic text chunks for WriteSampleFile (`ailake sample`): each chunk is about one
+// of a fixed set of topics (so lexical embeddings cluster), made of that topic's words mixed with
 // common words. Not meant to read well; meant to be reproducible and shaped like RAG chunks.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
-namespace ailake::cli {
+namespace ailake::api {
 
 struct SampleChunk {
   std::string doc_id;   // "doc-00042"
@@ -17,4 +17,4 @@ struct SampleChunk {
 // Chunk number i of a corpus generated with `seed`.
 SampleChunk MakeSampleChunk(uint64_t seed, uint64_t i, size_t target_bytes = 480);
 
-}  // namespace ailake::cli
+}  // namespace ailake::api

@@ -1,10 +1,10 @@
-#include "cli/vector_file.h"
-
+// ReadFvecs (include/ailake/file.h).
 #include <cstring>
 
+#include "ailake/file.h"
 #include "core/io.h"
 
-namespace ailake::cli {
+namespace ailake {
 
 Result<FvecsData> ReadFvecs(const std::string& path, size_t max_vectors) {
   AILAKE_ASSIGN_OR_RETURN(auto bytes, ReadFileToBytes(path, 4ull << 30));
@@ -34,4 +34,4 @@ Result<FvecsData> ReadFvecs(const std::string& path, size_t max_vectors) {
   return out;
 }
 
-}  // namespace ailake::cli
+}  // namespace ailake
