@@ -19,8 +19,8 @@ endforeach()
 # What libailake needs at link time, as the build sees it and as an installed consumer does
 # (plain library names: every one of them is a Debian -dev package in the default search path).
 set(AILAKE_LINK_DEPS Threads::Threads PkgConfig::THRIFT PkgConfig::ZSTD PkgConfig::LZ4 PkgConfig::ZLIB
-    ${SNAPPY_LIB} PkgConfig::CURL PkgConfig::SQLITE3)
-set(AILAKE_PC_LIBS "-lthrift -lzstd -llz4 -lz -lsnappy -lcurl -lsqlite3 -lpthread")
+    ${SNAPPY_LIB} PkgConfig::CURL PkgConfig::OPENSSL PkgConfig::SQLITE3 PkgConfig::PQ)
+set(AILAKE_PC_LIBS "-lthrift -lzstd -llz4 -lz -lsnappy -lcurl -lcrypto -lsqlite3 -lpq -lpthread")
 
 add_library(ailake_shared SHARED ${ailake_objects})
 set_target_properties(ailake_shared PROPERTIES OUTPUT_NAME ailake VERSION ${PROJECT_VERSION}
@@ -35,7 +35,7 @@ add_library(ailake_static STATIC ${ailake_objects})
 set_target_properties(ailake_static PROPERTIES OUTPUT_NAME ailake EXPORT_NAME ailake_static)
 target_link_libraries(ailake_static INTERFACE
     $<BUILD_INTERFACE:${AILAKE_LINK_DEPS}>
-    $<INSTALL_INTERFACE:Threads::Threads;thrift;zstd;lz4;z;snappy;curl;sqlite3>)
+    $<INSTALL_INTERFACE:Threads::Threads;thrift;zstd;lz4;z;snappy;curl;crypto;sqlite3;pq>)
 target_include_directories(ailake_static INTERFACE $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
                            $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 target_compile_features(ailake_static INTERFACE cxx_std_20)

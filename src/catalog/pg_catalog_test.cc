@@ -14,7 +14,7 @@
 
 #include "catalog/fs_catalog.h"
 #include "catalog/pg_test_server.h"
-#include "core/test_racers.h"
+#include "testing/fork_child.h"
 #include "core/uuid.h"
 #include "store/moto_test_server.h"
 #include "store/s3_store.h"

@@ -13,7 +13,7 @@
 #include <map>
 #include <thread>
 
-#include "core/test_racers.h"
+#include "testing/fork_child.h"
 #include "core/uuid.h"
 #include "store/moto_test_server.h"
 #include "store/s3_fault_proxy.h"
