@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "cli/cli_test_util.h"
 #include "core/uuid.h"
 #include "testing/temp_dir.h"
 
@@ -18,10 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Out {
-  int code;
-  std::string out, err;
-};
+using Out = testing::CliOut;
 
 class CliCatalogTest : public ::testing::Test {
  protected:

@@ -14,16 +14,14 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "cli/cli_test_util.h"
 #include "core/uuid.h"
 #include "testing/temp_dir.h"
 
 namespace ailake::cli {
 namespace {
 
-struct Out {
-  int code;
-  std::string out, err;
-};
+using Out = testing::CliOut;
 
 class CliCrashTest : public ::testing::Test {
  protected:
@@ -37,13 +35,7 @@ class CliCrashTest : public ::testing::Test {
     std::ofstream(dir_ / "rows.jsonl") << jsonl;
   }
   Out Cli(std::vector<std::string> args, bool warehouse = true) {
-    if (warehouse) {
-      args.push_back("--warehouse");
-      args.push_back(wh_);
-    }
-    std::ostringstream o, e;
-    int code = cli::Run(args, o, e);
-    return {code, o.str(), e.str()};
+    return testing::RunCli(std::move(args), warehouse ? wh_ : std::string());
   }
   static constexpr int kRowsPerInsert = 400;
   test_util::TempDir tmp_{"crash"};

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "cli/cli_test_util.h"
 #include "core/uuid.h"
 #include "testing/oracles.h"
 #include "testing/temp_dir.h"
@@ -20,10 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-struct Out {
-  int code;
-  std::string out, err;
-};
+using Out = testing::CliOut;
 
 class CliIngestTest : public ::testing::Test {
  protected:
@@ -32,13 +30,7 @@ class CliIngestTest : public ::testing::Test {
     ASSERT_EQ(Cli({"create", "t", "--dim", "4", "--model", "hash-4@seed0", "--columns", "year:int,note:string"}).code, 0);
   }
 
-  Out Cli(std::vector<std::string> args) {
-    args.push_back("--warehouse");
-    args.push_back(wh_);
-    std::ostringstream o, e;
-    int code = cli::Run(args, o, e);
-    return {code, o.str(), e.str()};
-  }
+  Out Cli(std::vector<std::string> args) { return testing::RunCli(std::move(args), wh_); }
   std::string Write(const std::string& name, const std::string& content) {
     std::string p = (dir_ / name).string();
     std::ofstream(p) << content;

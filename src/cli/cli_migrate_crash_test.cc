@@ -42,6 +42,7 @@
 
 #include "catalog/catalog.h"
 #include "cli/cli.h"
+#include "cli/cli_test_util.h"
 #include "core/uuid.h"
 #include "iceberg/snapshot_files.h"
 #include "migrate/migrate_test_util.h"
@@ -54,10 +55,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-struct Out {
-  int code;
-  std::string out, err;
-};
+using Out = testing::CliOut;
 
 constexpr int kRows = 2000;
 constexpr int kNewDim = 24;
@@ -108,15 +106,7 @@ class CliMigrateCrashTest : public ::testing::Test {
     prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
   }
 
-  Out Cli(std::vector<std::string> args, const std::string& wh) {
-    if (!wh.empty()) {
-      args.push_back("--warehouse");
-      args.push_back(wh);
-    }
-    std::ostringstream o, e;
-    int code = cli::Run(args, o, e);
-    return {code, o.str(), e.str()};
-  }
+  Out Cli(std::vector<std::string> args, const std::string& wh) { return testing::RunCli(std::move(args), wh); }
   Out Cli(std::vector<std::string> args) { return Cli(std::move(args), wh_); }
 
   std::string Embedder(const std::string& log) const {

@@ -25,6 +25,7 @@
 
 #include "catalog/catalog.h"
 #include "cli/cli.h"
+#include "cli/cli_test_util.h"
 #include "cli/worker_vectors_test_util.h"
 #include "core/uuid.h"
 #include "embed/embedder.h"
@@ -38,10 +39,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-struct Out {
-  int code;
-  std::string out, err;
-};
+using Out = testing::CliOut;
 
 using testing::WorkerVec;  // the logging worker's vector for a text
 
@@ -59,13 +57,7 @@ class CliMigrateTest : public ::testing::Test {
   }
 
   Out Cli(std::vector<std::string> args, bool warehouse = true) {
-    if (warehouse) {
-      args.push_back("--warehouse");
-      args.push_back(wh_);
-    }
-    std::ostringstream o, e;
-    int code = cli::Run(args, o, e);
-    return {code, o.str(), e.str()};
+    return testing::RunCli(std::move(args), warehouse ? wh_ : std::string());
   }
   std::string Write(const std::string& name, const std::string& content) {
     std::string p = (dir_ / name).string();

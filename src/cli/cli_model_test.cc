@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "cli/cli.h"
+#include "cli/cli_test_util.h"
 #include "cli/worker_vectors_test_util.h"
 #include "core/uuid.h"
 #include "testing/temp_dir.h"
@@ -25,10 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-struct Out {
-  int code;
-  std::string out, err;
-};
+using Out = testing::CliOut;
 
 // An OpenAI-compatible /v1/embeddings server whose models have fixed dimensions ("small-embed" 8,
 // "big-embed" 12); vectors are the logging worker's, so HTTP and command tables hold the same
@@ -90,13 +88,7 @@ class CliModelTest : public ::testing::Test {
     log_ = (dir_ / "worker.log").string();
   }
 
-  Out Cli(std::vector<std::string> args) {
-    args.push_back("--warehouse");
-    args.push_back(wh_);
-    std::ostringstream o, e;
-    int code = cli::Run(args, o, e);
-    return {code, o.str(), e.str()};
-  }
+  Out Cli(std::vector<std::string> args) { return testing::RunCli(std::move(args), wh_); }
   // Rows [start, start + n) with ids "<prefix><i>" and RowText(i).
   std::string Rows(const std::string& prefix, int start, int n) {
     std::string s;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "cli/cli_test_util.h"
 #include "core/uuid.h"
 #include "testing/oracles.h"
 #include "testing/temp_dir.h"
@@ -16,10 +17,7 @@
 namespace ailake::cli {
 namespace {
 
-struct Out {
-  int code;
-  std::string out, err;
-};
+using Out = testing::CliOut;
 
 class CliTableTest : public ::testing::Test {
  protected:
@@ -27,13 +25,7 @@ class CliTableTest : public ::testing::Test {
     wh_ = (dir_ / "wh").string();
   }
   Out Cli(std::vector<std::string> args, bool warehouse = true) {
-    if (warehouse) {
-      args.push_back("--warehouse");
-      args.push_back(wh_);
-    }
-    std::ostringstream o, e;
-    int code = cli::Run(args, o, e);
-    return {code, o.str(), e.str()};
+    return testing::RunCli(std::move(args), warehouse ? wh_ : std::string());
   }
   std::string Write(const std::string& name, const std::string& content) {
     std::string p = (dir_ / name).string();

@@ -1,6 +1,7 @@
 // End-to-end tests of the `ailake` CLI, run in-process through cli::Run, with DuckDB as the
 // independent reader of the files we write.
 #include "cli/cli.h"
+#include "cli/cli_test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -17,16 +18,9 @@
 namespace ailake::cli {
 namespace {
 
-struct Out {
-  int code;
-  std::string out, err;
-};
+using Out = testing::CliOut;
 
-Out RunCli(std::vector<std::string> args) {
-  std::ostringstream o, e;
-  int code = Run(args, o, e);
-  return {code, o.str(), e.str()};
-}
+Out RunCli(std::vector<std::string> args) { return testing::RunCli(std::move(args), ""); }
 
 std::vector<std::string> Lines(const std::string& s) {
   std::vector<std::string> out;
