@@ -60,3 +60,8 @@ install(FILES ${PROJECT_BINARY_DIR}/ailakeConfig.cmake ${PROJECT_BINARY_DIR}/ail
 file(RELATIVE_PATH AILAKE_PC_UP /x/${CMAKE_INSTALL_LIBDIR}/pkgconfig /x)
 configure_file(${PROJECT_SOURCE_DIR}/cmake/ailake.pc.in ${PROJECT_BINARY_DIR}/ailake.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/ailake.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# `make test` runs this: install into a temp prefix, build examples/quickstart.cc against it with
+# CMake (shared and static) and pkg-config, run and check its output.
+add_test(NAME install_example COMMAND ${PROJECT_SOURCE_DIR}/scripts/install_test.sh ${PROJECT_BINARY_DIR})
+set_tests_properties(install_example PROPERTIES TIMEOUT 600)

@@ -1,11 +1,11 @@
-// Catalog commands: list, drop, alter.
+// Catalog commands: list, drop, alter (through the public API only).
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "ailake/warehouse.h"
 #include "cli/commands.h"
 #include "cli/table_context.h"
-#include "table/table_alter.h"
-#include "table/table_drop.h"
 
 namespace ailake::cli {
 
@@ -15,38 +15,21 @@ namespace {
 
 int RunList(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
-  auto cat = OpenCatalogFromArgs(args);
-  if (!cat.ok()) return ReportError(cat.status(), err);
-  std::vector<std::string> namespaces;
-  if (args.positional_count() > 0) {
-    Status st = catalog::ValidateName("namespace", args.positional(0));
-    if (!st.ok()) return ReportError(st, err);
-    namespaces.push_back(args.positional(0));
-  } else {
-    auto ns = (*cat)->ListNamespaces();
-    if (!ns.ok()) return ReportError(ns.status(), err);
-    namespaces = *ns;
-  }
-  std::sort(namespaces.begin(), namespaces.end());
+  auto wh = OpenWarehouse(args);
+  if (!wh.ok()) return ReportError(wh.status(), err);
+  auto names = (*wh)->ListTables(args.positional_count() > 0 ? args.positional(0) : "");
+  if (!names.ok()) return ReportError(names.status(), err);
   nlohmann::json tables = nlohmann::json::array();
-  std::vector<std::string> names;
-  for (const auto& ns : namespaces) {
-    auto list = (*cat)->ListTables(ns);
-    if (!list.ok()) return ReportError(list.status(), err);
-    std::vector<std::string> sorted;
-    for (const auto& t : *list) sorted.push_back(t.ToString());
-    std::sort(sorted.begin(), sorted.end());
-    for (const auto& name : sorted) {
-      names.push_back(name);
-      tables.push_back({{"namespace", ns}, {"table", name.substr(ns.size() + 1)}, {"name", name}});
-    }
+  for (const auto& name : *names) {
+    const size_t dot = name.find('.');
+    tables.push_back({{"namespace", name.substr(0, dot)}, {"table", name.substr(dot + 1)}, {"name", name}});
   }
   if (args.get("format") == "json") {
-    out << nlohmann::json({{"catalog", (*cat)->Describe()}, {"tables", tables}}).dump(2) << "\n";
+    out << nlohmann::json({{"catalog", (*wh)->Describe()}, {"tables", tables}}).dump(2) << "\n";
     return 0;
   }
-  for (const auto& n : names) out << n << "\n";
-  if (names.empty()) out << "no tables in " << (*cat)->Describe() << "\n";
+  for (const auto& n : *names) out << n << "\n";
+  if (names->empty()) out << "no tables in " << (*wh)->Describe() << "\n";
   return 0;
 }
 
@@ -54,14 +37,13 @@ int RunList(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 
 int RunDrop(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
-  auto ident = catalog::TableIdent::Parse(args.positional(0));
-  if (!ident.ok()) return ReportError(ident.status(), err);
-  auto cat = OpenCatalogFromArgs(args);
-  if (!cat.ok()) return ReportError(cat.status(), err);
-  auto r = table::DropTable(**cat, *ident, args.has("purge"));
+  auto wh = OpenWarehouse(args);
+  if (!wh.ok()) return ReportError(wh.status(), err);
+  auto r = (*wh)->DropTable(args.positional(0), args.has("purge"));
   if (!r.ok()) return ReportError(r.status(), err);
+  const std::string name = QualifiedName(args.positional(0));
   if (args.get("format") == "json") {
-    out << nlohmann::json({{"table", ident->ToString()},
+    out << nlohmann::json({{"table", name},
                            {"dropped", true},
                            {"purged", r->purged},
                            {"files_deleted", r->files_deleted},
@@ -70,7 +52,7 @@ int RunDrop(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         << "\n";
     return 0;
   }
-  out << "dropped table " << ident->ToString();
+  out << "dropped table " << name;
   if (r->purged) {
     out << " and deleted its " << r->files_deleted << " file(s), " << r->bytes_deleted << " bytes\n";
   } else {
@@ -93,9 +75,7 @@ Result<std::pair<std::string, std::string>> SplitPair(const std::string& flag, c
 
 int RunAlter(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
-  auto ident = catalog::TableIdent::Parse(args.positional(0));
-  if (!ident.ok()) return ReportError(ident.status(), err);
-  table::AlterSpec spec;
+  AlterTableSpec spec;
   for (const auto& entry : SplitCommaList(args.get("add-column"))) {
     auto p = SplitPair("add-column", entry, "NAME:TYPE");
     if (!p.ok()) return ReportError(p.status(), err);
@@ -109,22 +89,22 @@ int RunAlter(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (spec.add_columns.empty() && spec.renames.empty()) {
     return ReportError(Status::InvalidArgument("give --add-column NAME:TYPE[,...] and/or --rename-column OLD:NEW[,...]"), err);
   }
-  auto cat = OpenCatalogFromArgs(args);
-  if (!cat.ok()) return ReportError(cat.status(), err);
-  auto r = table::AlterTable(**cat, *ident, spec);
+  auto wh = OpenWarehouse(args);
+  if (!wh.ok()) return ReportError(wh.status(), err);
+  auto r = (*wh)->AlterTable(args.positional(0), spec);
   if (!r.ok()) return ReportError(r.status(), err);
+  const std::string name = QualifiedName(args.positional(0));
   if (args.get("format") == "json") {
     nlohmann::json added = nlohmann::json::array();
-    for (const auto& [name, id] : r->added) added.push_back({{"name", name}, {"field_id", id}});
+    for (const auto& [col, id] : r->added) added.push_back({{"name", col}, {"field_id", id}});
     nlohmann::json renamed = nlohmann::json::array();
     for (const auto& [from, to] : spec.renames) renamed.push_back({{"from", from}, {"to", to}});
-    out << nlohmann::json({{"table", ident->ToString()}, {"schema_id", r->schema_id}, {"added", added}, {"renamed", renamed}})
-               .dump()
+    out << nlohmann::json({{"table", name}, {"schema_id", r->schema_id}, {"added", added}, {"renamed", renamed}}).dump()
         << "\n";
     return 0;
   }
-  out << "altered table " << ident->ToString() << " (schema " << r->schema_id << ")\n";
-  for (const auto& [name, id] : r->added) out << "  added column " << name << " (field id " << id << "; existing rows read NULL)\n";
+  out << "altered table " << name << " (schema " << r->schema_id << ")\n";
+  for (const auto& [col, id] : r->added) out << "  added column " << col << " (field id " << id << "; existing rows read NULL)\n";
   for (const auto& [from, to] : spec.renames) out << "  renamed column " << from << " to " << to << "\n";
   return 0;
 }

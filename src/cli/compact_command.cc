@@ -2,17 +2,18 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "ailake/table.h"
 #include "cli/commands.h"
 #include "cli/table_context.h"
-#include "table/compact.h"
 
 namespace ailake::cli {
 
 namespace {
 
-nlohmann::json PlanJson(const table::CompactPlan& p) {
+// The plan of a compaction, from the public CompactResult (its plan_* fields and groups).
+nlohmann::json PlanJson(const CompactResult& p) {
   nlohmann::json groups = nlohmann::json::array();
-  for (const auto& g : p.groups) {
+  for (const auto& g : p.plan) {
     nlohmann::json files = nlohmann::json::array();
     for (const auto& s : g.sources) {
       files.push_back({{"location", s.location}, {"rows", s.rows}, {"deleted_rows", s.deleted_rows}, {"bytes", s.bytes}});
@@ -27,7 +28,7 @@ nlohmann::json PlanJson(const table::CompactPlan& p) {
                       {"delete_files", g.delete_files},
                       {"files", files}});
   }
-  return {{"snapshot_id", p.snapshot_id},
+  return {{"snapshot_id", p.plan_snapshot_id},
           {"target_file_rows", p.target_file_rows},
           {"target_file_bytes", p.target_file_bytes},
           {"live_files", p.live_files},
@@ -35,12 +36,12 @@ nlohmann::json PlanJson(const table::CompactPlan& p) {
           {"groups", groups}};
 }
 
-void PrintPlan(const table::CompactPlan& p, std::ostream& out) {
-  out << "plan on snapshot " << p.snapshot_id << ": " << p.live_files << " live data file(s), " << p.candidates
+void PrintPlan(const CompactResult& p, std::ostream& out) {
+  out << "plan on snapshot " << p.plan_snapshot_id << ": " << p.live_files << " live data file(s), " << p.candidates
       << " small or with deletes; target " << p.target_file_rows << " rows"
       << (p.target_file_bytes > 0 ? " / " + std::to_string(p.target_file_bytes) + " bytes" : std::string()) << "\n";
-  for (size_t i = 0; i < p.groups.size(); ++i) {
-    const auto& g = p.groups[i];
+  for (size_t i = 0; i < p.plan.size(); ++i) {
+    const auto& g = p.plan[i];
     out << "  group " << (i + 1) << " [" << g.layout << "]: " << g.sources.size() << " file(s) in -> " << g.files_out
         << " out; " << g.rows_in << " rows, " << g.deleted_rows << " deleted, " << g.live_rows << " live; "
         << g.bytes_in << " bytes in; " << g.delete_files << " delete file(s) dropped\n";
@@ -50,7 +51,7 @@ void PrintPlan(const table::CompactPlan& p, std::ostream& out) {
 int RunCompact(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
   const bool json = args.get("format") == "json";
-  table::CompactOptions o;
+  CompactOptions o;
   if (args.has("target-file-rows")) {
     auto n = args.GetInt("target-file-rows", 1, INT64_MAX);
     if (!n.ok()) return ReportError(n.status(), err);
@@ -66,13 +67,13 @@ int RunCompact(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (!args.has("quiet")) {
     o.progress = [&err](const std::string& line) { err << "compact: " << line << "\n" << std::flush; };
   }
-  auto opened = OpenTableFromArgs(args, args.positional(0));
+  auto opened = OpenTable(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
-  auto r = table::CompactTable(*opened->table, o);
+  auto r = opened->table->Compact(o);
   if (!r.ok()) return ReportError(r.status(), err);
   if (json) {
     out << nlohmann::json({{"dry_run", o.dry_run},
-                           {"plan", PlanJson(r->plan)},
+                           {"plan", PlanJson(*r)},
                            {"snapshot_id", r->snapshot_id},
                            {"files_removed", r->files_removed},
                            {"delete_files_removed", r->delete_files_removed},
@@ -86,7 +87,7 @@ int RunCompact(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         << "\n";
     return 0;
   }
-  PrintPlan(r->plan, out);
+  PrintPlan(*r, out);
   if (o.dry_run) {
     out << "dry run: nothing written or committed\n";
   } else if (r->snapshot_id == 0) {

@@ -1,12 +1,10 @@
-// Maintenance commands: rollback, verify, expire.
+// Maintenance commands: rollback, verify, expire (through the public API only).
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "ailake/table.h"
 #include "cli/commands.h"
 #include "cli/table_context.h"
-#include "table/expire.h"
-#include "table/maintenance.h"
-#include "table/verify.h"
 
 namespace ailake::cli {
 
@@ -17,18 +15,18 @@ int RunRollback(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (!args.has("to")) return ReportError(Status::InvalidArgument("--to SNAPSHOT_ID is required (see 'ailake history')"), err);
   auto to = args.GetInt("to", 1, INT64_MAX);
   if (!to.ok()) return ReportError(to.status(), err);
-  auto opened = OpenTableFromArgs(args, args.positional(0));
+  auto opened = OpenTable(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
-  Status st = table::RollbackTo(*opened->catalog, opened->table->ident(), *to);
+  Status st = opened->table->Rollback(*to);
   if (!st.ok()) return ReportError(st, err);
   if (args.get("format") == "json") {
     nlohmann::json j;
-    j["table"] = opened->table->ident().ToString();
+    j["table"] = opened->table->name();
     j["current_snapshot_id"] = *to;
     out << j.dump(2) << "\n";
     return 0;
   }
-  out << "table " << opened->table->ident().ToString() << " is at snapshot " << *to
+  out << "table " << opened->table->name() << " is at snapshot " << *to
       << " (later snapshots stay available to time travel until expired)\n";
   return 0;
 }
@@ -36,11 +34,9 @@ int RunRollback(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 int RunVerify(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
   const std::string format = args.get("format");
-  auto opened = OpenTableFromArgs(args, args.positional(0));
+  auto opened = OpenTable(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
-  table::VerifyOptions vo;
-  vo.deep = args.has("deep");
-  auto r = table::VerifyTable(*opened->table, vo);
+  auto r = opened->table->Verify(args.has("deep"));
   if (!r.ok()) return ReportError(r.status(), err);
   if (format == "json") {
     out << nlohmann::json({{"snapshot_id", r->snapshot_id},
@@ -74,7 +70,7 @@ int RunVerify(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 int RunExpire(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
   const std::string format = args.get("format");
-  table::ExpireOptions o;
+  ExpireOptions o;
   if (args.has("older-than")) {
     if (args.get("older-than") == "now") {
       o.older_than_ms = INT64_MAX;
@@ -97,9 +93,9 @@ int RunExpire(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (!keep.ok()) return ReportError(keep.status(), err);
   o.retain_last = static_cast<int>(*keep);
   o.dry_run = args.has("dry-run");
-  auto opened = OpenTableFromArgs(args, args.positional(0));
+  auto opened = OpenTable(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
-  auto r = table::ExpireSnapshots(*opened->table, o);
+  auto r = opened->table->Expire(o);
   if (!r.ok()) return ReportError(r.status(), err);
   if (format == "json") {
     out << nlohmann::json({{"expired_snapshots", r->expired_snapshots},
@@ -108,7 +104,7 @@ int RunExpire(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
                            {"manifests_deleted", r->manifests_deleted},
                            {"orphan_files_deleted", r->orphan_files_deleted},
                            {"metadata_files_deleted", r->metadata_files_deleted},
-                           {"interrupted_runs_finished", r->records_resumed},
+                           {"interrupted_runs_finished", r->interrupted_runs_finished},
                            {"bytes_freed", r->bytes_freed},
                            {"dry_run", o.dry_run}})
                .dump()
@@ -120,7 +116,7 @@ int RunExpire(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
       << r->delete_files_deleted << " delete file(s), " << r->manifests_deleted << " manifest file(s), "
       << r->orphan_files_deleted << " orphan file(s), " << r->metadata_files_deleted << " old metadata file(s), "
       << r->bytes_freed << " bytes";
-  if (r->records_resumed > 0) out << "; finished " << r->records_resumed << " interrupted expire run(s)";
+  if (r->interrupted_runs_finished > 0) out << "; finished " << r->interrupted_runs_finished << " interrupted expire run(s)";
   out << "\n";
   return 0;
 }

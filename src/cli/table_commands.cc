@@ -1,24 +1,20 @@
 // Table commands: create, insert, search, info, history, delete.
+// Every command here goes through the public API (include/ailake/) only.
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <set>
 #include <ostream>
 
+#include "ailake/ailake.h"
+#include "cli/api_wording.h"
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
 #include "cli/table_context.h"
 #include "cli/vector_file.h"
-#include "embed/embedder.h"
-#include "iceberg/snapshot_files.h"
-#include "parquet/value_json.h"
-#include "table/ingest.h"
-#include "table/table_delete.h"
-#include "table/table_schema.h"
-#include "table/table_search.h"
-#include "table/upsert.h"
+#include "cli/write_progress.h"
 
 namespace ailake::cli {
 
@@ -28,13 +24,12 @@ namespace {
 
 int RunCreate(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
-  auto ident = catalog::TableIdent::Parse(args.positional(0));
-  if (!ident.ok()) return ReportError(ident.status(), err);
+  const std::string name = args.positional(0);
   if (!args.has("dim")) return ReportError(Status::InvalidArgument("--dim N is required"), err);
   if (!args.has("model")) {
     return ReportError(Status::InvalidArgument("--model NAME[@VERSION] is required: every vector column records its model"), err);
   }
-  table::TableOptions o;
+  CreateTableOptions o;
   auto dim = args.GetInt("dim", 1, 65536);
   if (!dim.ok()) return ReportError(dim.status(), err);
   auto model = EmbeddingModelInfo::ParseId(args.get("model"));
@@ -46,10 +41,10 @@ int RunCreate(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   o.model.metric = *metric;
   auto precision = ParsePrecision(args.get("precision"));
   if (!precision.ok()) return ReportError(precision.status(), err);
-  o.policy.precision = *precision;
+  o.storage.precision = *precision;
   auto index = ParseIndexKind(args.get("index"));
   if (!index.ok()) return ReportError(index.status(), err);
-  o.policy.index = *index;
+  o.storage.index = *index;
   o.vector_column = args.get("column");
   o.text_column = args.get("text-column");
   auto rows = args.GetInt("target-file-rows", 1, 100000000);
@@ -60,30 +55,29 @@ int RunCreate(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (colon == std::string::npos) {
       return ReportError(Status::InvalidArgument("--columns entries are name:type, got '" + spec + "'"), err);
     }
-    o.extra_columns.push_back({spec.substr(0, colon), spec.substr(colon + 1)});
+    o.columns.push_back({spec.substr(0, colon), spec.substr(colon + 1)});
   }
-  for (const auto& name : {o.vector_column, o.text_column}) {
-    Status st = catalog::ValidateName("column", name);
-    if (!st.ok()) return ReportError(st, err);
-  }
-  auto cat = OpenCatalogFromArgs(args, /*create_warehouse=*/true);
-  if (!cat.ok()) return ReportError(cat.status(), err);
-  auto t = table::Table::Create(**cat, *ident, o);
-  if (!t.ok()) return ReportError(t.status(), err);
+  auto wh = OpenWarehouse(args, /*create_warehouse=*/true);
+  if (!wh.ok()) return ReportError(wh.status(), err);
+  auto t = (*wh)->CreateTable(name, o);
+  if (!t.ok()) return ReportError(CliWording(t.status()), err);
+  auto info = (*t)->Info();
+  if (!info.ok()) return ReportError(info.status(), err);
+  const std::string qualified = (*t)->name();
   if (args.get("format") == "json") {
     nlohmann::json j;
-    j["table"] = ident->ToString();
-    j["catalog"] = (*cat)->Describe();
-    j["location"] = (*t)->metadata().location;
+    j["table"] = qualified;
+    j["catalog"] = (*wh)->Describe();
+    j["location"] = info->location;
     j["vector_column"] = {{"name", o.vector_column}, {"dim", *dim}, {"metric", std::string(MetricName(o.model.metric))},
-                          {"precision", std::string(PrecisionName(o.policy.precision))}, {"model", o.model.Id()}};
+                          {"precision", std::string(PrecisionName(o.storage.precision))}, {"model", o.model.Id()}};
     j["text_column"] = o.text_column;
     out << j.dump(2) << "\n";
     return 0;
   }
-  out << "created table " << ident->ToString() << " (" << (*cat)->Describe() << ")\n"
+  out << "created table " << qualified << " (" << (*wh)->Describe() << ")\n"
       << "  vector column " << o.vector_column << ": " << *dim << "-d " << MetricName(o.model.metric) << " "
-      << PrecisionName(o.policy.precision) << ", model " << o.model.Id() << "\n"
+      << PrecisionName(o.storage.precision) << ", model " << o.model.Id() << "\n"
       << "  text column " << o.text_column << "\n";
   return 0;
 }
@@ -91,12 +85,30 @@ int RunCreate(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 // ---- insert -----------------------------------------------------------------------------------
 
 // --model NAME[@VERSION] into the embedder options (it replaces the spec's model=).
-Status ModelOverride(const ParsedArgs& args, embed::EmbedderOptions* eo) {
+Status ModelOverride(const ParsedArgs& args, EmbedderOptions* eo) {
   if (!args.has("model")) return Status::OK();
   AILAKE_ASSIGN_OR_RETURN(EmbeddingModelInfo m, EmbeddingModelInfo::ParseId(args.get("model")));
   eo->model_name = m.name;
   eo->model_version = m.version;
   return Status::OK();
+}
+
+// The embedder must compute the table's model: same identity, same dimension (probed once when the
+// spec has no dim=). Checked here, before anything is read, with the CLI's advice.
+Status CheckEmbedderModel(const TableInfo& info, const Embedder& embedder) {
+  if (embedder.model().SameModel(info.model)) return Status::OK();
+  return Status::InvalidArgument(
+      "the embedder's model '" + embedder.model().Id() + "' (" + embedder.Describe() + ") is not the table's model '" +
+      info.model.Id() + "'; if it computes that model's vectors, say so with --model " + info.model.Id() +
+      " (or model=" + info.model.Id() + " in the spec), otherwise migrate the table to it first");
+}
+
+Status CheckEmbedderDim(const TableInfo& info, const Embedder& embedder, uint32_t dim) {
+  if (dim == info.model.dim) return Status::OK();
+  return Status::InvalidArgument("the embedder " + embedder.Describe() + " returns " + std::to_string(dim) +
+                                 "-d vectors, but the table's model '" + info.model.Id() + "' is " +
+                                 std::to_string(info.model.dim) + "-d; use the embedder that computes '" +
+                                 info.model.Id() + "'");
 }
 
 int RunInsert(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
@@ -108,37 +120,36 @@ int RunInsert(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   }
   if (int rc = CheckFormat(args, err)) return rc;
   const bool json_out = args.get("format") == "json";
-  table::IngestOptions io;
-  io.format = args.get("input-format");
-  auto format = table::IngestFormat(args.positional(1), io.format);
+  WriteOptions wo;
+  wo.input_format = args.get("input-format");
+  auto format = AddFileFormat(args.positional(1), wo.input_format);
   if (!format.ok()) return ReportError(format.status(), err);
   auto batch = args.GetInt("batch-size", 1, 1000000);
   if (!batch.ok()) return ReportError(batch.status(), err);
-  io.batch_rows = static_cast<size_t>(*batch);
+  wo.batch_rows = static_cast<size_t>(*batch);
   auto conc = args.GetInt("concurrency", 1, 1024);
   if (!conc.ok()) return ReportError(conc.status(), err);
-  io.concurrency = static_cast<size_t>(*conc);
-  io.text_field = args.get("text-field");
-  io.generate_ids = args.has("generate-ids");
+  wo.concurrency = static_cast<size_t>(*conc);
+  wo.text_field = args.get("text-field");
+  wo.generate_ids = args.has("generate-ids");
   if (args.has("target-file-rows")) {
     auto r = args.GetInt("target-file-rows", 1, 100000000);
     if (!r.ok()) return ReportError(r.status(), err);
-    io.writer.target_file_rows = *r;
+    wo.target_file_rows = *r;
   }
   if (args.has("target-file-bytes")) {
     auto b = args.GetInt("target-file-bytes", 1024, INT64_MAX);
     if (!b.ok()) return ReportError(b.status(), err);
-    io.writer.target_file_bytes = *b;
+    wo.target_file_bytes = *b;
   }
-  table::UpsertOptions uo;
-  auto mode = table::ParseWriteMode(args.get("mode"));
+  auto mode = ParseWriteMode(args.get("mode"));
   if (!mode.ok()) return ReportError(mode.status(), err);
-  uo.mode = *mode;
+  wo.mode = *mode;
   if (args.has("model") && !args.has("embedder")) {
     return ReportError(Status::InvalidArgument("--model names the --embedder's model; give --embedder SPEC too"), err);
   }
-  embed::EmbedderOptions eo;
-  eo.concurrency = io.concurrency;
+  EmbedderOptions eo;
+  eo.concurrency = wo.concurrency;
   auto timeout = args.GetInt("embed-timeout-ms", 1, 3600000);
   if (!timeout.ok()) return ReportError(timeout.status(), err);
   eo.timeout_ms = static_cast<int>(*timeout);
@@ -146,37 +157,40 @@ int RunInsert(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (!retries.ok()) return ReportError(retries.status(), err);
   eo.max_retries = static_cast<int>(*retries);
   if (Status st = ModelOverride(args, &eo); !st.ok()) return ReportError(st, err);
-  auto opened = OpenTableFromArgs(args, args.positional(0));
+  auto opened = OpenTable(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
-  std::unique_ptr<embed::Embedder> embedder;
+  Table& t = *opened->table;
+  std::unique_ptr<Embedder> embedder;
   if (args.has("embedder")) {
-    auto e = embed::MakeEmbedder(args.get("embedder"), eo);
+    auto e = MakeEmbedder(args.get("embedder"), eo);
     if (!e.ok()) return ReportError(e.status(), err);
     embedder = std::move(*e);
-    const table::VectorConfig& vc = opened->table->vectors();
-    if (Status st = table::CheckEmbedderModel(vc, *embedder); !st.ok()) return ReportError(st, err);
+    auto info = t.Info();
+    if (!info.ok()) return ReportError(info.status(), err);
+    if (Status st = CheckEmbedderModel(*info, *embedder); !st.ok()) return ReportError(st, err);
     auto dim = embedder->Dimension();  // one probe batch when the spec has no dim=
     if (!dim.ok()) {
       ReportError(dim.status(), err);
       return 1;
     }
-    if (Status st = table::CheckEmbedderDim(vc, *embedder, *dim); !st.ok()) return ReportError(st, err);
+    if (Status st = CheckEmbedderDim(*info, *embedder, *dim); !st.ok()) return ReportError(st, err);
   }
+  wo.embedder = embedder.get();
   const auto t0 = std::chrono::steady_clock::now();
   ProgressPrinter printer(err, ProgressPrinter::ModeFor(2, args.has("quiet")));
-  io.progress = [&](const table::IngestProgress& p) { printer.Update(p); };
-  auto w = table::IngestWithMode(*opened->table, args.positional(1), embedder.get(), io, uo);
+  wo.progress = [&](const WriteProgress& p) { ShowWriteProgress(printer, p); };
+  auto w = t.AddFile(args.positional(1), wo);
   printer.Finish();
   if (!w.ok()) {
-    ReportError(w.status(), err);
+    ReportError(CliWording(w.status()), err);
     return 1;  // a bad row, an id already live, an unreadable file or a failing embedder: nothing was committed
   }
-  const table::IngestResult* r = &w->ingest;
+  const WriteResult* r = &*w;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (json_out) {
     nlohmann::json j;
-    j["table"] = opened->table->ident().ToString();
-    j["mode"] = std::string(table::WriteModeName(uo.mode));
+    j["table"] = t.name();
+    j["mode"] = std::string(WriteModeName(wo.mode));
     j["committed"] = r->snapshot_id != 0;
     j["snapshot_id"] = r->snapshot_id;
     j["rows"] = r->rows;
@@ -184,42 +198,51 @@ int RunInsert(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     j["embedded"] = r->embedded;
     j["without_vector"] = r->without_vector;
     j["skipped_existing"] = r->skipped;
-    j["replaced"] = w->replaced;
-    j["data_files_removed"] = w->files_removed;
-    j["replans"] = w->replans;
-    j["commit_attempts"] = w->commit_attempts;
+    j["replaced"] = r->replaced;
+    j["data_files_removed"] = r->files_removed;
+    j["replans"] = r->replans;
+    j["commit_attempts"] = r->commit_attempts;
     j["seconds"] = secs;
     out << j.dump(2) << "\n";
     return 0;
   }
   if (r->snapshot_id == 0) {
     if (r->skipped > 0) {
-      out << "nothing to insert into " << opened->table->ident().ToString() << ": all " << r->skipped
+      out << "nothing to insert into " << t.name() << ": all " << r->skipped
           << " row(s) skipped, their id is already in the table; nothing committed\n";
     } else {
       out << "no rows in " << args.positional(1) << "; nothing committed\n";
     }
     return 0;
   }
-  out << "inserted " << r->rows << " rows into " << opened->table->ident().ToString() << " in " << r->files
+  out << "inserted " << r->rows << " rows into " << t.name() << " in " << r->files
       << " file(s), snapshot " << r->snapshot_id << " (" << r->embedded << " embedded, " << r->without_vector
       << " without a vector) in " << secs << " s\n";
-  if (uo.mode == table::WriteMode::kUpsert) {
-    out << "upsert: " << w->replaced << " existing row(s) replaced, " << (r->rows - w->replaced)
+  if (wo.mode == WriteMode::kUpsert) {
+    out << "upsert: " << r->replaced << " existing row(s) replaced, " << (r->rows - r->replaced)
         << " new, in the same snapshot"
-        << (w->files_removed ? " (" + std::to_string(w->files_removed) + " data file(s) with no live row left removed)" : "")
+        << (r->files_removed ? " (" + std::to_string(r->files_removed) + " data file(s) with no live row left removed)" : "")
         << "\n";
-  } else if (uo.mode == table::WriteMode::kInsertNew) {
+  } else if (wo.mode == WriteMode::kInsertNew) {
     out << "insert-new: " << r->skipped << " row(s) skipped: their id is already in the table\n";
   }
-  if (w->replans > 0 || w->commit_attempts > 1) {
-    out << "concurrent commits: planned again " << w->replans << " time(s), " << w->commit_attempts
+  if (r->replans > 0 || r->commit_attempts > 1) {
+    out << "concurrent commits: planned again " << r->replans << " time(s), " << r->commit_attempts
         << " commit attempt(s)\n";
   }
   return 0;
 }
 
 // ---- search -----------------------------------------------------------------------------------
+
+// A distance as JSON: the shortest text that reads back as the same float.
+std::string JsonFloat(float v) {
+  if (std::isnan(v)) return "\"NaN\"";
+  if (std::isinf(v)) return v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
 
 int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
@@ -229,10 +252,12 @@ int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (args.has("snapshot") && args.has("as-of")) {
     return ReportError(Status::InvalidArgument("give --snapshot or --as-of, not both"), err);
   }
-  auto opened = OpenTableFromArgs(args, args.positional(0));
+  auto opened = OpenTable(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
-  table::Table& t = *opened->table;
-  table::SearchOptions o;
+  Table& t = *opened->table;
+  auto info = t.Info();
+  if (!info.ok()) return ReportError(info.status(), err);
+  SearchOptions o;
   auto k = args.GetInt("k", 1, 100000);
   if (!k.ok()) return ReportError(k.status(), err);
   auto ef = args.GetInt("ef", 1, 1000000);
@@ -241,8 +266,7 @@ int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   o.ef = static_cast<size_t>(*ef);
   o.exact = args.has("exact");
   o.where = args.get("where");
-  o.columns = args.has("columns") ? SplitCommaList(args.get("columns"))
-                                  : std::vector<std::string>{"id", t.vectors().text_column};
+  o.columns = args.has("columns") ? SplitCommaList(args.get("columns")) : std::vector<std::string>{"id", info->text_column};
   if (args.has("snapshot")) {
     auto s = args.GetInt("snapshot", 1, INT64_MAX);
     if (!s.ok()) return ReportError(s.status(), err);
@@ -266,35 +290,32 @@ int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
       return ReportError(Status::InvalidArgument("--text is empty: give the query text to embed"), err);
     }
-    embed::EmbedderOptions eo;
+    EmbedderOptions eo;
     if (declared) {
       eo.model_name = declared->name;
       eo.model_version = declared->version;
     }
-    auto e = embed::MakeEmbedder(args.get("embedder"), eo);
+    auto e = MakeEmbedder(args.get("embedder"), eo);
     if (!e.ok()) return ReportError(e.status(), err);
     Status st = (*e)->Embed({text}, &query);
     if (!st.ok()) {
       ReportError(st, err);
       return 1;  // the embedder failed (unreachable, HTTP error, bad reply): not a usage error
     }
-    o.model = (*e)->model();
-    o.model->dim = static_cast<uint32_t>(query.size());
+    o.model = (*e)->model().Id();
   } else {
     auto fv = ReadFvecs(args.get("vector-file"), 1);
     if (!fv.ok()) return ReportError(fv.status(), err);
     if (declared) {
-      o.model = *declared;
-      o.model->dim = static_cast<uint32_t>(fv->dim);
-    } else if (fv->dim != t.vectors().model.dim) {
+      o.model = declared->Id();
+    } else if (fv->dim != info->model.dim) {
       return ReportError(Status::InvalidArgument("the query vector has dim " + std::to_string(fv->dim) + ", the table " +
-                                                 std::to_string(t.vectors().model.dim)), err);
+                                                 std::to_string(info->model.dim)), err);
     }
     query = std::move(fv->values);
   }
-  table::FileCache cache;
-  auto r = table::SearchTable(t, query.data(), o, &cache);
-  if (!r.ok()) return ReportError(r.status(), err);
+  auto r = t.Search(query.data(), query.size(), o);
+  if (!r.ok()) return ReportError(CliWording(r.status()), err);
   if (args.get("format") == "json") {
     nlohmann::json j;
     j["snapshot_id"] = r->snapshot_id;
@@ -303,14 +324,10 @@ int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
                   {"pruned", r->files_pruned}, {"skipped_other_model", r->files_other_model},
                   {"other_models", r->other_models}};
     j["results"] = nlohmann::json::array();
-    for (size_t i = 0; i < r->hits.size(); ++i) {
-      std::string values = "{\"distance\":";
-      parquet::AppendJsonFloat(r->hits[i].distance, &values);
-      for (size_t c = 0; c < r->values.columns.size(); ++c) {
-        values += ",";
-        parquet::AppendJsonString(r->values.schema.fields[c].name, &values);
-        values += ":";
-        parquet::AppendValueJson(r->values.columns[c], static_cast<int64_t>(i), r->values.schema.fields[c].unit, &values);
+    for (size_t i = 0; i < r->ids.size(); ++i) {
+      std::string values = "{\"distance\":" + JsonFloat(r->distances[i]);
+      for (const Column& c : r->values.columns) {
+        values += "," + nlohmann::json(c.name).dump() + ":" + c.ValueJson(i);
       }
       values += "}";
       j["results"].push_back(nlohmann::json::parse(values));
@@ -330,13 +347,12 @@ int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     }
   }
   out << "\n";
-  for (size_t i = 0; i < r->hits.size(); ++i) {
-    out << "  " << (i + 1) << ". distance " << r->hits[i].distance;
-    for (size_t c = 0; c < r->values.columns.size(); ++c) {
-      std::string v;
-      parquet::AppendValueJson(r->values.columns[c], static_cast<int64_t>(i), r->values.schema.fields[c].unit, &v);
+  for (size_t i = 0; i < r->ids.size(); ++i) {
+    out << "  " << (i + 1) << ". distance " << r->distances[i];
+    for (const Column& c : r->values.columns) {
+      std::string v = c.ValueJson(i);
       if (v.size() > 90) v = v.substr(0, 87) + "...";
-      out << "  " << r->values.schema.fields[c].name << "=" << v;
+      out << "  " << c.name << "=" << v;
     }
     out << "\n";
   }
@@ -347,130 +363,88 @@ int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 
 int RunInfo(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
-  auto opened = OpenTableFromArgs(args, args.positional(0));
+  auto opened = OpenTable(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
-  table::Table& t = *opened->table;
-  const auto& m = t.metadata();
-  const auto* snap = m.CurrentSnapshot();
-  auto files = iceberg::ReadSnapshotFiles(t.catalog().store(), t.locations(), snap);
-  if (!files.ok()) return ReportError(files.status(), err);
-  int64_t rows = 0, bytes = 0;
-  for (const auto& e : files->data_files) {
-    rows += e.file.record_count;
-    bytes += e.file.file_size_in_bytes;
-  }
-  // Deleted rows of the live data files only: a delete file may also hold positions of files no
-  // longer live (rewritten by a migration or compaction), which delete nothing any more.
-  auto positions = table::ReadPositionDeletes(t, files->delete_files);
-  if (!positions.ok()) return ReportError(positions.status(), err);
-  int64_t deleted = 0;
-  for (const auto& e : files->data_files) {
-    auto it = positions->find(e.file.file_path);
-    if (it == positions->end()) continue;
-    std::set<int64_t> unique;
-    for (int64_t p : it->second) {
-      if (p >= 0 && p < e.file.record_count) unique.insert(p);
-    }
-    deleted += static_cast<int64_t>(unique.size());
-  }
-  const auto& v = t.vectors();
+  auto info = opened->table->Info();
+  if (!info.ok()) return ReportError(info.status(), err);
+  const TableInfo& v = *info;
   if (args.get("format") == "json") {
-    nlohmann::json j = {{"table", t.ident().ToString()},
-                        {"location", m.location},
-                        {"table_uuid", m.table_uuid},
-                        {"metadata", t.catalog().LocationOf(t.state().metadata_key)},
-                        {"current_snapshot_id", snap ? nlohmann::json(snap->snapshot_id) : nlohmann::json()},
-                        {"snapshots", m.snapshots.size()},
-                        {"data_files", files->data_files.size()},
-                        {"delete_files", files->delete_files.size()},
-                        {"live_rows", rows - deleted},
-                        {"rows", rows},
-                        {"deleted_rows", deleted},
-                        {"bytes", bytes},
+    nlohmann::json j = {{"table", v.name},
+                        {"location", v.location},
+                        {"table_uuid", v.uuid},
+                        {"metadata", v.metadata_location},
+                        {"current_snapshot_id", v.snapshot_id ? nlohmann::json(v.snapshot_id) : nlohmann::json()},
+                        {"snapshots", v.snapshots},
+                        {"data_files", v.data_files},
+                        {"delete_files", v.delete_files},
+                        {"live_rows", v.live_rows},
+                        {"rows", v.rows},
+                        {"deleted_rows", v.deleted_rows},
+                        {"bytes", v.data_bytes},
                         {"vector_column", v.vector_column},
                         {"text_column", v.text_column},
                         {"dim", v.model.dim},
                         {"metric", std::string(MetricName(v.model.metric))},
-                        {"precision", std::string(PrecisionName(v.policy.precision))},
+                        {"precision", std::string(PrecisionName(v.storage.precision))},
                         {"model", v.model.Id()},
-                        {"properties", m.properties}};
+                        {"properties", v.properties}};
     out << j.dump(2) << "\n";
     return 0;
   }
-  out << "table:        " << t.ident().ToString() << "\n"
-      << "location:     " << m.location << "\n"
-      << "metadata:     " << t.catalog().LocationOf(t.state().metadata_key) << "\n"
-      << "snapshot:     " << (snap ? std::to_string(snap->snapshot_id) : std::string("(none)")) << " of "
-      << m.snapshots.size() << "\n"
-      << "rows:         " << rows - deleted << " live in " << files->data_files.size() << " data file(s), " << bytes
+  out << "table:        " << v.name << "\n"
+      << "location:     " << v.location << "\n"
+      << "metadata:     " << v.metadata_location << "\n"
+      << "snapshot:     " << (v.snapshot_id ? std::to_string(v.snapshot_id) : std::string("(none)")) << " of "
+      << v.snapshots << "\n"
+      << "rows:         " << v.live_rows << " live in " << v.data_files << " data file(s), " << v.data_bytes
       << " bytes"
-      << (deleted ? " (" + std::to_string(rows) + " written, " + std::to_string(deleted) + " deleted by " +
-                        std::to_string(files->delete_files.size()) + " delete file(s))"
-                  : std::string())
+      << (v.deleted_rows ? " (" + std::to_string(v.rows) + " written, " + std::to_string(v.deleted_rows) +
+                               " deleted by " + std::to_string(v.delete_files) + " delete file(s))"
+                         : std::string())
       << "\n"
       << "vectors:      " << v.vector_column << " " << v.model.dim << "-d " << MetricName(v.model.metric) << " "
-      << PrecisionName(v.policy.precision) << ", model " << v.model.Id() << "\n"
+      << PrecisionName(v.storage.precision) << ", model " << v.model.Id() << "\n"
       << "text column:  " << v.text_column << "\n";
-  if (auto job = m.properties.find(table::kPropRunningMigration); job != m.properties.end()) {
-    out << "migration:    job " << job->second << " is running or stopped (ailake migrate status "
-        << t.ident().ToString() << ")\n";
+  if (!v.running_migration.empty()) {
+    out << "migration:    job " << v.running_migration << " is running or stopped (ailake migrate status " << v.name
+        << ")\n";
   }
   out << "schema:\n";
-  for (const auto& f : t.schema().fields) {
-    out << "  " << f.id << " " << f.name << " " << iceberg::TypeToString(*f.type) << (f.required ? " required" : "")
-        << "\n";
+  for (const auto& f : v.schema) {
+    out << "  " << f.id << " " << f.name << " " << f.type << (f.required ? " required" : "") << "\n";
   }
   return 0;
 }
 
 int RunHistory(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
-  auto opened = OpenTableFromArgs(args, args.positional(0));
+  auto opened = OpenTable(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
-  const auto& m = opened->table->metadata();
+  auto history = opened->table->History();
+  if (!history.ok()) return ReportError(history.status(), err);
   nlohmann::json arr = nlohmann::json::array();
-  // One line per snapshot-log entry: a commit, or a rollback that made an earlier snapshot current
-  // again (an entry whose snapshot was current before). Only the last entry is the current state.
-  std::set<int64_t> seen;
-  for (size_t i = 0; i < m.snapshot_log.size(); ++i) {
-    const auto& e = m.snapshot_log[i];
-    const auto* s = m.FindSnapshot(e.snapshot_id);
-    if (!s) continue;
-    const bool rollback = !seen.insert(s->snapshot_id).second || e.timestamp_ms != s->timestamp_ms;
-    const bool current = i + 1 == m.snapshot_log.size() && m.current_snapshot_id && *m.current_snapshot_id == s->snapshot_id;
-    auto num = [&](const char* k) -> int64_t {
-      auto it = s->summary.find(k);
-      int64_t v = 0;
-      if (it != s->summary.end()) std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-      return v;
-    };
-    // Live-row changes: position deletes remove rows as surely as removed data files do; a
-    // compaction that drops delete files with their data files changes nothing.
-    const int64_t added = num("added-records");
-    const int64_t removed = num("deleted-records") + num("added-position-deletes") - num("removed-position-deletes");
-    const int64_t live_total = num("total-records") - num("total-position-deletes");
-    auto op = s->summary.find("operation");
-    const std::string operation = op == s->summary.end() ? "-" : op->second;
+  for (const HistoryEntry& h : *history) {
+    const bool rollback = h.event == "rollback";
     if (args.get("format") == "json") {
-      arr.push_back({{"snapshot_id", s->snapshot_id},
-                     {"parent_snapshot_id", s->parent_snapshot_id ? nlohmann::json(*s->parent_snapshot_id) : nlohmann::json()},
-                     {"sequence_number", s->sequence_number},
-                     {"timestamp_ms", s->timestamp_ms},
-                     {"event", rollback ? "rollback" : "commit"},
-                     {"made_current_ms", e.timestamp_ms},
-                     {"current", current},
-                     {"added_rows", added},
-                     {"removed_rows", removed},
-                     {"total_live_rows", live_total},
-                     {"summary", s->summary}});
+      arr.push_back({{"snapshot_id", h.snapshot_id},
+                     {"parent_snapshot_id", h.parent_id ? nlohmann::json(h.parent_id) : nlohmann::json()},
+                     {"sequence_number", h.sequence_number},
+                     {"timestamp_ms", h.snapshot_ms},
+                     {"event", h.event},
+                     {"made_current_ms", h.made_current_ms},
+                     {"current", h.is_current},
+                     {"added_rows", h.added_rows},
+                     {"removed_rows", h.removed_rows},
+                     {"total_live_rows", h.total_live_rows},
+                     {"summary", h.summary}});
     } else if (rollback) {
-      out << (current ? "* " : "  ") << s->snapshot_id << "  " << FormatTimeMs(e.timestamp_ms) << "  rollback to the "
-          << "snapshot of " << FormatTimeMs(s->timestamp_ms) << " (seq " << s->sequence_number << ")  total "
-          << live_total << "\n";
+      out << (h.is_current ? "* " : "  ") << h.snapshot_id << "  " << FormatTimeMs(h.made_current_ms)
+          << "  rollback to the snapshot of " << FormatTimeMs(h.snapshot_ms) << " (seq " << h.sequence_number
+          << ")  total " << h.total_live_rows << "\n";
     } else {
-      out << (current ? "* " : "  ") << s->snapshot_id << "  " << FormatTimeMs(s->timestamp_ms) << "  seq "
-          << s->sequence_number << "  " << operation << "  +" << added << " -" << removed << " rows  total "
-          << live_total << "\n";
+      out << (h.is_current ? "* " : "  ") << h.snapshot_id << "  " << FormatTimeMs(h.snapshot_ms) << "  seq "
+          << h.sequence_number << "  " << h.operation << "  +" << h.added_rows << " -" << h.removed_rows
+          << " rows  total " << h.total_live_rows << "\n";
     }
   }
   if (args.get("format") == "json") out << arr.dump(2) << "\n";
@@ -478,14 +452,14 @@ int RunHistory(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 }
 
 // delete --ids FILE: one commit for every listed id; ids with no live row are reported, not an error.
-int RunDeleteIds(table::Table& t, const std::string& path, bool json_out, std::ostream& out, std::ostream& err) {
-  auto ids = table::ReadIdsFile(path);
+int RunDeleteIds(Table& t, const std::string& path, bool json_out, std::ostream& out, std::ostream& err) {
+  auto ids = ReadIdListFile(path);
   if (!ids.ok()) return ReportError(ids.status(), err);
-  auto r = table::DeleteIds(t, std::move(*ids));
+  auto r = t.DeleteIds(*ids);
   if (!r.ok()) return ReportError(r.status(), err);
   if (json_out) {
     nlohmann::json j;
-    j["table"] = t.ident().ToString();
+    j["table"] = t.name();
     j["committed"] = r->rows_deleted > 0;
     j["snapshot_id"] = r->snapshot_id;
     j["rows_deleted"] = r->rows_deleted;
@@ -518,14 +492,14 @@ int RunDelete(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (args.has("where") == args.has("ids")) {
     return ReportError(Status::InvalidArgument("give exactly one of --where EXPR or --ids FILE"), err);
   }
-  auto opened = OpenTableFromArgs(args, args.positional(0));
+  auto opened = OpenTable(args, args.positional(0));
   if (!opened.ok()) return ReportError(opened.status(), err);
   if (args.has("ids")) return RunDeleteIds(*opened->table, args.get("ids"), json_out, out, err);
-  auto r = table::DeleteWhere(*opened->table, args.get("where"));
+  auto r = opened->table->Delete(args.get("where"));
   if (!r.ok()) return ReportError(r.status(), err);
   if (json_out) {
     nlohmann::json j;
-    j["table"] = opened->table->ident().ToString();
+    j["table"] = opened->table->name();
     j["committed"] = r->rows_deleted > 0;
     j["snapshot_id"] = r->snapshot_id;
     j["rows_deleted"] = r->rows_deleted;

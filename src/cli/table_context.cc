@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <ostream>
 
+#include "ailake/time.h"
 #include "cli/commands.h"
-#include "core/civil_time.h"
 
 namespace ailake::cli {
 
@@ -35,7 +35,10 @@ std::vector<FlagSpec> WithWarehouseFlags(std::vector<FlagSpec> flags) {
   return flags;
 }
 
-Result<std::unique_ptr<catalog::Catalog>> OpenCatalogFromArgs(const ParsedArgs& args, bool create_warehouse) {
+namespace {
+
+// The checks every command makes on --warehouse/--catalog before opening anything.
+Status CheckWarehouseArgs(const ParsedArgs& args, bool create_warehouse) {
   const std::string kind = CatalogKindFromArgs(args);
   const std::string dir = WarehouseFromArgs(args);
   const std::string source = args.has("warehouse") ? "--warehouse" : ("$" + std::string(kWarehouseEnv));
@@ -53,7 +56,33 @@ Result<std::unique_ptr<catalog::Catalog>> OpenCatalogFromArgs(const ParsedArgs& 
     return Status::InvalidArgument(std::string(args.has("catalog") ? "--catalog" : kCatalogEnv) +
                                    " must be fs or sqlite, got '" + kind + "'");
   }
-  return catalog::OpenCatalog(kind, dir);
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Warehouse>> OpenWarehouse(const ParsedArgs& args, bool create_warehouse) {
+  AILAKE_RETURN_IF_ERROR(CheckWarehouseArgs(args, create_warehouse));
+  WarehouseOptions o;
+  o.catalog = CatalogKindFromArgs(args);
+  o.create = create_warehouse;
+  return Warehouse::Open(WarehouseFromArgs(args), o);
+}
+
+Result<OpenedHandle> OpenTable(const ParsedArgs& args, const std::string& name) {
+  OpenedHandle h;
+  AILAKE_ASSIGN_OR_RETURN(h.warehouse, OpenWarehouse(args));
+  AILAKE_ASSIGN_OR_RETURN(h.table, h.warehouse->OpenTable(name));
+  return h;
+}
+
+std::string QualifiedName(const std::string& name) {
+  return name.find('.') == std::string::npos ? "default." + name : name;
+}
+
+Result<std::unique_ptr<catalog::Catalog>> OpenCatalogFromArgs(const ParsedArgs& args, bool create_warehouse) {
+  AILAKE_RETURN_IF_ERROR(CheckWarehouseArgs(args, create_warehouse));
+  return catalog::OpenCatalog(CatalogKindFromArgs(args), WarehouseFromArgs(args));
 }
 
 Result<OpenedTable> OpenTableFromArgs(const ParsedArgs& args, const std::string& name) {
@@ -76,24 +105,12 @@ std::vector<std::string> SplitCommaList(const std::string& s) {
   return out;
 }
 
-std::string FormatTimeMs(int64_t ms) { return civil::FormatDateTime(ms, 3); }
+std::string FormatTimeMs(int64_t ms) { return FormatInstantMs(ms); }
 
 // An instant, as Spark's and Iceberg's `TIMESTAMP AS OF`: a date is its midnight (UTC), a time is
-// exact to the millisecond (further fraction digits are dropped), `Z` or `+HH:MM`/`-HH:MM` may
-// follow; a bare integer is epoch milliseconds. Anything else, or a field out of range, is an error.
-// The grammar is core/civil_time.h's, the same as insert's and --where's.
-Result<int64_t> ParseTimeMs(const std::string& s) {
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (!s.empty() && ec == std::errc() && p == s.data() + s.size()) return v;
-  auto t = civil::ParseInstant(s);
-  if (!t.ok()) {
-    return Status::InvalidArgument("time " + t.status().message() +
-                                   ": give YYYY-MM-DD (midnight UTC), YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM] or "
-                                   "milliseconds since the epoch");
-  }
-  return civil::ToUnits(*t, 1000);  // four-digit years: always fits
-}
+// exact to the millisecond, `Z` or `+HH:MM`/`-HH:MM` may follow; a bare integer is epoch
+// milliseconds (ailake/time.h: one grammar for the CLI, --where and ingest).
+Result<int64_t> ParseTimeMs(const std::string& s) { return ParseInstantMs(s); }
 
 int CheckFormat(const ParsedArgs& args, std::ostream& err) {
   const std::string f = args.get("format");

@@ -1,4 +1,5 @@
-// Shared plumbing of the table commands: the --warehouse/--catalog flags and opening a table.
+// Shared plumbing of the table commands: the --warehouse/--catalog flags and opening a warehouse
+// or a table through the public API (include/ailake/).
 #pragma once
 
 #include <iosfwd>
@@ -6,8 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "catalog/catalog.h"
+#include "ailake/table.h"
+#include "ailake/warehouse.h"
 #include "cli/args.h"
+// Until migrate_command.cc moves onto the public API (branch apimig), it still opens the internal
+// table through OpenTableFromArgs below; the table-level commands use OpenWarehouse/OpenTable.
+#include "catalog/catalog.h"
 #include "table/table.h"
 
 namespace ailake::cli {
@@ -24,8 +29,18 @@ std::string CatalogKindFromArgs(const ParsedArgs& args);
 // `flags` followed by the warehouse flags.
 std::vector<FlagSpec> WithWarehouseFlags(std::vector<FlagSpec> flags);
 // The warehouse folder must exist unless create_warehouse (only `ailake create` makes one).
-Result<std::unique_ptr<catalog::Catalog>> OpenCatalogFromArgs(const ParsedArgs& args, bool create_warehouse = false);
+Result<std::unique_ptr<Warehouse>> OpenWarehouse(const ParsedArgs& args, bool create_warehouse = false);
+struct OpenedHandle {
+  std::unique_ptr<Warehouse> warehouse;
+  std::unique_ptr<Table> table;
+};
+Result<OpenedHandle> OpenTable(const ParsedArgs& args, const std::string& name);
+// The table name as the catalog spells it: "ns.table" ("default." added to a bare name). Only for
+// names the API accepted.
+std::string QualifiedName(const std::string& name);
 
+// Legacy (internal layers), for the commands not yet on the public API.
+Result<std::unique_ptr<catalog::Catalog>> OpenCatalogFromArgs(const ParsedArgs& args, bool create_warehouse = false);
 struct OpenedTable {
   std::unique_ptr<catalog::Catalog> catalog;
   std::unique_ptr<table::Table> table;
