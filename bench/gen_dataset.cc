@@ -3,6 +3,7 @@
 //
 //   gen_dataset --out DIR [--n 100000] [--nq 1000] [--dim 384] [--k 100] [--topics 256]
 //               [--subtopics 8] [--seed 1] [--threads N]
+//               [--kind topics|lowrank] [--clusters 100] [--rank 16] [--zipf 1.1]
 // writes DIR/base.fvecs, DIR/query.fvecs, DIR/groundtruth.ivecs (fvecs: per vector an int32 dim then
 // dim float32; ivecs: an int32 k then k int32 row ids, nearest first).
 //
@@ -14,6 +15,14 @@
 // random streams. Every random number is a pure function of (seed, stream, index), so output is
 // identical for any thread count. Ground truth is the exact inner product (== cosine on unit
 // vectors) with the vec kernels, ties broken by row id.
+//
+// --kind lowrank: vectors with a low intrinsic dimension, as real text embeddings have (their
+// neighbours are not equidistant, unlike a full-rank Gaussian blob). All vectors share one mean
+// direction m (embedding spaces are anisotropic: random texts have a clearly positive cosine).
+// Cluster t (of --clusters) has a unit centre c_t and its own --rank orthogonal-ish unit
+// directions b_tj with decaying scales; cluster sizes follow a power law (P(t) ~ (t+1)^-zipf).
+// A vector is 0.7 m + c_t + sum_j (0.45 / sqrt(j+1)) z_j b_tj + 0.08 n / sqrt(dim)-ish noise,
+// L2-normalised (z, n standard normal). Queries come from the same distribution.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -63,6 +72,9 @@ struct Options {
   std::string out;
   size_t n = 100000, nq = 1000, dim = 384, k = 100, topics = 256, subtopics = 8, threads = 0;
   uint64_t seed = 1;
+  std::string kind = "topics";
+  size_t clusters = 100, rank = 16;
+  double zipf = 1.1;
 };
 
 bool WriteVecs(const std::string& path, const void* data, size_t count, size_t dim, size_t elem) {
@@ -99,13 +111,18 @@ int main(int argc, char** argv) {
     else if (a == "--subtopics") o.subtopics = std::strtoull(next(), nullptr, 10);
     else if (a == "--seed") o.seed = std::strtoull(next(), nullptr, 10);
     else if (a == "--threads") o.threads = std::strtoull(next(), nullptr, 10);
+    else if (a == "--kind") o.kind = next();
+    else if (a == "--clusters") o.clusters = std::strtoull(next(), nullptr, 10);
+    else if (a == "--rank") o.rank = std::strtoull(next(), nullptr, 10);
+    else if (a == "--zipf") o.zipf = std::strtod(next(), nullptr);
     else {
       std::fprintf(stderr, "usage: gen_dataset --out DIR [--n N] [--nq N] [--dim D] [--k K] [--topics T] "
                            "[--subtopics S] [--seed S] [--threads N]\n");
       return 2;
     }
   }
-  if (o.out.empty() || o.n == 0 || o.dim == 0 || o.topics == 0 || o.subtopics == 0) {
+  if (o.out.empty() || o.n == 0 || o.dim == 0 || o.topics == 0 || o.subtopics == 0 || o.clusters == 0 ||
+      (o.kind != "topics" && o.kind != "lowrank") || !(o.zipf >= 0)) {
     std::fprintf(stderr, "gen_dataset: --out is required and sizes must be positive\n");
     return 2;
   }
@@ -141,9 +158,60 @@ int main(int argc, char** argv) {
     norm = std::sqrt(norm);
     for (size_t d = 0; d < dim; ++d) out[d] = static_cast<float>(v[d] / norm);
   };
+  // lowrank: the shared mean (stream 5), cluster centres (6), per-cluster directions (7), and
+  // the cumulative power-law cluster sizes.
+  auto unit = [&](uint64_t stream, size_t index, double* out) {
+    Gauss g(o.seed, stream, index);
+    double n2 = 0;
+    for (size_t d = 0; d < dim; ++d) {
+      out[d] = g.Next();
+      n2 += out[d] * out[d];
+    }
+    for (size_t d = 0; d < dim; ++d) out[d] /= std::sqrt(n2);
+  };
+  std::vector<double> mean(dim), centre, dirs, cumulative;
+  if (o.kind == "lowrank") {
+    unit(5, 0, mean.data());
+    centre.resize(o.clusters * dim);
+    dirs.resize(o.clusters * o.rank * dim);
+    for (size_t t = 0; t < o.clusters; ++t) unit(6, t, centre.data() + t * dim);
+    for (size_t j = 0; j < o.clusters * o.rank; ++j) unit(7, j, dirs.data() + j * dim);
+    double total = 0;
+    for (size_t t = 0; t < o.clusters; ++t) {
+      total += std::pow(static_cast<double>(t + 1), -o.zipf);
+      cumulative.push_back(total);
+    }
+    for (auto& c : cumulative) c /= total;
+  }
+  auto make_lowrank = [&](uint64_t stream, size_t index, float* out) {
+    Gauss g(o.seed, stream, index);
+    const double u = static_cast<double>(g.Bits() >> 11) * 0x1.0p-53;
+    const size_t t = std::min(o.clusters - 1, static_cast<size_t>(std::lower_bound(cumulative.begin(), cumulative.end(), u) -
+                                                                   cumulative.begin()));
+    std::vector<double> v(dim);
+    for (size_t d = 0; d < dim; ++d) v[d] = 0.7 * mean[d] + centre[t * dim + d];
+    for (size_t j = 0; j < o.rank; ++j) {
+      const double z = 0.45 / std::sqrt(static_cast<double>(j + 1)) * g.Next();
+      const double* b = dirs.data() + (t * o.rank + j) * dim;
+      for (size_t d = 0; d < dim; ++d) v[d] += z * b[d];
+    }
+    const double iso = 0.08 / std::sqrt(static_cast<double>(dim));
+    double norm = 0;
+    for (size_t d = 0; d < dim; ++d) {
+      v[d] += iso * g.Next();
+      norm += v[d] * v[d];
+    }
+    norm = std::sqrt(norm);
+    for (size_t d = 0; d < dim; ++d) out[d] = static_cast<float>(v[d] / norm);
+  };
   std::vector<float> base(o.n * dim), query(o.nq * dim);
-  pool.ParallelFor(o.n, [&](size_t i) { make(3, i, base.data() + i * dim); });
-  pool.ParallelFor(o.nq, [&](size_t i) { make(4, i, query.data() + i * dim); });
+  if (o.kind == "lowrank") {
+    pool.ParallelFor(o.n, [&](size_t i) { make_lowrank(3, i, base.data() + i * dim); });
+    pool.ParallelFor(o.nq, [&](size_t i) { make_lowrank(4, i, query.data() + i * dim); });
+  } else {
+    pool.ParallelFor(o.n, [&](size_t i) { make(3, i, base.data() + i * dim); });
+    pool.ParallelFor(o.nq, [&](size_t i) { make(4, i, query.data() + i * dim); });
+  }
 
   // Exact ground truth: largest inner product first (ties: smaller row id).
   const auto& kern = ailake::vec::ActiveKernels();
@@ -164,7 +232,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gen_dataset: cannot write into %s\n", o.out.c_str());
     return 1;
   }
-  std::printf("wrote %zu base, %zu query vectors (dim %zu) and top-%zu ground truth to %s (kernels: %s)\n", o.n,
-              o.nq, dim, o.k, o.out.c_str(), std::string(ailake::vec::IsaName(kern.isa)).c_str());
+  std::printf("wrote %zu base, %zu query vectors (dim %zu, %s) and top-%zu ground truth to %s (kernels: %s)\n", o.n,
+              o.nq, dim, o.kind.c_str(), o.k, o.out.c_str(), std::string(ailake::vec::IsaName(kern.isa)).c_str());
   return 0;
 }

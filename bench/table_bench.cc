@@ -3,6 +3,16 @@
 //   table_bench [--rows 1000000] [--files 10] [--dim 384] [--queries 200] [--k 10]
 //               [--ef 64 | --ef-list 32,64,128,256] [--clusters 100] [--noise 0.03]
 //               [--dir /tmp/ailake_table_bench] [--threads 0]
+//               [--base B.fvecs --query Q.fvecs --gt G.ivecs] [--metric cosine|euclidean|dot]
+//               [--layout ingested|clustered]
+//
+// External data (--base/--query/--gt, e.g. from gen_dataset): the base vectors are ingested in
+// file order (row id = base index) into --files files, the queries are the first --queries of Q,
+// and recall@10 is measured against G (row ids, nearest first) instead of our own exact search.
+// --layout clustered then rewrites the table into --files region files (compact --cluster,
+// docs/ARCHITECTURE.md "Clustered layout") before searching; its time is printed.
+// Per ef, besides recall and latency: QPS (one query at a time, 1 / mean latency), files searched
+// per query (after pruning) and the process RSS (current and peak, from /proc/self/status).
 //
 // Data: L2-normalised vectors around `clusters` random unit centres, ingested in cluster order (as
 // when documents arrive grouped), so files hold a few clusters each and pruning has something to
@@ -33,6 +43,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "table/compact.h"
 #include "table/table_search.h"
 #include "table/table_writer.h"
 
@@ -51,7 +62,57 @@ struct Args {
   double noise = 0.03;
   int64_t threads = 0;
   std::string dir = "/tmp/ailake_table_bench";
+  std::string base, query, gt;      // external data (all three or none)
+  std::string layout = "ingested";  // ingested | clustered
+  std::string metric = "cosine";
 };
+
+// fvecs/ivecs: per vector an int32 dimension, then that many float32/int32 (the TEXMEX format).
+struct Vecs {
+  size_t count = 0, dim = 0;
+  std::vector<float> f;
+  std::vector<int32_t> i;
+};
+
+bool ReadVecs(const std::string& path, bool ints, Vecs* out) {
+  FILE* fp = std::fopen(path.c_str(), "rb");
+  if (fp == nullptr) return false;
+  int32_t d = 0;
+  bool ok = true;
+  while (ok && std::fread(&d, 4, 1, fp) == 1) {
+    if (d <= 0 || d > 65536 || (out->dim != 0 && static_cast<size_t>(d) != out->dim)) {
+      ok = false;
+      break;
+    }
+    out->dim = static_cast<size_t>(d);
+    const size_t at = out->count * out->dim;
+    if (ints) {
+      out->i.resize(at + out->dim);
+      ok = std::fread(out->i.data() + at, 4, out->dim, fp) == out->dim;
+    } else {
+      out->f.resize(at + out->dim);
+      ok = std::fread(out->f.data() + at, 4, out->dim, fp) == out->dim;
+    }
+    if (ok) ++out->count;
+  }
+  std::fclose(fp);
+  return ok && out->count > 0;
+}
+
+// VmRSS and VmHWM of this process in MB (0 when /proc is unavailable).
+std::pair<double, double> RssMb() {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return {0, 0};
+  char line[256];
+  double rss = 0, hwm = 0;
+  while (std::fgets(line, sizeof line, f)) {
+    long kb = 0;
+    if (std::sscanf(line, "VmRSS: %ld kB", &kb) == 1) rss = kb / 1024.0;
+    if (std::sscanf(line, "VmHWM: %ld kB", &kb) == 1) hwm = kb / 1024.0;
+  }
+  std::fclose(f);
+  return {rss, hwm};
+}
 
 // strtoll/strtod rather than std::stoll/stod: a bad flag value is a usage error, not an exception
 // escaping main.
@@ -110,10 +171,18 @@ bool Parse(int argc, char** argv, Args* a) {
     else if (f == "--noise") ok = ParseDouble(v, &a->noise);
     else if (f == "--threads") ok = ParseInt(v, &a->threads);
     else if (f == "--dir") a->dir = v;
+    else if (f == "--base") a->base = v;
+    else if (f == "--query") a->query = v;
+    else if (f == "--gt") a->gt = v;
+    else if (f == "--layout") a->layout = v;
+    else if (f == "--metric") a->metric = v;
     else return false;
     if (!ok) return false;
   }
   // Upper bounds keep the int/size_t conversions below exact; they are far beyond any useful run.
+  const bool external = !a->base.empty() || !a->query.empty() || !a->gt.empty();
+  if (external && (a->base.empty() || a->query.empty() || a->gt.empty())) return false;
+  if (a->layout != "ingested" && a->layout != "clustered") return false;
   return a->rows > 0 && a->files > 0 && a->dim > 0 && a->dim <= 65536 && a->queries > 0 && a->k > 0 &&
          a->clusters > 0 && a->clusters <= a->rows && a->noise >= 0 && a->threads >= 0;
 }
@@ -146,15 +215,34 @@ int main(int argc, char** argv) {
   Args a;
   if (!Parse(argc, argv, &a)) {
     std::fprintf(stderr, "usage: table_bench [--rows N] [--files F] [--dim D] [--queries Q] [--k K] "
-                         "[--ef E | --ef-list E1,E2,...] [--clusters C] [--noise S] [--dir DIR] [--threads T]\n");
+                         "[--ef E | --ef-list E1,E2,...] [--clusters C] [--noise S] [--dir DIR] [--threads T] "
+                         "[--base B.fvecs --query Q.fvecs --gt G.ivecs] [--metric M] [--layout ingested|clustered]\n");
     return 2;
   }
+  const bool external = !a.base.empty();
+  Vecs base, queries, gt;
+  if (external) {
+    if (!ReadVecs(a.base, false, &base) || !ReadVecs(a.query, false, &queries) || !ReadVecs(a.gt, true, &gt)) {
+      std::fprintf(stderr, "table_bench: cannot read %s / %s / %s as fvecs/fvecs/ivecs\n", a.base.c_str(),
+                   a.query.c_str(), a.gt.c_str());
+      return 2;
+    }
+    if (queries.dim != base.dim || gt.count < queries.count || gt.dim < static_cast<size_t>(a.k)) {
+      std::fprintf(stderr, "table_bench: query dim, ground truth count or its k does not fit the base\n");
+      return 2;
+    }
+    a.rows = static_cast<int64_t>(base.count);
+    a.dim = static_cast<int64_t>(base.dim);
+    a.queries = std::min<int64_t>(a.queries, static_cast<int64_t>(queries.count));
+  }
+  auto metric = ParseMetric(a.metric);
+  if (!metric.ok()) return Fail(metric.status());
   std::error_code ec;
   std::filesystem::remove_all(a.dir, ec);  // a stale table from an earlier run; absent is fine
   auto cat = catalog::OpenCatalog("fs", a.dir);
   if (!cat.ok()) return Fail(cat.status());
   table::TableOptions o;
-  o.model = {"bench-model", "1", static_cast<uint32_t>(a.dim), VectorMetric::kCosine, true};
+  o.model = {"bench-model", "1", static_cast<uint32_t>(a.dim), *metric, *metric == VectorMetric::kCosine};
   o.policy.precision = VectorPrecision::kF16;
   o.target_file_rows = (a.rows + a.files - 1) / a.files;
   auto t = table::Table::Create(**cat, *catalog::TableIdent::Parse("bench"), o);
@@ -167,7 +255,8 @@ int main(int argc, char** argv) {
   for (auto& c : centres) c = g(rng);
   for (int64_t c = 0; c < a.clusters; ++c) Normalize(centres.data() + static_cast<size_t>(c) * dim, a.dim);
 
-  // Ingest in batches; row r belongs to cluster r * clusters / rows (cluster order).
+  // Ingest in batches. Synthetic: row r belongs to cluster r * clusters / rows (cluster order).
+  // External: row r is base vector r.
   table::TableWriterOptions wo;
   wo.build_threads = static_cast<uint32_t>(a.threads);
   auto w = table::TableWriter::Open(**t, wo);
@@ -182,11 +271,15 @@ int main(int argc, char** argv) {
     vec.assign(static_cast<size_t>(n) * dim, 0);
     for (int64_t i = 0; i < n; ++i) {
       const int64_t r = start + i;
-      const int64_t c = r * a.clusters / a.rows;
+      const int64_t c = external ? 0 : r * a.clusters / a.rows;
       float* v = vec.data() + static_cast<size_t>(i) * dim;
-      const float* centre = centres.data() + static_cast<size_t>(c) * dim;
-      for (size_t d = 0; d < dim; ++d) v[d] = centre[d] + noise * g(rng);
-      Normalize(v, a.dim);
+      if (external) {
+        std::memcpy(v, base.f.data() + static_cast<size_t>(r) * dim, dim * sizeof(float));
+      } else {
+        const float* centre = centres.data() + static_cast<size_t>(c) * dim;
+        for (size_t d = 0; d < dim; ++d) v[d] = centre[d] + noise * g(rng);
+        Normalize(v, a.dim);
+      }
       b.columns[0].AppendString(std::to_string(r));
       b.columns[1].AppendString("doc-" + std::to_string(r / 20));
       b.columns[2].AppendString("chunk " + std::to_string(r) + " of cluster " + std::to_string(c));
@@ -199,13 +292,31 @@ int main(int argc, char** argv) {
   auto committed = (*w)->Commit();
   if (!committed.ok()) return Fail(committed.status());
   const double ingest_s = Seconds(t0);
-  const size_t files = (*w)->last_commit_files();
+  size_t files = (*w)->last_commit_files();
   std::printf("ingest: %lld rows, %zu files, %lld-d f16, HNSW per file: %.1f s, %.0f rows/s\n",
               static_cast<long long>(a.rows), files, static_cast<long long>(a.dim), ingest_s, a.rows / ingest_s);
   std::printf("ingest rows=%lld files=%zu dim=%lld seconds=%.2f rows_per_s=%.0f\n", static_cast<long long>(a.rows),
               files, static_cast<long long>(a.dim), ingest_s, a.rows / ingest_s);
-  std::printf("data clusters=%lld noise=%.4f query_noise=%.4f\n", static_cast<long long>(a.clusters), a.noise,
-              1.25 * a.noise);
+  if (external) {
+    std::printf("data base=%s queries=%lld gt=%s\n", a.base.c_str(), static_cast<long long>(a.queries), a.gt.c_str());
+  } else {
+    std::printf("data clusters=%lld noise=%.4f query_noise=%.4f\n", static_cast<long long>(a.clusters), a.noise,
+                1.25 * a.noise);
+  }
+  if (a.layout == "clustered") {
+    table::CompactOptions co;
+    co.cluster = true;
+    co.cluster_files = a.files;
+    co.build_threads = static_cast<uint32_t>(a.threads);
+    co.cluster_threads = static_cast<size_t>(a.threads);
+    const auto tc = std::chrono::steady_clock::now();
+    auto c = table::CompactTable(**t, co);
+    if (!c.ok()) return Fail(c.status().WithContext("clustering"));
+    files = c->files_added;
+    std::printf("cluster regions=%zu files=%zu seconds=%.2f rows=%lld\n", c->regions, files, Seconds(tc),
+                static_cast<long long>(c->rows_written));
+  }
+  std::printf("layout %s files=%zu\n", a.layout.c_str(), files);
   std::fflush(stdout);  // long runs are polled through a redirected file
 
   table::FileCache cache(64ull << 30);
@@ -215,71 +326,91 @@ int main(int argc, char** argv) {
     table::SearchOptions warm;
     warm.prune = false;
     warm.k = 1;
-    auto r = table::SearchTable(**t, centres.data(), warm, &cache);
+    auto r = table::SearchTable(**t, external ? queries.f.data() : centres.data(), warm, &cache);
     if (!r.ok()) return Fail(r.status());
   }
   std::printf("first search (loads and validates every file): %.2f s\n", Seconds(tw));
 
-  // Queries: perturbed members of random clusters, drawn once so every ef sees the same ones.
+  // Queries: external, or perturbed members of random clusters, drawn once so every ef sees the same ones.
   const size_t nq = static_cast<size_t>(a.queries);
   std::vector<float> qs(nq * dim);
-  for (size_t qi = 0; qi < nq; ++qi) {
-    const size_t c = static_cast<size_t>(rng() % static_cast<uint64_t>(a.clusters));
-    float* q = qs.data() + qi * dim;
-    for (size_t d = 0; d < dim; ++d) q[d] = centres[c * dim + d] + query_noise * g(rng);
-    Normalize(q, a.dim);
+  if (external) {
+    std::memcpy(qs.data(), queries.f.data(), nq * dim * sizeof(float));
+  } else {
+    for (size_t qi = 0; qi < nq; ++qi) {
+      const size_t c = static_cast<size_t>(rng() % static_cast<uint64_t>(a.clusters));
+      float* q = qs.data() + qi * dim;
+      for (size_t d = 0; d < dim; ++d) q[d] = centres[c * dim + d] + query_noise * g(rng);
+      Normalize(q, a.dim);
+    }
   }
 
-  // Ground truth, timed: brute force over every row of every file, for context beside the HNSW rows.
-  std::vector<std::set<std::pair<std::string, uint32_t>>> truth(nq);
+  // Truth by row id: the ground-truth file's top k, or (synthetic) brute force over every row of
+  // every file, timed for context beside the HNSW rows.
+  std::vector<std::set<std::string>> truth(nq);
   std::vector<double> lat;
   for (size_t qi = 0; qi < nq; ++qi) {
+    if (external) {
+      for (int64_t j = 0; j < a.k; ++j) truth[qi].insert(std::to_string(gt.i[qi * gt.dim + static_cast<size_t>(j)]));
+      continue;
+    }
     table::SearchOptions exact;
     exact.k = static_cast<size_t>(a.k);
     exact.exact = true;
     exact.prune = false;
     exact.threads = static_cast<size_t>(a.threads);
+    exact.columns = {"id"};
     const auto ts = std::chrono::steady_clock::now();
     auto r = table::SearchTable(**t, qs.data() + qi * dim, exact, &cache);
     lat.push_back(Seconds(ts) * 1000.0);
     if (!r.ok()) return Fail(r.status().WithContext("exact search"));
-    for (const auto& h : r->hits) truth[qi].insert({h.file, h.row});
+    for (size_t h = 0; h < r->hits.size(); ++h) truth[qi].insert(std::string(r->values.columns[0].StringValue(static_cast<int64_t>(h))));
   }
-  const auto [exact_p50, exact_p99] = Percentiles(&lat);
-  std::printf("exact (brute force, %lld queries): p50 %.2f ms, p99 %.2f ms\n", static_cast<long long>(a.queries),
-              exact_p50, exact_p99);
-  std::printf("exact p50_ms=%.3f p99_ms=%.3f\n", exact_p50, exact_p99);
+  if (!external) {
+    const auto [exact_p50, exact_p99] = Percentiles(&lat);
+    std::printf("exact (brute force, %lld queries): p50 %.2f ms, p99 %.2f ms\n", static_cast<long long>(a.queries),
+                exact_p50, exact_p99);
+    std::printf("exact p50_ms=%.3f p99_ms=%.3f\n", exact_p50, exact_p99);
+  }
   std::fflush(stdout);
 
   for (const int64_t ef : a.efs) {
     lat.clear();
     double recall_sum = 0;
-    size_t pruned = 0, considered = 0;
+    size_t pruned = 0, considered = 0, searched = 0;
     for (size_t qi = 0; qi < nq; ++qi) {
       table::SearchOptions fast;
       fast.k = static_cast<size_t>(a.k);
       fast.ef = static_cast<size_t>(ef);
       fast.threads = static_cast<size_t>(a.threads);
+      fast.columns = {"id"};
       const auto ts = std::chrono::steady_clock::now();
       auto got = table::SearchTable(**t, qs.data() + qi * dim, fast, &cache);
       lat.push_back(Seconds(ts) * 1000.0);
       if (!got.ok()) return Fail(got.status().WithContext("search ef=" + std::to_string(ef)));
       size_t hit = 0;
-      for (const auto& h : got->hits) hit += truth[qi].count({h.file, h.row});
+      for (size_t h = 0; h < got->hits.size(); ++h) hit += truth[qi].count(std::string(got->values.columns[0].StringValue(static_cast<int64_t>(h))));
       recall_sum += static_cast<double>(hit) / static_cast<double>(std::max<size_t>(1, truth[qi].size()));
       pruned += got->files_pruned;
       considered += got->files_total;
+      searched += got->files_searched;
     }
+    double total_ms = 0;
+    for (double l : lat) total_ms += l;
+    const double qps = total_ms > 0 ? 1000.0 * static_cast<double>(nq) / total_ms : 0;
     const auto [p50, p99] = Percentiles(&lat);
     const double recall = recall_sum / static_cast<double>(nq);
     const double prune_rate = considered ? double(pruned) / double(considered) : 0;
-    std::printf("search: k=%lld ef=%lld over %lld queries: p50 %.2f ms, p99 %.2f ms, recall@10 %.4f, "
-                "files pruned %.1f%%\n",
+    const double per_query = static_cast<double>(searched) / static_cast<double>(nq);
+    const auto [rss, hwm] = RssMb();
+    std::printf("search: k=%lld ef=%lld over %lld queries: p50 %.2f ms, p99 %.2f ms, %.0f QPS, recall@10 %.4f, "
+                "files searched %.2f/query, pruned %.1f%%, RSS %.0f MB (peak %.0f)\n",
                 static_cast<long long>(a.k), static_cast<long long>(ef), static_cast<long long>(a.queries), p50, p99,
-                recall, prune_rate * 100);
-    std::printf("search k=%lld ef=%lld queries=%lld p50_ms=%.3f p99_ms=%.3f recall10=%.4f pruned=%.3f\n",
-                static_cast<long long>(a.k), static_cast<long long>(ef), static_cast<long long>(a.queries), p50, p99,
-                recall, prune_rate);
+                qps, recall, per_query, prune_rate * 100, rss, hwm);
+    std::printf("search layout=%s k=%lld ef=%lld queries=%lld p50_ms=%.3f p99_ms=%.3f qps=%.1f recall10=%.4f "
+                "files_searched=%.3f pruned=%.3f rss_mb=%.0f peak_rss_mb=%.0f\n",
+                a.layout.c_str(), static_cast<long long>(a.k), static_cast<long long>(ef),
+                static_cast<long long>(a.queries), p50, p99, qps, recall, per_query, prune_rate, rss, hwm);
     std::fflush(stdout);
   }
   return 0;

@@ -9,6 +9,7 @@
 #include "iceberg/snapshot_files.h"
 #include "table/commit.h"
 #include "table/compact_internal.h"
+#include "table/layout_regions.h"
 #include "table/table_delete.h"
 #include "table/table_search.h"
 
@@ -114,6 +115,7 @@ Result<Outcome> CommitOutputs(Table& table, const Planned& planned, const Writte
       change.removed_seen_sequence[loc] = seen;
     }
     for (const auto& o : written.outputs) change.add_data_files.push_back(o.added);
+    change.set_properties = written.set_properties;  // cluster mode: the new regions object
     change.extra_summary["ailake.compacted-files"] = std::to_string(sources.size());
     if (options.progress) {
       options.progress("committing " + std::to_string(change.add_data_files.size()) + " output(s) replacing " +
@@ -151,7 +153,8 @@ Result<CompactResult> CompactTable(Table& table, const CompactOptions& options) 
   CompactResult result;
   Store& store = table.catalog().store();
   for (int plan_no = 0;; ++plan_no) {
-    AILAKE_ASSIGN_OR_RETURN(Planned planned, compact_internal::PlanCompaction(table, options));
+    AILAKE_ASSIGN_OR_RETURN(Planned planned, options.cluster ? compact_internal::PlanClustering(table, options)
+                                                             : compact_internal::PlanCompaction(table, options));
     result.plan = planned.plan;
     if (options.progress) {
       int64_t files = 0, rows = 0;
@@ -164,7 +167,8 @@ Result<CompactResult> CompactTable(Table& table, const CompactOptions& options) 
                        " file(s), " + std::to_string(rows) + " live rows");
     }
     if (options.dry_run || planned.groups.empty()) return result;
-    AILAKE_ASSIGN_OR_RETURN(WrittenGroups written, compact_internal::WriteGroups(table, planned, options));
+    AILAKE_ASSIGN_OR_RETURN(WrittenGroups written, options.cluster ? compact_internal::WriteClustered(table, planned, options)
+                                                                   : compact_internal::WriteGroups(table, planned, options));
     bool ambiguous = false;
     auto outcome = CommitOutputs(table, planned, written, options, &ambiguous);
     if (!outcome.ok() || outcome->replan) {
@@ -172,6 +176,7 @@ Result<CompactResult> CompactTable(Table& table, const CompactOptions& options) 
       // they stay (a snapshot may list them); expire's orphan cleanup handles them if not.
       if (!ambiguous) {
         for (const auto& o : written.outputs) (void)store.Delete(o.key);
+        if (!written.regions_key.empty()) (void)store.Delete(written.regions_key);
       }
       if (!outcome.ok()) return outcome.status();
       if (plan_no >= options.max_replans) {
@@ -191,6 +196,8 @@ Result<CompactResult> CompactTable(Table& table, const CompactOptions& options) 
     result.files_added = written.outputs.size();
     result.rows_written = written.rows;
     result.bytes_written = written.bytes;
+    result.regions = written.regions;
+    if (written.set_properties.count(kPropLayoutRegions)) result.regions_object = written.set_properties.at(kPropLayoutRegions);
     if (options.progress) options.progress("committed snapshot " + std::to_string(result.snapshot_id));
     AILAKE_RETURN_IF_ERROR(table.Refresh());
     return result;

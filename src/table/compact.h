@@ -23,6 +23,16 @@
 //           A source removed meanwhile (another compaction, a migration) or a schema change is a
 //           conflict: the outputs are deleted and the compaction is planned again on the newer
 //           state, up to `max_replans` times. Old files stay for time travel until `expire`.
+//
+// Clustered layout (`cluster`): instead of merging small files, every live row of the table's
+// current model is rewritten into `cluster_files` files, each one region of the vector space:
+// k-means centres are trained on a deterministic sample of the vectors (vec/kmeans.h), every row
+// goes to a region by the balanced assignment (regions stay within `cluster_slack` of the mean
+// size), and each region's rows become one file per layout group (same writer, same carried
+// deletes and commit validation as above). The commit also records the centres as the table's
+// regions object (table/layout_regions.h), so later appends are routed to their nearest region
+// and every file's centroid/radius stays tight for search pruning. Files written by another model
+// are left as they are; clustering is refused while a migration runs.
 #pragma once
 
 #include <cstdint>
@@ -45,6 +55,12 @@ struct CompactOptions {
   uint32_t build_threads = 0;     // index build threads (0 = all cores)
   int64_t row_group_rows = 128 * 1024;  // Parquet row group size of the outputs
   int max_replans = 10;           // plans after a conflicting concurrent commit, before giving up
+  bool cluster = false;           // clustered layout (see the file comment)
+  int64_t cluster_files = 0;      // regions; 0 = ceil(live rows / target_file_rows)
+  size_t cluster_sample_rows = 50000;  // k-means training sample
+  uint64_t cluster_seed = 1;
+  double cluster_slack = 0.05;    // a region holds at most ceil(rows / regions * (1 + slack)) rows
+  size_t cluster_threads = 0;     // k-means threads (0 = cores)
   // Called with one line per step ("planned ...", "wrote ...", "committing ...", "committed ...").
   std::function<void(const std::string&)> progress;
 };
@@ -87,6 +103,8 @@ struct CompactResult {
   int64_t carried_deletes = 0;    // rows deleted during the compaction, carried onto the outputs
   int commit_attempts = 0;        // commit attempts of the last plan (> 1: lost races, deletes carried)
   int replans = 0;                // plans thrown away because of a conflicting concurrent commit
+  size_t regions = 0;             // cluster: regions of the committed layout
+  std::string regions_object;     // cluster: its name (the ailake.layout.regions property)
 };
 
 // Plans and (unless dry_run) performs a compaction; see the file comment.

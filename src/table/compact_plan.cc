@@ -19,6 +19,8 @@ namespace {
 // name; the table layer cannot include it).
 constexpr const char* kRunningMigrationProp = "ailake.migration";
 
+}  // namespace
+
 Result<FileLayout> LayoutOf(file::AiLakeFileReader& reader, const std::string& location, const VectorConfig& table_vectors) {
   parquet::ParquetReader& pq = reader.parquet();
   const parquet::Schema& schema = pq.schema();
@@ -76,8 +78,6 @@ Result<FileLayout> LayoutOf(file::AiLakeFileReader& reader, const std::string& l
   l.key = std::move(key);
   return l;
 }
-
-}  // namespace
 
 Result<Planned> PlanCompaction(Table& table, const CompactOptions& options) {
   AILAKE_RETURN_IF_ERROR(table.Refresh());

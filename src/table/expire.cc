@@ -8,6 +8,7 @@
 #include "core/uuid.h"
 #include "iceberg/manifest_io.h"
 #include "table/commit.h"
+#include "table/layout_regions.h"
 #include "table/metadata_files.h"
 
 namespace ailake::table {
@@ -67,10 +68,16 @@ class Reach {
     return Status::OK();
   }
 
-  // Keys every snapshot of `m` needs.
+  // Keys every snapshot of `m` needs, and the regions object its properties name (appends
+  // route by it; older regions objects are needed by nothing).
   Result<std::set<std::string>> All(const iceberg::TableMetadata& m) {
     std::set<std::string> keys;
     for (const auto& s : m.snapshots) AILAKE_RETURN_IF_ERROR(Add(s, &keys, nullptr));
+    auto regions = m.properties.find(kPropLayoutRegions);
+    if (regions != m.properties.end()) {
+      auto key = RegionsKey(table_.table_key(), regions->second);
+      if (key.ok()) keys.insert(*key);  // a malformed name names nothing this could delete anyway
+    }
     return keys;
   }
 
@@ -189,9 +196,13 @@ Status DeleteOrphans(Table& table, Reach& reach, const ExpireOptions& o, int64_t
   AILAKE_ASSIGN_OR_RETURN(auto data, store.List(data_prefix));
   AILAKE_ASSIGN_OR_RETURN(auto meta, store.List(meta_prefix));
   for (auto& m : meta) {
-    // Manifests and manifest lists sit directly in metadata/ (job state, records and metadata JSON
-    // files are not orphans of this kind).
-    if (m.key.find('/', meta_prefix.size()) == std::string::npos && m.key.ends_with(".avro")) data.push_back(std::move(m));
+    // Manifests, manifest lists and regions objects sit directly in metadata/ (job state, records
+    // and metadata JSON files are not orphans of this kind). A regions object no longer named by
+    // the table's properties is an orphan: a clustering that is still committing wrote its object
+    // within the grace period, so the age rule keeps it.
+    const bool direct = m.key.find('/', meta_prefix.size()) == std::string::npos;
+    const bool regions = direct && m.key.compare(meta_prefix.size(), 8, "regions-") == 0 && m.key.ends_with(".json");
+    if (direct && (m.key.ends_with(".avro") || regions)) data.push_back(std::move(m));
   }
   AILAKE_ASSIGN_OR_RETURN(catalog::LoadedTable state, table.catalog().LoadTable(table.ident()));
   const auto running = state.metadata.properties.find(kPropRunningMigration);

@@ -2,6 +2,7 @@
 
 #include "core/uuid.h"
 #include "table/data_file_stats.h"
+#include "vec/kmeans.h"
 #include "vec/quantize.h"
 
 namespace ailake::table {
@@ -21,15 +22,27 @@ Result<std::unique_ptr<TableWriter>> TableWriter::Open(Table& table, TableWriter
   w->opened_vectors_ = table.vectors();
   w->vector_field_id_ = vf->id;
   w->table_key_ = table.table_key();
+  if (options.route_by_region) {
+    auto regions = LoadRegions(table.catalog().store(), w->table_key_, table.metadata().properties, table.vectors().model);
+    if (!regions.ok() && regions.status().code() == StatusCode::kNotFound) {
+      // A newer clustering may have replaced the object and expire removed the old one after we
+      // read the properties: read them again.
+      AILAKE_RETURN_IF_ERROR(table.Refresh());
+      regions = LoadRegions(table.catalog().store(), w->table_key_, table.metadata().properties, table.vectors().model);
+    }
+    if (!regions.ok()) return regions.status().WithContext("reading the table's regions to route appends");
+    w->regions_ = std::move(*regions);
+  }
+  w->open_.resize(w->regions_ ? w->regions_->centres.k() : 1);
   return w;
 }
 
 TableWriter::~TableWriter() { Abandon(); }
 
-Status TableWriter::StartFile() {
+Status TableWriter::StartFile(OpenFile& f) {
   const VectorConfig& v = vectors_;
-  current_key_ = table_key_ + "/data/" + Uuid::Random().ToString() + ".parquet";
-  AILAKE_ASSIGN_OR_RETURN(out_, table_->catalog().store().OpenWritable(current_key_, PublishMode::kIfAbsent));
+  f.key = table_key_ + "/data/" + Uuid::Random().ToString() + ".parquet";
+  AILAKE_ASSIGN_OR_RETURN(f.out, table_->catalog().store().OpenWritable(f.key, PublishMode::kIfAbsent));
   file::VectorColumnSpec spec;
   spec.name = v.vector_column;
   spec.model = v.model;
@@ -39,27 +52,27 @@ Status TableWriter::StartFile() {
   fo.build_threads = options_.build_threads;
   fo.parquet.compression = options_.compression;
   fo.parquet.row_group_rows = options_.row_group_rows;
-  AILAKE_ASSIGN_OR_RETURN(writer_, file::AiLakeFileWriter::Open(out_.get(), data_schema_, {spec}, fo));
-  current_rows_ = 0;
-  current_bytes_ = 0;
+  AILAKE_ASSIGN_OR_RETURN(f.writer, file::AiLakeFileWriter::Open(f.out.get(), data_schema_, {spec}, fo));
+  f.rows = 0;
+  f.bytes = 0;
   return Status::OK();
 }
 
-Status TableWriter::FinishFile() {
-  if (!writer_) return Status::OK();
-  auto written = writer_->Finish();
-  writer_.reset();
+Status TableWriter::FinishFile(OpenFile& open) {
+  if (!open.writer) return Status::OK();
+  auto written = open.writer->Finish();
+  open.writer.reset();
   if (!written.ok()) {
-    out_.reset();  // never published
+    open.out.reset();  // never published
     return written.status();
   }
-  out_.reset();
+  open.out.reset();
   Store& store = table_->catalog().store();
-  AILAKE_ASSIGN_OR_RETURN(auto readable, store.OpenReadable(current_key_));
+  AILAKE_ASSIGN_OR_RETURN(auto readable, store.OpenReadable(open.key));
   AILAKE_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(readable));
   WrittenDataFile f;
-  f.key = current_key_;
-  f.added.file = DataFileFromFooter(*reader, table_->catalog().LocationOf(current_key_),
+  f.key = open.key;
+  f.added.file = DataFileFromFooter(*reader, table_->catalog().LocationOf(open.key),
                                     static_cast<int64_t>(written->file_bytes));
   const VectorConfig& v = vectors_;
   for (const auto& c : written->columns) {
@@ -80,11 +93,52 @@ Status TableWriter::FinishFile() {
   return Status::OK();
 }
 
+Status TableWriter::FinishAll() {
+  for (auto& f : open_) AILAKE_RETURN_IF_ERROR(FinishFile(f));
+  return Status::OK();
+}
+
 Status TableWriter::Append(const parquet::Batch& data, const float* vectors, const uint8_t* nulls) {
   if (data.columns.size() != data_schema_.fields.size()) {
     return Status::InvalidArgument("TableWriter::Append: the batch has " + std::to_string(data.columns.size()) +
                                    " columns; the table's data columns are " + std::to_string(data_schema_.fields.size()));
   }
+  if (!regions_) return AppendTo(open_[0], data, vectors, nulls);
+  // Routed: each region's rows (in input order) go to that region's file.
+  const size_t dim = vectors_.model.dim, k = regions_->centres.k();
+  std::vector<uint32_t> region(static_cast<size_t>(data.num_rows), 0);
+  std::vector<int64_t> count(k, 0);
+  for (int64_t i = 0; i < data.num_rows; ++i) {
+    const bool has = nulls == nullptr || nulls[i] == 0;
+    if (has) region[static_cast<size_t>(i)] = vec::NearestRegion(regions_->centres, vectors + static_cast<size_t>(i) * dim);
+    ++count[region[static_cast<size_t>(i)]];
+  }
+  for (size_t r = 0; r < k; ++r) {
+    if (count[r] == 0) continue;
+    if (count[r] == data.num_rows) return AppendTo(open_[r], data, vectors, nulls);
+    parquet::Batch part = parquet::Batch::Empty(data_schema_);
+    std::vector<float> vecs;
+    vecs.reserve(static_cast<size_t>(count[r]) * dim);
+    std::vector<uint8_t> part_nulls;
+    for (int64_t i = 0; i < data.num_rows;) {
+      if (region[static_cast<size_t>(i)] != r) {
+        ++i;
+        continue;
+      }
+      int64_t end = i + 1;
+      while (end < data.num_rows && region[static_cast<size_t>(end)] == r) ++end;
+      AILAKE_RETURN_IF_ERROR(part.Append(data.Slice(i, end - i)));
+      vecs.insert(vecs.end(), vectors + static_cast<size_t>(i) * dim, vectors + static_cast<size_t>(end) * dim);
+      if (nulls) part_nulls.insert(part_nulls.end(), nulls + i, nulls + end);
+      i = end;
+    }
+    part.num_rows = count[r];
+    AILAKE_RETURN_IF_ERROR(AppendTo(open_[r], part, vecs.data(), nulls ? part_nulls.data() : nullptr));
+  }
+  return Status::OK();
+}
+
+Status TableWriter::AppendTo(OpenFile& f, const parquet::Batch& data, const float* vectors, const uint8_t* nulls) {
   const size_t dim = vectors_.model.dim;
   // Average uncompressed bytes per row of this batch, for the byte limit.
   int64_t row_bytes = static_cast<int64_t>(vec::RowBytes(vectors_.policy.precision, dim));
@@ -95,23 +149,22 @@ Status TableWriter::Append(const parquet::Batch& data, const float* vectors, con
   }
   int64_t done = 0;
   while (done < data.num_rows) {
-    if (!writer_) AILAKE_RETURN_IF_ERROR(StartFile());
-    int64_t room = options_.target_file_rows - current_rows_;
+    if (!f.writer) AILAKE_RETURN_IF_ERROR(StartFile(f));
+    int64_t room = options_.target_file_rows - f.rows;
     if (options_.target_file_bytes > 0) {
-      room = std::min(room, std::max<int64_t>(1, (options_.target_file_bytes - current_bytes_ + row_bytes - 1) / row_bytes));
+      room = std::min(room, std::max<int64_t>(1, (options_.target_file_bytes - f.bytes + row_bytes - 1) / row_bytes));
     }
     const int64_t n = std::min(room, data.num_rows - done);
     parquet::Batch part = (done == 0 && n == data.num_rows) ? data : data.Slice(done, n);
     part.schema = data_schema_;
-    AILAKE_RETURN_IF_ERROR(writer_->Append(
+    AILAKE_RETURN_IF_ERROR(f.writer->Append(
         part, {file::VectorInput{vectors + static_cast<size_t>(done) * dim, nulls ? nulls + done : nullptr}}));
-    current_rows_ += n;
-    current_bytes_ += n * row_bytes;
+    f.rows += n;
+    f.bytes += n * row_bytes;
     pending_rows_ += n;
     done += n;
-    if (current_rows_ >= options_.target_file_rows ||
-        (options_.target_file_bytes > 0 && current_bytes_ >= options_.target_file_bytes)) {
-      AILAKE_RETURN_IF_ERROR(FinishFile());
+    if (f.rows >= options_.target_file_rows || (options_.target_file_bytes > 0 && f.bytes >= options_.target_file_bytes)) {
+      AILAKE_RETURN_IF_ERROR(FinishFile(f));
     }
   }
   return Status::OK();
@@ -124,7 +177,7 @@ Result<CommitResult> TableWriter::Commit(const std::string& operation) {
 }
 
 Result<CommitResult> TableWriter::Commit(iceberg::TableChange change) {
-  AILAKE_RETURN_IF_ERROR(FinishFile());
+  AILAKE_RETURN_IF_ERROR(FinishAll());
   if (files_.empty() && change.empty()) {
     CommitResult nothing;
     nothing.table = table_->state();
@@ -168,8 +221,10 @@ Result<CommitResult> TableWriter::Commit(iceberg::TableChange change) {
 }
 
 void TableWriter::Abandon() {
-  writer_.reset();
-  out_.reset();
+  for (auto& f : open_) {
+    f.writer.reset();
+    f.out.reset();  // an unfinished file is never published
+  }
   for (const auto& f : files_) (void)table_->catalog().store().Delete(f.key);
   files_.clear();
   pending_rows_ = 0;

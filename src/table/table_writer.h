@@ -8,12 +8,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ailake/status.h"
 #include "file/file_writer.h"
 #include "table/commit.h"
+#include "table/layout_regions.h"
 #include "table/table.h"
 
 namespace ailake::table {
@@ -28,6 +30,8 @@ struct TableWriterOptions {
   // Tests set it small so every reader and rewriter sees files with many row groups.
   int64_t row_group_rows = 128 * 1024;
   parquet::Compression compression = parquet::Compression::kZstd;
+  // Route rows by region when the table's layout is clustered (false: one file at a time always).
+  bool route_by_region = true;
 };
 
 struct WrittenDataFile {
@@ -58,12 +62,25 @@ class TableWriter {
   // Data files the last successful Commit added.
   size_t last_commit_files() const { return last_commit_files_; }
   const std::vector<WrittenDataFile>& pending_files() const { return files_; }
+  // Regions rows are routed to (0 when the table is not clustered for this writer's model).
+  size_t routed_regions() const { return regions_ ? regions_->centres.k() : 0; }
 
  private:
   TableWriter(Table& table, TableWriterOptions options, parquet::Schema data_schema)
       : table_(&table), options_(options), data_schema_(std::move(data_schema)) {}
-  Status StartFile();
-  Status FinishFile();
+  // One file being written; slot 0 when unrouted, slot r for region r when routed.
+  struct OpenFile {
+    std::unique_ptr<WritableFile> out;
+    std::unique_ptr<file::AiLakeFileWriter> writer;
+    std::string key;
+    int64_t rows = 0;
+    int64_t bytes = 0;
+  };
+  Status StartFile(OpenFile& f);
+  Status FinishFile(OpenFile& f);
+  Status FinishAll();
+  // Appends rows to one slot's files, cutting them at the target size.
+  Status AppendTo(OpenFile& f, const parquet::Batch& data, const float* vectors, const uint8_t* nulls);
 
   Table* table_;
   TableWriterOptions options_;
@@ -76,11 +93,8 @@ class TableWriter {
   VectorConfig opened_vectors_;
   int32_t vector_field_id_ = 0;
   std::string table_key_;
-  std::unique_ptr<WritableFile> out_;
-  std::unique_ptr<file::AiLakeFileWriter> writer_;
-  std::string current_key_;
-  int64_t current_rows_ = 0;
-  int64_t current_bytes_ = 0;
+  std::optional<LayoutRegions> regions_;
+  std::vector<OpenFile> open_;  // 1 slot, or one per region
   int64_t pending_rows_ = 0;
   std::vector<WrittenDataFile> files_;
   size_t last_commit_files_ = 0;
