@@ -47,7 +47,7 @@ class CliTrustTest : public ::testing::Test {
   std::string wh_;
 };
 
-// Guards the empty-warehouse checks (cli OpenCatalogFromArgs and catalog::OpenCatalog): without
+// Guards the empty-warehouse checks (cli OpenWarehouse and catalog::OpenCatalog): without
 // them every command below aborted with an uncaught std::filesystem_error (the exit 134).
 TEST_F(CliTrustTest, EmptyWarehouseIsAUsageErrorForEveryTableCommand) {
   const std::vector<std::vector<std::string>> commands = {

@@ -1,34 +1,40 @@
-// ailake migrate: re-embed a table with a new model (migrate/migration_job.h), and the job's
+// ailake migrate: re-embed a table with a new model (ailake/migration.h), and the job's
 // subcommands: status, resume, abort, and plan / run-task / commit for runs spread over processes
 // or machines that share the warehouse.
+#include <atomic>
 #include <csignal>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "ailake/embedder.h"
+#include "ailake/migration.h"
+#include "ailake/table.h"
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
 #include "cli/table_context.h"
-#include "embed/embedder.h"
-#include "migrate/embedder_spec.h"
-#include "migrate/migration_job.h"
 
 namespace ailake::cli {
 
 namespace {
 
-using migrate::MigrationJob;
+// The table named by the first positional, through the public API (a Table keeps its warehouse
+// alive, so the Warehouse handle can go).
+Result<std::unique_ptr<Table>> OpenTableArg(const ParsedArgs& args) {
+  AILAKE_ASSIGN_OR_RETURN(OpenedHandle opened, OpenTable(args, args.positional(0)));
+  return std::move(opened.table);
+}
 
 // Ctrl-C asks the running job to stop after its current batches; a second Ctrl-C kills.
-std::atomic<MigrationJob*> g_running{nullptr};
+std::atomic<Migration*> g_running{nullptr};
 void OnInterrupt(int) {
-  MigrationJob* j = g_running.load();
+  Migration* j = g_running.load();
   if (j) j->Stop();
   std::signal(SIGINT, SIG_DFL);
 }
 
 class RunningGuard {
  public:
-  explicit RunningGuard(MigrationJob* j) {
+  explicit RunningGuard(Migration* j) {
     g_running = j;
     std::signal(SIGINT, OnInterrupt);
   }
@@ -38,24 +44,25 @@ class RunningGuard {
   }
 };
 
-Result<migrate::MigrationOptions> OptionsFromArgs(const ParsedArgs& args) {
-  migrate::MigrationOptions o;
+Result<MigrationOptions> OptionsFromArgs(const ParsedArgs& args) {
+  MigrationOptions o;
   if (!args.has("embedder")) return Status::InvalidArgument("--embedder SPEC is required (hash:..., command:..., http:...)");
   o.embedder_spec = args.get("embedder");
   // The new model's identity: --new-model, else the spec's model= (one identity either way: the
   // embedder records exactly this pair).
-  AILAKE_ASSIGN_OR_RETURN(std::optional<EmbeddingModelInfo> named, embed::SpecModel(o.embedder_spec));
+  AILAKE_ASSIGN_OR_RETURN(std::optional<EmbeddingModelInfo> named, SpecModel(o.embedder_spec));
   if (args.has("new-model")) {
-    AILAKE_ASSIGN_OR_RETURN(o.new_model, EmbeddingModelInfo::ParseId(args.get("new-model")));
+    AILAKE_ASSIGN_OR_RETURN(EmbeddingModelInfo m, EmbeddingModelInfo::ParseId(args.get("new-model")));
+    o.new_model = m.Id();
   } else if (named) {
-    o.new_model = *named;
+    o.new_model = named->Id();
   } else {
     return Status::InvalidArgument("--new-model NAME[@VERSION] is required (or model=NAME[@VERSION] in the embedder "
                                    "spec): every vector column records its model");
   }
   if (args.has("new-dim")) {
     AILAKE_ASSIGN_OR_RETURN(long long d, args.GetInt("new-dim", 1, 65536));
-    o.new_model.dim = static_cast<uint32_t>(d);
+    o.new_dim = static_cast<uint32_t>(d);
   }
   if (args.has("new-metric")) {
     AILAKE_ASSIGN_OR_RETURN(VectorMetric m, ParseMetric(args.get("new-metric")));
@@ -67,7 +74,7 @@ Result<migrate::MigrationOptions> OptionsFromArgs(const ParsedArgs& args) {
   }
   o.new_column = args.get("new-column");
   o.text_column = args.get("text-column");
-  AILAKE_ASSIGN_OR_RETURN(o.strategy, migrate::ParseStrategy(args.get("strategy")));
+  AILAKE_ASSIGN_OR_RETURN(o.strategy, ParseMigrationStrategy(args.get("strategy")));
   o.keep_old_column = args.has("keep-old-column");
   AILAKE_ASSIGN_OR_RETURN(long long batch, args.GetInt("batch-size", 0, 1000000));
   if (batch == 0) return Status::InvalidArgument("--batch-size must be at least 1");
@@ -76,7 +83,7 @@ Result<migrate::MigrationOptions> OptionsFromArgs(const ParsedArgs& args) {
   o.concurrency = static_cast<size_t>(conc);
   AILAKE_ASSIGN_OR_RETURN(long long files, args.GetInt("file-parallelism", 1, 64));
   o.file_parallelism = static_cast<size_t>(files);
-  AILAKE_ASSIGN_OR_RETURN(o.null_text, migrate::ParseNullTextPolicy(args.get("null-text")));
+  AILAKE_ASSIGN_OR_RETURN(o.null_text, ParseNullTextPolicy(args.get("null-text")));
   AILAKE_ASSIGN_OR_RETURN(long long timeout, args.GetInt("embed-timeout-ms", 1, 3600000));
   o.embed_timeout_ms = static_cast<int>(timeout);
   AILAKE_ASSIGN_OR_RETURN(long long retries, args.GetInt("embed-retries", 0, 100));
@@ -106,10 +113,10 @@ std::vector<FlagSpec> JobFlags() {
   };
 }
 
-void PrintRunResult(const migrate::RunResult& r, const MigrationJob& job, const std::string& format, std::ostream& out) {
+void PrintRunResult(const MigrationRunResult& r, const MigrationInfo& job, const std::string& format, std::ostream& out) {
   if (format == "json") {
-    nlohmann::json j = {{"job_id", job.doc().job_id},
-                        {"table", job.doc().table},
+    nlohmann::json j = {{"job_id", job.job_id},
+                        {"table", job.table},
                         {"cut_over", r.cut_over},
                         {"snapshot_id", r.snapshot_id},
                         {"tasks_run", r.tasks_run},
@@ -120,23 +127,22 @@ void PrintRunResult(const migrate::RunResult& r, const MigrationJob& job, const 
                         {"bytes_written", r.bytes_written},
                         {"staged_removed", r.staged_removed},
                         {"seconds", r.seconds},
-                        {"model", job.doc().options.new_model.Id()}};
+                        {"model", job.new_model.Id()}};
     out << j.dump() << "\n";
     return;
   }
-  out << "migrated " << job.doc().table << " to " << job.doc().options.new_model.Id() << " ("
-      << job.doc().options.new_model.dim << "-d " << MetricName(job.doc().options.new_model.metric) << ") in "
-      << ProgressPrinter::Duration(r.seconds) << ": " << r.tasks_run << " file(s) rewritten, " << r.rows << " rows, "
-      << r.texts_embedded << " texts embedded, " << ProgressPrinter::Bytes(static_cast<double>(r.bytes_written))
-      << " written";
+  out << "migrated " << job.table << " to " << job.new_model.Id() << " (" << job.new_model.dim << "-d "
+      << MetricName(job.new_model.metric) << ") in " << ProgressPrinter::Duration(r.seconds) << ": " << r.tasks_run
+      << " file(s) rewritten, " << r.rows << " rows, " << r.texts_embedded << " texts embedded, "
+      << ProgressPrinter::Bytes(static_cast<double>(r.bytes_written)) << " written";
   if (r.catch_up_passes) out << ", " << r.catch_up_passes << " catch-up pass(es)";
-  out << "\n  job " << job.doc().job_id << ", snapshot " << r.snapshot_id
+  out << "\n  job " << job.job_id << ", snapshot " << r.snapshot_id
       << "; old files stay for time travel until expired\n";
 }
 
-int RunJob(MigrationJob& job, const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+int RunJob(Migration& job, const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   ProgressPrinter printer(err, ProgressPrinter::ModeFor(2, args.has("quiet")));
-  job.set_progress([&](const migrate::MigrationProgress& p) { printer.Update(p); });
+  job.SetProgress([&](const MigrationProgress& p) { printer.Update(p); });
   RunningGuard guard(&job);
   auto r = job.Run();
   printer.Finish();
@@ -149,11 +155,11 @@ int RunJob(MigrationJob& job, const ParsedArgs& args, std::ostream& out, std::os
         << "' continues, 'ailake migrate abort " << args.positional(0) << "' gives up\n";
     return rc;
   }
-  PrintRunResult(*r, job, args.get("format"), out);
+  PrintRunResult(*r, job.info(), args.get("format"), out);
   return 0;
 }
 
-int PrintDryRun(const migrate::DryRunReport& d, const std::string& format, std::ostream& out) {
+int PrintDryRun(const MigrationDryRun& d, const std::string& format, std::ostream& out) {
   if (format == "json") {
     nlohmann::json j = {{"strategy", d.strategy},       {"files", d.files},
                         {"rows", d.rows},               {"null_texts", d.null_texts},
@@ -182,18 +188,18 @@ int RunMigrate(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
   auto o = OptionsFromArgs(args);
   if (!o.ok()) return ReportError(o.status(), err);
-  auto opened = OpenTableFromArgs(args, args.positional(0));
-  if (!opened.ok()) return ReportError(opened.status(), err);
+  auto table = OpenTableArg(args);
+  if (!table.ok()) return ReportError(table.status(), err);
   if (args.has("dry-run")) {
-    auto d = MigrationJob::DryRun(*opened->table, *o);
+    auto d = Migration::DryRun(**table, *o);
     if (!d.ok()) return ReportError(d.status(), err);
     return PrintDryRun(*d, args.get("format"), out);
   }
-  auto job = MigrationJob::Plan(*opened->table, *o);
+  auto job = Migration::Plan(**table, *o);
   if (!job.ok()) return ReportError(job.status(), err);
   if (!args.has("quiet") && args.get("format") == "text") {
-    err << "migration job " << (*job)->doc().job_id << " planned on snapshot " << (*job)->doc().base_snapshot_id
-        << " (" << migrate::StrategyName((*job)->doc().options.strategy) << ")\n";
+    err << "migration job " << (*job)->info().job_id << " planned on snapshot " << (*job)->info().base_snapshot_id
+        << " (" << (*job)->info().strategy << ")\n";
   }
   return RunJob(**job, args, out, err);
 }
@@ -202,47 +208,50 @@ int RunPlan(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
   auto o = OptionsFromArgs(args);
   if (!o.ok()) return ReportError(o.status(), err);
-  auto opened = OpenTableFromArgs(args, args.positional(0));
-  if (!opened.ok()) return ReportError(opened.status(), err);
-  auto job = MigrationJob::Plan(*opened->table, *o);
+  auto table = OpenTableArg(args);
+  if (!table.ok()) return ReportError(table.status(), err);
+  auto job = Migration::Plan(**table, *o);
   if (!job.ok()) return ReportError(job.status(), err);
   auto st = (*job)->GetStatus();
   if (!st.ok()) return ReportError(st.status(), err);
   if (args.get("format") == "json") {
-    nlohmann::json j = {{"job_id", (*job)->doc().job_id}, {"tasks", nlohmann::json::array()}};
+    nlohmann::json j = {{"job_id", (*job)->info().job_id}, {"tasks", nlohmann::json::array()}};
     for (const auto& t : st->tasks) j["tasks"].push_back({{"task", t.task_id}, {"source", t.source}, {"rows", t.rows}});
     out << j.dump() << "\n";
     return 0;
   }
-  out << "planned migration job " << (*job)->doc().job_id << ": " << st->tasks.size() << " task(s)\n";
+  out << "planned migration job " << (*job)->info().job_id << ": " << st->tasks.size() << " task(s)\n";
   for (const auto& t : st->tasks) out << "  " << t.task_id << "  " << t.rows << " rows  " << t.source << "\n";
   out << "run each with 'ailake migrate run-task " << args.positional(0) << " --task ID' (any machine sharing the "
       << "warehouse), then 'ailake migrate commit " << args.positional(0) << "'\n";
   return 0;
 }
 
-Result<std::unique_ptr<MigrationJob>> LoadJob(OpenedTable& opened) { return MigrationJob::Load(*opened.table); }
-
 // A loaded job that will embed: the embedder comes from the user (--embedder), checked against the
-// job's persisted (redacted) spec; only a hash: job may omit it (migrate/embedder_spec.h).
-Status TakeEmbedder(MigrationJob& job, const ParsedArgs& args) {
-  if (!args.has("embedder")) return job.CheckCanEmbed();
-  return job.UseEmbedderSpec(args.get("embedder"));
+// job's persisted (redacted) spec; only a hash: job may omit it (a program or URL is never taken
+// from the job's record).
+Status TakeEmbedder(Migration& job, const ParsedArgs& args) {
+  if (args.has("embedder")) return job.UseEmbedderSpec(args.get("embedder"));
+  const MigrationInfo& d = job.info();
+  if (!d.needs_embedder) return Status::OK();
+  return Status::InvalidArgument("migration job " + d.job_id + " embeds with '" + d.embedder +
+                                 "': give that embedder again with --embedder SPEC (a program or URL is never "
+                                 "taken from the job's record in the warehouse)");
 }
 
-std::string StateName(migrate::JobState s) { return std::string(migrate::JobStateName(s)); }
+std::string StateName(MigrationState s) { return std::string(MigrationStateName(s)); }
 
-nlohmann::json StatusJson(const migrate::MigrationStatus& st, const std::string& last_job_id) {
+nlohmann::json StatusJson(const MigrationStatus& st, const std::string& last_job_id) {
   const auto& d = st.job;
   nlohmann::json j = {{"running", st.running},
                       {"job_id", d.job_id},
                       {"state", StateName(d.state)},
                       {"last_job_id", last_job_id},
-                      {"strategy", std::string(migrate::StrategyName(d.options.strategy))},
-                      {"embedder", d.options.embedder_spec},
+                      {"strategy", d.strategy},
+                      {"embedder", d.embedder},
                       {"old_model", d.old_model.Id()},
-                      {"new_model", d.options.new_model.Id()},
-                      {"new_dim", d.options.new_model.dim},
+                      {"new_model", d.new_model.Id()},
+                      {"new_dim", d.new_model.dim},
                       {"base_snapshot_id", d.base_snapshot_id},
                       {"current_snapshot_id", st.current_snapshot_id},
                       {"rolled_back", d.rolled_back},
@@ -257,27 +266,29 @@ nlohmann::json StatusJson(const migrate::MigrationStatus& st, const std::string&
                       {"rows_committed", st.rows_committed},
                       {"tasks", nlohmann::json::array()}};
   for (const auto& t : st.tasks) {
-    j["tasks"].push_back({{"task", t.task_id}, {"source", t.source}, {"state", std::string(migrate::TaskStateName(t.state))},
-                          {"rows", t.rows}});
+    j["tasks"].push_back({{"task", t.task_id}, {"source", t.source}, {"state", t.state}, {"rows", t.rows}});
   }
   return j;
 }
 
 int RunStatus(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
-  auto opened = OpenTableFromArgs(args, args.positional(0));
-  if (!opened.ok()) return ReportError(opened.status(), err);
-  const std::string table = args.positional(0);
-  auto job = MigrationJob::LoadLatest(*opened->table);
-  auto last = opened->table->metadata().properties.find("ailake.last-migration");
-  const std::string last_id = last == opened->table->metadata().properties.end() ? "" : last->second;
+  auto table = OpenTableArg(args);
+  if (!table.ok()) return ReportError(table.status(), err);
+  const std::string name = args.positional(0);
+  auto job = Migration::LoadLatest(**table);
+  if (!job.ok() && job.status().code() != StatusCode::kNotFound) return ReportError(job.status(), err);
+  // After the load: the table as the job saw it (its last-migration property, its model).
+  if (Status st = (*table)->Refresh(); !st.ok()) return ReportError(st, err);
+  auto info = (*table)->Info();
+  if (!info.ok()) return ReportError(info.status(), err);
+  auto last = info->properties.find("ailake.last-migration");
+  const std::string last_id = last == info->properties.end() ? "" : last->second;
   if (!job.ok()) {
-    if (job.status().code() != StatusCode::kNotFound) return ReportError(job.status(), err);
     if (args.get("format") == "json") {
       out << nlohmann::json({{"running", false}, {"state", "none"}, {"last_job_id", last_id}}).dump() << "\n";
     } else {
-      out << "no migration job on " << opened->table->ident().ToString() << "; model "
-          << opened->table->vectors().model.Id() << "\n";
+      out << "no migration job on " << info->name << "; model " << info->model.Id() << "\n";
     }
     return 0;
   }
@@ -289,56 +300,56 @@ int RunStatus(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   }
   const auto& d = st->job;
   out << "migration job " << d.job_id << " on " << d.table << ": " << StateName(d.state)
-      << (d.rolled_back ? " (rolled back)" : "") << ", " << migrate::StrategyName(d.options.strategy) << "\n"
-      << "  " << d.old_model.Id() << " -> " << d.options.new_model.Id() << " (" << d.options.new_model.dim << "-d "
-      << MetricName(d.options.new_model.metric) << "), column " << d.options.old_column << " -> " << d.options.new_column
-      << (d.options.keep_old_column ? " (old column kept)" : "") << "\n"
-      << "  embedder: " << d.options.embedder_spec << "\n"
+      << (d.rolled_back ? " (rolled back)" : "") << ", " << d.strategy << "\n"
+      << "  " << d.old_model.Id() << " -> " << d.new_model.Id() << " (" << d.new_model.dim << "-d "
+      << MetricName(d.new_model.metric) << "), column " << d.old_column << " -> " << d.new_column
+      << (d.keep_old_column ? " (old column kept)" : "") << "\n"
+      << "  embedder: " << d.embedder << "\n"
       << "  base snapshot " << d.base_snapshot_id << ", current snapshot " << st->current_snapshot_id << "\n"
       << "  files: " << st->committed << " committed (" << st->rows_committed << " rows), " << st->finished
       << " finished, " << st->pending << " pending; rows " << st->rows_done << "/" << st->rows_total << "\n";
   switch (d.state) {
-    case migrate::JobState::kRunning:
-    case migrate::JobState::kStopped:
-      out << "  continue with 'ailake migrate resume " << table << (migrate::SpecRunsNothing(d.options.embedder_spec) ? "" : " --embedder SPEC")
-          << "' or stop with 'ailake migrate abort " << table << "'\n";
+    case MigrationState::kRunning:
+    case MigrationState::kStopped:
+      out << "  continue with 'ailake migrate resume " << name << (d.needs_embedder ? " --embedder SPEC" : "")
+          << "' or stop with 'ailake migrate abort " << name << "'\n";
       break;
-    case migrate::JobState::kAborted:
-      if (st->committed > 0 && !d.options.keep_old_column) {
-        out << "  warning: " << st->rows_committed << " row(s) in " << st->committed << " file(s) hold only " << d.options.new_model.Id()
+    case MigrationState::kAborted:
+      if (st->committed > 0 && !d.keep_old_column) {
+        out << "  warning: " << st->rows_committed << " row(s) in " << st->committed << " file(s) hold only " << d.new_model.Id()
             << " vectors: searches with the table's model " << d.old_model.Id() << " skip them; 'ailake rollback "
-            << table << " --to " << d.base_snapshot_id << "' or a new migration fixes that\n";
+            << name << " --to " << d.base_snapshot_id << "' or a new migration fixes that\n";
       }
       break;
-    case migrate::JobState::kFinished: break;
+    case MigrationState::kFinished: break;
   }
   return 0;
 }
 
 int RunList(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
-  auto opened = OpenTableFromArgs(args, args.positional(0));
-  if (!opened.ok()) return ReportError(opened.status(), err);
-  auto docs = MigrationJob::List(*opened->table);
+  auto table = OpenTableArg(args);
+  if (!table.ok()) return ReportError(table.status(), err);
+  auto docs = Migration::List(**table);
   if (!docs.ok()) return ReportError(docs.status(), err);
   if (args.get("format") == "json") {
     nlohmann::json j = nlohmann::json::array();
     for (const auto& d : *docs) {
-      j.push_back({{"job_id", d.job_id}, {"state", StateName(d.state)}, {"strategy", std::string(migrate::StrategyName(d.options.strategy))},
-                   {"old_model", d.old_model.Id()}, {"new_model", d.options.new_model.Id()},
+      j.push_back({{"job_id", d.job_id}, {"state", StateName(d.state)}, {"strategy", d.strategy},
+                   {"old_model", d.old_model.Id()}, {"new_model", d.new_model.Id()},
                    {"base_snapshot_id", d.base_snapshot_id}, {"rolled_back", d.rolled_back},
-                   {"created_ms", d.created_ms}, {"finished_ms", d.finished_ms}, {"embedder", d.options.embedder_spec}});
+                   {"created_ms", d.created_ms}, {"finished_ms", d.finished_ms}, {"embedder", d.embedder}});
     }
     out << j.dump() << "\n";
     return 0;
   }
   if (docs->empty()) {
-    out << "no migration job on " << opened->table->ident().ToString() << "\n";
+    out << "no migration job on " << (*table)->name() << "\n";
     return 0;
   }
   for (const auto& d : *docs) {
     out << d.job_id << "  " << StateName(d.state) << (d.rolled_back ? " (rolled back)" : "") << "  "
-        << d.old_model.Id() << " -> " << d.options.new_model.Id() << "  " << migrate::StrategyName(d.options.strategy)
+        << d.old_model.Id() << " -> " << d.new_model.Id() << "  " << d.strategy
         << "  base snapshot " << d.base_snapshot_id << "  planned " << FormatTimeMs(d.created_ms) << "\n";
   }
   return 0;
@@ -346,9 +357,9 @@ int RunList(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 
 int RunResume(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
-  auto opened = OpenTableFromArgs(args, args.positional(0));
-  if (!opened.ok()) return ReportError(opened.status(), err);
-  auto job = LoadJob(*opened);
+  auto table = OpenTableArg(args);
+  if (!table.ok()) return ReportError(table.status(), err);
+  auto job = Migration::Load(**table);
   if (!job.ok()) return ReportError(job.status(), err);
   if (Status st = TakeEmbedder(**job, args); !st.ok()) return ReportError(st, err);
   return RunJob(**job, args, out, err);
@@ -373,19 +384,19 @@ int RunAbort(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (rollback && later) {
     return ReportError(Status::InvalidArgument("--rollback and --finish-later exclude each other"), err);
   }
-  auto opened = OpenTableFromArgs(args, args.positional(0));
-  if (!opened.ok()) return ReportError(opened.status(), err);
-  const std::string table = args.positional(0);
-  auto job = LoadJob(*opened);
+  auto table = OpenTableArg(args);
+  if (!table.ok()) return ReportError(table.status(), err);
+  const std::string name = args.positional(0);
+  auto job = Migration::Load(**table);
   if (!job.ok()) return ReportError(job.status(), err);
-  const auto& d = (*job)->doc();
+  const MigrationInfo d = (*job)->info();  // a copy: the calls below refresh info()
   if (later) {
     Status st = (*job)->StopForLater();
     if (!st.ok()) return ReportError(st, err);
     report("stopped", d.job_id,
            "stopped migration job " + d.job_id + " (a run in progress stops after its current file); committed " +
-               "and finished work is kept; finish it with 'ailake migrate resume " + table +
-               (migrate::SpecRunsNothing(d.options.embedder_spec) ? "" : " --embedder SPEC") + "'\n");
+               "and finished work is kept; finish it with 'ailake migrate resume " + name +
+               (d.needs_embedder ? " --embedder SPEC" : "") + "'\n");
     return 0;
   }
   if (rollback) {
@@ -400,12 +411,12 @@ int RunAbort(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (!st.ok()) return ReportError(st.status(), err);
   if (st->committed > 0) {
     err << "error: migration job " << d.job_id << " already committed " << st->committed << " file(s) ("
-        << st->rows_committed << " rows) with model " << d.options.new_model.Id() << "; the table's model is still "
-        << d.old_model.Id() << (d.options.keep_old_column ? "" : ", so searches with it would skip those rows")
+        << st->rows_committed << " rows) with model " << d.new_model.Id() << "; the table's model is still "
+        << d.old_model.Id() << (d.keep_old_column ? "" : ", so searches with it would skip those rows")
         << ". Choose:\n"
-        << "  ailake migrate abort " << table << " --rollback       back to snapshot " << d.base_snapshot_id
+        << "  ailake migrate abort " << name << " --rollback       back to snapshot " << d.base_snapshot_id
         << " (refused if other writers committed since)\n"
-        << "  ailake migrate abort " << table << " --finish-later   stop now, keep the work; 'ailake migrate resume' finishes it\n";
+        << "  ailake migrate abort " << name << " --finish-later   stop now, keep the work; 'ailake migrate resume' finishes it\n";
     return 2;
   }
   Status ab = (*job)->Abort();
@@ -417,9 +428,9 @@ int RunAbort(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 int RunRunTask(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
   if (!args.has("task")) return ReportError(Status::InvalidArgument("--task ID (or a source file location) is required"), err);
-  auto opened = OpenTableFromArgs(args, args.positional(0));
-  if (!opened.ok()) return ReportError(opened.status(), err);
-  auto job = LoadJob(*opened);
+  auto table = OpenTableArg(args);
+  if (!table.ok()) return ReportError(table.status(), err);
+  auto job = Migration::Load(**table);
   if (!job.ok()) return ReportError(job.status(), err);
   if (Status st = TakeEmbedder(**job, args); !st.ok()) return ReportError(st, err);
   RunningGuard guard(job->get());
@@ -438,30 +449,30 @@ int RunRunTask(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 
 int RunCommit(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (int rc = CheckFormat(args, err)) return rc;
-  auto opened = OpenTableFromArgs(args, args.positional(0));
-  if (!opened.ok()) return ReportError(opened.status(), err);
-  auto job = LoadJob(*opened);
+  auto table = OpenTableArg(args);
+  if (!table.ok()) return ReportError(table.status(), err);
+  auto job = Migration::Load(**table);
   if (!job.ok()) return ReportError(job.status(), err);
   auto r = (*job)->Commit();
   if (!r.ok()) return ReportError(r.status(), err);
   if (!r->cut_over) {
     // Not an error: what was finished is committed; the rest needs tasks run first.
-    const std::string table = args.positional(0);
+    const std::string name = args.positional(0);
     if (args.get("format") == "json") {
-      out << nlohmann::json({{"job_id", (*job)->doc().job_id}, {"cut_over", false}, {"snapshot_id", r->snapshot_id},
+      out << nlohmann::json({{"job_id", (*job)->info().job_id}, {"cut_over", false}, {"snapshot_id", r->snapshot_id},
                              {"tasks_committed", r->tasks_committed}, {"remaining", r->remaining}})
                  .dump()
           << "\n";
       return 0;
     }
     out << "committed " << r->tasks_committed << ", " << r->remaining.size() << " remaining (job "
-        << (*job)->doc().job_id << ", snapshot " << r->snapshot_id << ")\n";
+        << (*job)->info().job_id << ", snapshot " << r->snapshot_id << ")\n";
     for (const auto& t : r->remaining) out << "  " << t << "\n";
-    out << "run 'ailake migrate run-task " << table << " --task ID' for each, then 'ailake migrate commit " << table
-        << "' again (or 'ailake migrate resume " << table << "')\n";
+    out << "run 'ailake migrate run-task " << name << " --task ID' for each, then 'ailake migrate commit " << name
+        << "' again (or 'ailake migrate resume " << name << "')\n";
     return 0;
   }
-  PrintRunResult(*r, **job, args.get("format"), out);
+  PrintRunResult(*r, (*job)->info(), args.get("format"), out);
   return 0;
 }
 

@@ -39,7 +39,7 @@ std::string ProgressPrinter::Duration(double s) {
   return buf;
 }
 
-void ProgressPrinter::Update(const migrate::MigrationProgress& p) {
+void ProgressPrinter::Update(const MigrationProgress& p) {
   if (mode_ == Mode::kQuiet) return;
   const double frac = p.rows_total > 0 ? std::min(1.0, static_cast<double>(p.rows_done) / static_cast<double>(p.rows_total)) : 1.0;
   char stats[256];
@@ -50,7 +50,7 @@ void ProgressPrinter::Update(const migrate::MigrationProgress& p) {
   Draw(p.phase, frac, stats);
 }
 
-void ProgressPrinter::Update(const table::IngestProgress& p) {
+void ProgressPrinter::Update(const WriteProgress& p) {
   if (mode_ == Mode::kQuiet) return;
   const double frac = p.phase == "done" ? 1.0 : p.input_fraction;
   char stats[256];

@@ -6,8 +6,8 @@
 #include <ostream>
 #include <string>
 
-#include "migrate/migration_job.h"
-#include "table/ingest.h"
+#include "ailake/migration.h"
+#include "ailake/table.h"
 
 namespace ailake::cli {
 
@@ -18,8 +18,8 @@ class ProgressPrinter {
   // kBar when `fd` is a terminal, else kLines; kQuiet when quiet.
   static Mode ModeFor(int fd, bool quiet);
 
-  void Update(const migrate::MigrationProgress& p);
-  void Update(const table::IngestProgress& p);
+  void Update(const MigrationProgress& p);
+  void Update(const WriteProgress& p);
   // Ends the bar's line (call once the run is over).
   void Finish();
 

@@ -14,7 +14,6 @@
 #include "cli/progress_bar.h"
 #include "cli/table_context.h"
 #include "cli/vector_file.h"
-#include "cli/write_progress.h"
 
 namespace ailake::cli {
 
@@ -178,7 +177,7 @@ int RunInsert(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   wo.embedder = embedder.get();
   const auto t0 = std::chrono::steady_clock::now();
   ProgressPrinter printer(err, ProgressPrinter::ModeFor(2, args.has("quiet")));
-  wo.progress = [&](const WriteProgress& p) { ShowWriteProgress(printer, p); };
+  wo.progress = [&](const WriteProgress& p) { printer.Update(p); };
   auto w = t.AddFile(args.positional(1), wo);
   printer.Finish();
   if (!w.ok()) {

@@ -12,7 +12,7 @@
 namespace ailake::cli {
 
 std::vector<FlagSpec> WarehouseFlags() {
-  // No parser default: OpenCatalogFromArgs picks flag, then environment, then the built-in default,
+  // No parser default: OpenWarehouse picks flag, then environment, then the built-in default,
   // and the help shows all three.
   return {{"warehouse", "", "DIR", "warehouse folder (else $" + std::string(kWarehouseEnv) + ", else " + kDefaultWarehouse + ")", ""},
           {"catalog", "", "fs|sqlite", "catalog kind (else $" + std::string(kCatalogEnv) + ", else " + kDefaultCatalog + ")", ""}};
@@ -78,19 +78,6 @@ Result<OpenedHandle> OpenTable(const ParsedArgs& args, const std::string& name) 
 
 std::string QualifiedName(const std::string& name) {
   return name.find('.') == std::string::npos ? "default." + name : name;
-}
-
-Result<std::unique_ptr<catalog::Catalog>> OpenCatalogFromArgs(const ParsedArgs& args, bool create_warehouse) {
-  AILAKE_RETURN_IF_ERROR(CheckWarehouseArgs(args, create_warehouse));
-  return catalog::OpenCatalog(CatalogKindFromArgs(args), WarehouseFromArgs(args));
-}
-
-Result<OpenedTable> OpenTableFromArgs(const ParsedArgs& args, const std::string& name) {
-  OpenedTable t;
-  AILAKE_ASSIGN_OR_RETURN(catalog::TableIdent ident, catalog::TableIdent::Parse(name));
-  AILAKE_ASSIGN_OR_RETURN(t.catalog, OpenCatalogFromArgs(args));
-  AILAKE_ASSIGN_OR_RETURN(t.table, table::Table::Open(*t.catalog, ident));
-  return t;
 }
 
 std::vector<std::string> SplitCommaList(const std::string& s) {

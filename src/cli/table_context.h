@@ -10,10 +10,6 @@
 #include "ailake/table.h"
 #include "ailake/warehouse.h"
 #include "cli/args.h"
-// Until migrate_command.cc moves onto the public API (branch apimig), it still opens the internal
-// table through OpenTableFromArgs below; the table-level commands use OpenWarehouse/OpenTable.
-#include "catalog/catalog.h"
-#include "table/table.h"
 
 namespace ailake::cli {
 
@@ -38,14 +34,6 @@ Result<OpenedHandle> OpenTable(const ParsedArgs& args, const std::string& name);
 // The table name as the catalog spells it: "ns.table" ("default." added to a bare name). Only for
 // names the API accepted.
 std::string QualifiedName(const std::string& name);
-
-// Legacy (internal layers), for the commands not yet on the public API.
-Result<std::unique_ptr<catalog::Catalog>> OpenCatalogFromArgs(const ParsedArgs& args, bool create_warehouse = false);
-struct OpenedTable {
-  std::unique_ptr<catalog::Catalog> catalog;
-  std::unique_ptr<table::Table> table;
-};
-Result<OpenedTable> OpenTableFromArgs(const ParsedArgs& args, const std::string& name);
 
 std::vector<std::string> SplitCommaList(const std::string& s);
 // "2024-01-02T03:04:05.678Z" (core/civil_time.h).
