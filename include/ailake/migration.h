@@ -73,6 +73,9 @@ struct MigrationInfo {
   int64_t base_snapshot_id = 0;
   std::string strategy;
   std::string embedder;                       // the redacted spec ("" for a user embedder)
+  // A Load()ed job needs UseEmbedder/UseEmbedderSpec before Run/RunTask: true unless the job embeds
+  // with a hash: spec (rebuilt from the record; a program, URL or user object never is).
+  bool needs_embedder = true;
   EmbeddingModelInfo old_model;
   EmbeddingModelInfo new_model;               // incl. dim and metric
   std::string old_column, new_column, text_column;

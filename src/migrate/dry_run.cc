@@ -16,9 +16,13 @@
 
 namespace ailake::migrate {
 
-Result<DryRunReport> MigrationJob::DryRun(table::Table& table, MigrationOptions options) {
+Result<DryRunReport> MigrationJob::DryRun(table::Table& table, MigrationOptions options, embed::Embedder* external) {
   AILAKE_RETURN_IF_ERROR(table.Refresh());
-  AILAKE_ASSIGN_OR_RETURN(auto embedder, BuildEmbedder(options));
+  std::unique_ptr<embed::Embedder> own;
+  if (!external) {
+    AILAKE_ASSIGN_OR_RETURN(own, BuildEmbedder(options));
+  }
+  embed::Embedder* embedder = external ? external : own.get();
   // The same checks as Plan: a dry run fails exactly where the real run would.
   AILAKE_ASSIGN_OR_RETURN(MigrationJobDoc job, ResolveJob(table, std::move(options), *embedder));
   const MigrationOptions& o = job.options;

@@ -103,16 +103,21 @@ Result<embed::Embedder*> MigrationJob::GetEmbedder() {
   return own_embedder_.get();
 }
 
-Result<std::unique_ptr<MigrationJob>> MigrationJob::Plan(table::Table& table, MigrationOptions options) {
+Result<std::unique_ptr<MigrationJob>> MigrationJob::Plan(table::Table& table, MigrationOptions options,
+                                                        embed::Embedder* external) {
   AILAKE_RETURN_IF_ERROR(table.Refresh());
   auto running = table.metadata().properties.find(kPropMigration);
   if (running != table.metadata().properties.end()) {
     return Status::AlreadyExists("migration job " + running->second + " is already running on table " +
                                  table.ident().ToString() + ": see 'ailake migrate status', 'resume' or 'abort'");
   }
-  AILAKE_ASSIGN_OR_RETURN(auto embedder, BuildEmbedder(options));
+  std::unique_ptr<embed::Embedder> embedder;
+  if (!external) {
+    AILAKE_ASSIGN_OR_RETURN(embedder, BuildEmbedder(options));
+  }
   const std::string options_spec = options.embedder_spec;
-  AILAKE_ASSIGN_OR_RETURN(MigrationJobDoc doc, ResolveJob(table, std::move(options), *embedder));
+  AILAKE_ASSIGN_OR_RETURN(MigrationJobDoc doc,
+                          ResolveJob(table, std::move(options), external ? *external : *embedder));
   Store& store = table.catalog().store();
   AILAKE_RETURN_IF_ERROR(SaveJobDoc(store, table.table_key(), doc));
   // Publish the job: a property-only commit that requires no other job to be running.
@@ -137,6 +142,7 @@ Result<std::unique_ptr<MigrationJob>> MigrationJob::Plan(table::Table& table, Mi
   const std::string spec = options_spec;
   auto job = std::unique_ptr<MigrationJob>(new MigrationJob(table, std::move(doc)));
   job->own_embedder_ = std::move(embedder);
+  job->external_embedder_ = external;
   job->user_spec_ = spec;
   return job;
 }

@@ -113,8 +113,11 @@ class MigrationJob {
   ~MigrationJob();
 
   // Validates the options against the table, plans a new job on the current snapshot and persists
-  // it. Fails with kAlreadyExists when a job is already running on the table.
-  static Result<std::unique_ptr<MigrationJob>> Plan(table::Table& table, MigrationOptions options);
+  // it. Fails with kAlreadyExists when a job is already running on the table. `embedder` (caller
+  // owned, outliving the job) replaces the one options.embedder_spec would build; the spec may then
+  // be empty (the public API's user embedders: nothing to persist, a resume supplies one again).
+  static Result<std::unique_ptr<MigrationJob>> Plan(table::Table& table, MigrationOptions options,
+                                                    embed::Embedder* embedder = nullptr);
   // The table's running job (kNotFound when none).
   static Result<std::unique_ptr<MigrationJob>> Load(table::Table& table);
   // The running job, else the most recently planned one (aborted or finished); kNotFound when the
@@ -123,7 +126,8 @@ class MigrationJob {
   // Every job of the table, oldest first (job documents under metadata/migrations/).
   static Result<std::vector<MigrationJobDoc>> List(table::Table& table);
   // What Plan + Run would do, without writing anything. Embeds a small sample to measure the rate.
-  static Result<DryRunReport> DryRun(table::Table& table, MigrationOptions options);
+  // `embedder` as for Plan.
+  static Result<DryRunReport> DryRun(table::Table& table, MigrationOptions options, embed::Embedder* embedder = nullptr);
 
   const MigrationJobDoc& doc() const { return doc_; }
   void set_progress(ProgressFn fn) { progress_ = std::move(fn); }
