@@ -65,12 +65,29 @@ def _series_values(s):
         if s.isna().any():  # pandas' missing values -> None (null)
             return [None if (isinstance(v, float) and math.isnan(v)) else v for v in s.tolist()]
         return s.to_numpy()
-    if kind == "M":
-        return s.to_numpy()
+    if kind == "M" and getattr(s.dt, "tz", None) is None and not s.isna().any():
+        return s.to_numpy()  # datetime64 values, converted in C++
     return s.astype(object).where(s.notna(), None).tolist()
 
 
+def _ids_as_text(columns):
+    ids = columns.get("id")
+    if ids is None:
+        return columns
+    if isinstance(ids, np.ndarray) and ids.dtype.kind in "iu":
+        columns["id"] = [str(int(v)) for v in ids]
+    elif not isinstance(ids, np.ndarray) or ids.dtype == object:
+        columns["id"] = [str(v) if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else v
+                         for v in ids]
+    return columns
+
+
 def to_columns(data, info):
+    columns, vectors = _to_columns(data, info)
+    return _ids_as_text(columns), vectors
+
+
+def _to_columns(data, info):
     """Returns (columns: dict name -> values, vectors: (n, dim) float32 array or None)."""
     schema_names = {f["name"] for f in info["schema"]}
     vector_column = info["vector_column"]

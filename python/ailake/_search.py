@@ -56,7 +56,7 @@ class SearchResult(list):
         data.update(self._native.columns())
         df = pd.DataFrame(data)
         for name, typ in types.items():
-            if typ == "timestamptz" and df[name].dtype.kind == "M":
+            if typ == "timestamptz" and df[name].dtype.kind == "M" and getattr(df[name].dt, "tz", None) is None:
                 df[name] = df[name].dt.tz_localize("UTC")
         return df
 

@@ -29,6 +29,7 @@ py::dict InfoToDict(const ailake::MigrationInfo& i) {
   d["base_snapshot_id"] = i.base_snapshot_id;
   d["strategy"] = i.strategy;
   d["embedder"] = i.embedder;
+  d["needs_embedder"] = i.needs_embedder;
   d["old_model"] = ModelToDict(i.old_model);
   d["new_model"] = ModelToDict(i.new_model);
   d["old_column"] = i.old_column;
