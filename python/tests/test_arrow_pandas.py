@@ -8,7 +8,6 @@ import struct
 import numpy as np
 import pytest
 
-import ailake
 
 COLUMNS = {"lang": "string", "year": "int", "big": "long", "score": "double", "f": "float", "ok": "boolean",
            "day": "date", "ts": "timestamptz", "raw": "binary"}
