@@ -21,6 +21,7 @@
 // concurrently with the first Embed().
 #pragma once
 
+#include "ailake/export.h"
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -44,8 +45,8 @@ struct EmbedderOptions {
                                 // (seconds or HTTP date, capped at 60 s) wins when present
   // The model identity, overriding the spec's model=; empty = the spec's. Name and version are
   // replaced together (an empty version stays empty).
-  std::string model_name;
-  std::string model_version;
+  std::string model_name{};
+  std::string model_version{};
 };
 
 // Counters since construction. requests: requests sent to the model (command: request lines
@@ -57,7 +58,7 @@ struct EmbedderStats {
   uint64_t retries = 0;
 };
 
-class Embedder {
+class AILAKE_EXPORT Embedder {
  public:
   virtual ~Embedder() = default;
   // The model's identity (name, version) and, once known, dim; metric/normalized are informational.
@@ -90,9 +91,9 @@ class Embedder {
 // (hash), basename(PROGRAM) (command) or no name (http). hash: a name without @VERSION gets version
 // "seedS". http: the request's "model" field is the spec's model NAME (without @VERSION), else
 // options.model_name.
-Result<std::unique_ptr<Embedder>> MakeEmbedder(std::string_view spec, const EmbedderOptions& options = {});
+AILAKE_EXPORT Result<std::unique_ptr<Embedder>> MakeEmbedder(std::string_view spec, const EmbedderOptions& options = {});
 
 // The model a spec names with model= (hash: name=), or nullopt; InvalidArgument for a bad spec.
-Result<std::optional<EmbeddingModelInfo>> SpecModel(std::string_view spec);
+AILAKE_EXPORT Result<std::optional<EmbeddingModelInfo>> SpecModel(std::string_view spec);
 
 }  // namespace ailake

@@ -14,6 +14,7 @@
 // handler's thread). The Table it was made from must outlive it.
 #pragma once
 
+#include "ailake/export.h"
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -30,12 +31,12 @@
 namespace ailake {
 
 enum class MigrationStrategy { kAtomicReplace, kDualWriteThenCutover };
-std::string_view MigrationStrategyName(MigrationStrategy s);  // "atomic-replace" | "dual-write-then-cutover"
-Result<MigrationStrategy> ParseMigrationStrategy(std::string_view s);
+AILAKE_EXPORT std::string_view MigrationStrategyName(MigrationStrategy s);  // "atomic-replace" | "dual-write-then-cutover"
+AILAKE_EXPORT Result<MigrationStrategy> ParseMigrationStrategy(std::string_view s);
 
 enum class NullTextPolicy { kSkip, kEmpty, kFail };  // "skip" | "empty" | "fail"
-std::string_view NullTextPolicyName(NullTextPolicy p);
-Result<NullTextPolicy> ParseNullTextPolicy(std::string_view s);
+AILAKE_EXPORT std::string_view NullTextPolicyName(NullTextPolicy p);
+AILAKE_EXPORT Result<NullTextPolicy> ParseNullTextPolicy(std::string_view s);
 
 struct MigrationOptions {
   // The new model's embedder: a user object (not persisted; a resume must supply one again) or a
@@ -61,7 +62,7 @@ struct MigrationOptions {
 };
 
 enum class MigrationState { kRunning, kStopped, kFinished, kAborted };
-std::string_view MigrationStateName(MigrationState s);  // "running", "stopped", "finished", "aborted"
+AILAKE_EXPORT std::string_view MigrationStateName(MigrationState s);  // "running", "stopped", "finished", "aborted"
 
 // The persisted description of a job.
 struct MigrationInfo {
@@ -152,7 +153,7 @@ struct MigrationDryRun {
   std::string new_model;
 };
 
-class Migration {
+class AILAKE_EXPORT Migration {
  public:
   ~Migration();
   Migration(const Migration&) = delete;

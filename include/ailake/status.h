@@ -4,6 +4,7 @@
 // message written for the person reading it: what failed, on which file/column/row, and what to do.
 #pragma once
 
+#include "ailake/export.h"
 #include <cassert>
 #include <optional>
 #include <string>
@@ -28,9 +29,9 @@ enum class StatusCode : int {
   kResourceExhausted = 13 // a configured memory/size cap was hit
 };
 
-const char* StatusCodeName(StatusCode code);
+AILAKE_EXPORT const char* StatusCodeName(StatusCode code);
 
-class [[nodiscard]] Status {
+class [[nodiscard]] AILAKE_EXPORT Status {
  public:
   Status() = default;
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}

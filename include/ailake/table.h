@@ -14,6 +14,7 @@
 // the snapshot before it.
 #pragma once
 
+#include "ailake/export.h"
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -33,48 +34,51 @@ namespace ailake {
 
 struct SchemaField {
   int id = 0;               // Iceberg field id
-  std::string name;
-  std::string type;         // Iceberg type: "string", "long", "fixed[768]", ...
+  std::string name{};
+  std::string type{};         // Iceberg type: "string", "long", "fixed[768]", ...
   bool required = false;
   bool is_vector = false;   // a vector column (any model)
 };
 
 struct TableInfo {
-  std::string name;                   // "ns.table"
-  std::string location;               // the table's folder URI
-  std::string uuid;                   // Iceberg table-uuid
-  std::string vector_column;
-  std::string text_column;
-  EmbeddingModelInfo model;           // name, version, dim, metric of the vector column
-  VectorStoragePolicy storage;
+  std::string name{};                   // "ns.table"
+  std::string location{};               // the table's folder URI
+  std::string metadata_location{};      // the metadata JSON file this state was read from
+  std::string uuid{};                   // Iceberg table-uuid
+  std::string vector_column{};
+  std::string text_column{};
+  EmbeddingModelInfo model{};           // name, version, dim, metric of the vector column
+  VectorStoragePolicy storage{};
   int64_t target_file_rows = 0;
-  std::vector<SchemaField> schema;    // current schema, in order
+  std::vector<SchemaField> schema{};    // current schema, in order
   int schema_id = 0;
   int64_t snapshot_id = 0;            // 0 = no snapshot yet
   int64_t snapshot_ms = 0;
+  int64_t snapshots = 0;              // snapshots the metadata keeps (time travel targets)
   int64_t data_files = 0;
   int64_t delete_files = 0;
   int64_t rows = 0;                   // physical rows of the live data files
   int64_t deleted_rows = 0;           // rows hidden by position deletes
   int64_t live_rows = 0;              // rows a full scan returns
   int64_t data_bytes = 0;
-  std::string running_migration;      // job id of the running migration, or empty
-  std::map<std::string, std::string> properties;
+  std::string running_migration{};      // job id of the running migration, or empty
+  std::map<std::string, std::string> properties{};
 };
 
 // One line of the table's history: a commit, or a rollback that made an older snapshot current.
 struct HistoryEntry {
-  std::string event;                  // "commit" or "rollback"
+  std::string event{};                  // "commit" or "rollback"
   int64_t snapshot_id = 0;
   int64_t parent_id = 0;              // 0 = none
+  int64_t sequence_number = 0;
   int64_t made_current_ms = 0;        // when this snapshot became current (the rollback's time for one)
   int64_t snapshot_ms = 0;            // the snapshot's own timestamp
-  std::string operation;              // append, overwrite, delete, replace
+  std::string operation{};              // append, overwrite, delete, replace
   int64_t added_rows = 0;             // live-row change this event made
   int64_t removed_rows = 0;
   int64_t total_live_rows = 0;        // after the event
   bool is_current = false;
-  std::map<std::string, std::string> summary;  // the Iceberg snapshot summary
+  std::map<std::string, std::string> summary{};  // the Iceberg snapshot summary
 };
 
 // ---- writing --------------------------------------------------------------------------------
@@ -86,11 +90,17 @@ enum class WriteMode {
   kUpsert,            // rows are added and live rows with the same ids deleted, in ONE snapshot
 };
 // "append", "error-on-duplicate", "insert-new", "upsert".
-Result<WriteMode> ParseWriteMode(std::string_view text);
-std::string_view WriteModeName(WriteMode mode);
+AILAKE_EXPORT Result<WriteMode> ParseWriteMode(std::string_view text);
+AILAKE_EXPORT std::string_view WriteModeName(WriteMode mode);
+// The input format AddFile uses for `path`: `given` ("jsonl", "csv", "parquet"), else from the
+// extension (.jsonl/.ndjson/.json, .csv, .parquet); InvalidArgument otherwise.
+AILAKE_EXPORT Result<std::string> AddFileFormat(const std::string& path, const std::string& given = "");
+// An id list file for DeleteIds: one id per line (spaces and a trailing CR trimmed), or JSON Lines
+// whose objects carry "id" (string or integer); blank lines skipped. Errors name the line.
+AILAKE_EXPORT Result<std::vector<std::string>> ReadIdListFile(const std::string& path);
 
 struct WriteProgress {
-  std::string phase;             // "read" (reading, embedding, writing files), "commit", "done"
+  std::string phase{};             // "read" (reading, embedding, writing files), "commit", "done"
   int64_t rows_done = 0;
   int64_t rows_embedded = 0;
   double input_fraction = -1;    // of the input consumed, [0, 1]; -1 unknown
@@ -108,11 +118,13 @@ struct WriteOptions {
   size_t batch_rows = 256;            // texts per Embed() call
   size_t concurrency = 1;             // Embed() calls in flight
   uint32_t build_threads = 0;         // index build threads per file (0 = cores)
+  int64_t target_file_rows = 0;       // rows per data file (0 = the table's)
+  int64_t target_file_bytes = 0;      // also cut files at this many uncompressed bytes (0 = no limit)
   // AddFile only: "jsonl", "csv", "parquet"; empty = from the file extension. `text_field` names the
   // input field that holds the text column when the names differ.
-  std::string input_format;
-  std::string text_field;
-  std::function<void(const WriteProgress&)> progress;  // called on the writing thread
+  std::string input_format{};
+  std::string text_field{};
+  std::function<void(const WriteProgress&)> progress{};  // called on the writing thread
 };
 
 struct WriteResult {
@@ -124,6 +136,7 @@ struct WriteResult {
   size_t files = 0;                   // data files written
   size_t files_removed = 0;           // data files left without a live row, removed
   int replans = 0;                    // plans made again after a concurrent commit touched our ids
+  int commit_attempts = 0;            // catalog commit attempts of the final plan (> 1: lost races retried)
   int64_t snapshot_id = 0;            // 0 when nothing was committed
 };
 
@@ -131,7 +144,7 @@ struct DeleteResult {
   int64_t rows_deleted = 0;
   size_t delete_files = 0;
   size_t files_removed = 0;
-  std::vector<std::string> unknown_ids;  // DeleteIds: requested ids with no live row (sorted)
+  std::vector<std::string> unknown_ids{};  // DeleteIds: requested ids with no live row (sorted)
   int64_t snapshot_id = 0;            // 0 when nothing matched (no commit)
 };
 
@@ -141,59 +154,60 @@ struct SearchOptions {
   size_t k = 10;
   size_t ef = 64;                     // HNSW search breadth (>= k is used)
   bool exact = false;                 // brute force over every live row (recall checks)
-  std::optional<int64_t> snapshot_id; // time travel: a snapshot id ...
-  std::optional<int64_t> as_of_ms;    // ... or the snapshot current at this instant
-  std::vector<std::string> columns;   // data columns to return per hit (the id always is)
-  std::string where;                  // predicate over data columns (docs/CLI.md#where); empty = all
+  std::optional<int64_t> snapshot_id{}; // time travel: a snapshot id ...
+  std::optional<int64_t> as_of_ms{};    // ... or the snapshot current at this instant
+  std::vector<std::string> columns{};   // data columns to return per hit (the id always is)
+  std::string where{};                  // predicate over data columns (docs/CLI.md#where); empty = all
   // The query vectors' model "NAME[@VERSION]"; empty = the table's. Only files written by this
   // model are searched (search never mixes models).
-  std::string model;
+  std::string model{};
   size_t threads = 0;                 // parallelism across files and queries (0 = cores)
   bool prune = true;                  // skip files whose centroid/radius bound cannot win
 };
 
 struct SearchResult {
-  std::vector<std::string> ids;       // ascending distance
-  std::vector<float> distances;       // smaller is closer (types.h)
-  RecordBatch values;                 // one row per hit: the requested columns
-  std::vector<std::string> files;     // per hit: the data file location ...
-  std::vector<uint32_t> rows;         // ... and the row within it
+  std::vector<std::string> ids{};       // ascending distance
+  std::vector<float> distances{};       // smaller is closer (types.h)
+  RecordBatch values{};                 // one row per hit: the requested columns
+  std::vector<std::string> files{};     // per hit: the data file location ...
+  std::vector<uint32_t> rows{};         // ... and the row within it
   int64_t snapshot_id = 0;
   size_t files_total = 0;             // live files with the query's model
   size_t files_searched = 0;
   size_t files_pruned = 0;
   size_t files_other_model = 0;       // live files skipped: written by another model
-  std::map<std::string, size_t> other_models;  // model id -> files
+  std::map<std::string, size_t> other_models{};  // model id -> files
   size_t row_groups_skipped = 0;      // by the predicate's statistics check
 };
 
 // ---- maintenance ----------------------------------------------------------------------------
 
 struct ExpireOptions {
-  std::optional<int64_t> older_than_ms;          // default: now - 5 days (Iceberg's default)
+  std::optional<int64_t> older_than_ms{};          // default: now - 5 days (Iceberg's default)
   int retain_last = 1;                           // keep at least this many newest snapshots (>= 1)
-  std::optional<int64_t> orphans_older_than_ms;  // unreferenced-file grace; default now - 24 h
+  std::optional<int64_t> orphans_older_than_ms{};  // unreferenced-file grace; default now - 24 h
   bool dry_run = false;
-  std::function<void(const std::string&)> progress;  // one line per step
+  std::function<void(const std::string&)> progress{};  // one line per step
 };
 
 struct ExpireResult {
-  std::vector<int64_t> expired_snapshots;
+  std::vector<int64_t> expired_snapshots{};
   size_t data_files_deleted = 0;
   size_t delete_files_deleted = 0;
   size_t manifests_deleted = 0;
   size_t orphan_files_deleted = 0;
   size_t metadata_files_deleted = 0;
   int64_t bytes_freed = 0;
+  size_t interrupted_runs_finished = 0;  // deletion records of killed earlier runs completed now
 };
 
 struct CompactOptions {
   int64_t target_file_rows = 0;   // 0 = the table's target
   int64_t target_file_bytes = 0;  // 0 = no byte limit
-  std::string where;              // only files whose statistics say a row may match
+  std::string where{};              // only files whose statistics say a row may match
   bool dry_run = false;
   uint32_t build_threads = 0;
-  std::function<void(const std::string&)> progress;
+  std::function<void(const std::string&)> progress{};
 };
 
 struct CompactResult {
@@ -206,7 +220,25 @@ struct CompactResult {
   int64_t rows_written = 0;
   int64_t bytes_written = 0;
   int64_t carried_deletes = 0;
+  int commit_attempts = 0;
   int replans = 0;
+  // The plan that was committed (the last one after re-plans): per group, the files it rewrote.
+  struct Source {
+    std::string location{};
+    int64_t rows = 0;
+    int64_t deleted_rows = 0;
+    int64_t bytes = 0;
+  };
+  struct Group {
+    std::string layout{};           // the vector columns and models of the group
+    std::vector<Source> sources{};
+    int64_t rows_in = 0, deleted_rows = 0, live_rows = 0, bytes_in = 0, delete_files = 0, files_out = 0;
+  };
+  int64_t plan_snapshot_id = 0;
+  int64_t target_file_rows = 0;
+  int64_t target_file_bytes = 0;
+  size_t live_files = 0;
+  std::vector<Group> plan{};
 };
 
 struct VerifyReport {
@@ -215,13 +247,13 @@ struct VerifyReport {
   size_t delete_files = 0;
   int64_t rows = 0;
   bool deep = false;
-  std::vector<std::string> problems;  // empty = healthy
-  std::vector<std::string> notes;     // expected while a migration runs; not problems
+  std::vector<std::string> problems{};  // empty = healthy
+  std::vector<std::string> notes{};     // expected while a migration runs; not problems
 };
 
 // ---- the table ------------------------------------------------------------------------------
 
-class Table {
+class AILAKE_EXPORT Table {
  public:
   ~Table();
   Table(const Table&) = delete;
@@ -269,7 +301,7 @@ class Table {
  private:
   friend class Warehouse;
   explicit Table(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<Impl> impl_{};
 };
 
 }  // namespace ailake

@@ -2,6 +2,7 @@
 // literals, ingest of date/timestamp columns; core/civil_time.h implements it).
 #pragma once
 
+#include "ailake/export.h"
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,10 +14,10 @@ namespace ailake {
 // "2024-01-02T03:04:05Z", "2024-01-02 03:04:05.678+02:00", "2024-01-02" (midnight UTC) or integer
 // milliseconds since the epoch -> ms since the epoch. Impossible dates (2023-02-31) are
 // InvalidArgument naming the reason.
-Result<int64_t> ParseInstantMs(std::string_view text);
+AILAKE_EXPORT Result<int64_t> ParseInstantMs(std::string_view text);
 // "2024-01-02T03:04:05.678Z".
-std::string FormatInstantMs(int64_t ms);
+AILAKE_EXPORT std::string FormatInstantMs(int64_t ms);
 // Milliseconds since the epoch, now.
-int64_t NowMs();
+AILAKE_EXPORT int64_t NowMs();
 
 }  // namespace ailake

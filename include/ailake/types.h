@@ -1,6 +1,7 @@
 // Vocabulary shared by every layer: metrics, precisions, embedding-model identity, storage policy.
 #pragma once
 
+#include "ailake/export.h"
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -21,22 +22,22 @@ enum class VectorMetric : uint8_t { kCosine = 0, kEuclidean = 1, kDot = 2, kNorm
 // Numeric values are the AILK precision codes on disk.
 enum class VectorPrecision : uint8_t { kF32 = 0, kF16 = 1, kI8 = 2 };
 
-std::string_view MetricName(VectorMetric m);         // "cosine", "euclidean", "dot", "normalized_cosine"
-std::string_view PrecisionName(VectorPrecision p);   // "f32", "f16", "i8"
-Result<VectorMetric> ParseMetric(std::string_view s);        // accepts the names above (and "l2", "ip")
-Result<VectorPrecision> ParsePrecision(std::string_view s);
-Result<VectorMetric> MetricFromCode(uint32_t code);
-Result<VectorPrecision> PrecisionFromCode(uint32_t code);
+AILAKE_EXPORT std::string_view MetricName(VectorMetric m);         // "cosine", "euclidean", "dot", "normalized_cosine"
+AILAKE_EXPORT std::string_view PrecisionName(VectorPrecision p);   // "f32", "f16", "i8"
+AILAKE_EXPORT Result<VectorMetric> ParseMetric(std::string_view s);        // accepts the names above (and "l2", "ip")
+AILAKE_EXPORT Result<VectorPrecision> ParsePrecision(std::string_view s);
+AILAKE_EXPORT Result<VectorMetric> MetricFromCode(uint32_t code);
+AILAKE_EXPORT Result<VectorPrecision> PrecisionFromCode(uint32_t code);
 
 // Bytes one element occupies in a stored vector (i8 vectors also carry a per-vector scale; see
 // vec/quantize.h for the exact row layout).
-size_t PrecisionElementSize(VectorPrecision p);
+AILAKE_EXPORT size_t PrecisionElementSize(VectorPrecision p);
 
 // Identity of the model that produced a vector column. Two columns are searchable together only if
 // name and version match exactly (guide §5: search never mixes models).
-struct EmbeddingModelInfo {
-  std::string name;         // e.g. "hash-256", "text-embedding-3-small"
-  std::string version;      // free-form; empty allowed
+struct AILAKE_EXPORT EmbeddingModelInfo {
+  std::string name{};         // e.g. "hash-256", "text-embedding-3-small"
+  std::string version{};      // free-form; empty allowed
   uint32_t dim = 0;
   VectorMetric metric = VectorMetric::kCosine;
   bool normalized = false;  // the model emits unit vectors
@@ -49,8 +50,8 @@ struct EmbeddingModelInfo {
 };
 
 enum class IndexKind : uint8_t { kAuto = 0, kFlat = 1, kHnsw = 2 };
-std::string_view IndexKindName(IndexKind k);
-Result<IndexKind> ParseIndexKind(std::string_view s);
+AILAKE_EXPORT std::string_view IndexKindName(IndexKind k);
+AILAKE_EXPORT Result<IndexKind> ParseIndexKind(std::string_view s);
 
 // How a vector column is stored and indexed.
 struct VectorStoragePolicy {

@@ -17,6 +17,7 @@
 // Thread safety: plain values; const access from several threads is safe.
 #pragma once
 
+#include "ailake/export.h"
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -30,17 +31,17 @@ namespace ailake {
 enum class ValueType : uint8_t {
   kBool, kInt32, kInt64, kFloat32, kFloat64, kString, kBinary, kDate, kTimestamp
 };
-std::string_view ValueTypeName(ValueType t);  // "boolean", "int", "long", "float", "double", "string",
+AILAKE_EXPORT std::string_view ValueTypeName(ValueType t);  // "boolean", "int", "long", "float", "double", "string",
                                               // "binary", "date", "timestamptz" (Iceberg's names)
-Result<ValueType> ParseValueType(std::string_view name);
+AILAKE_EXPORT Result<ValueType> ParseValueType(std::string_view name);
 
-struct Column {
-  std::string name;
+struct AILAKE_EXPORT Column {
+  std::string name{};
   ValueType type = ValueType::kString;
-  std::vector<int64_t> ints;
-  std::vector<double> doubles;
-  std::vector<std::string> strings;
-  std::vector<uint8_t> valid;  // empty = every row valid
+  std::vector<int64_t> ints{};
+  std::vector<double> doubles{};
+  std::vector<std::string> strings{};
+  std::vector<uint8_t> valid{};  // empty = every row valid
 
   size_t size() const;
   bool is_null(size_t row) const { return !valid.empty() && valid[row] == 0; }
@@ -55,8 +56,8 @@ struct Column {
   std::string ValueJson(size_t row) const;
 };
 
-struct RecordBatch {
-  std::vector<Column> columns;
+struct AILAKE_EXPORT RecordBatch {
+  std::vector<Column> columns{};
   size_t num_rows() const { return columns.empty() ? 0 : columns.front().size(); }
   const Column* Find(std::string_view name) const;
   Column* Find(std::string_view name);

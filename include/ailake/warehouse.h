@@ -12,6 +12,7 @@
 // they need alive (a Table outlives the Warehouse object that opened it safely).
 #pragma once
 
+#include "ailake/export.h"
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -36,17 +37,17 @@ struct WarehouseOptions {
 };
 
 struct ColumnSpec {
-  std::string name;
-  std::string type;  // boolean, int, long, float, double, string, date, timestamptz
+  std::string name{};
+  std::string type{};  // boolean, int, long, float, double, string, date, timestamptz
 };
 
 struct CreateTableOptions {
   // The embedding model of the vector column: name (required), version, dim (required), metric.
-  EmbeddingModelInfo model;
-  VectorStoragePolicy storage;            // precision (default f16), index kind and HNSW parameters
+  EmbeddingModelInfo model{};
+  VectorStoragePolicy storage{};            // precision (default f16), index kind and HNSW parameters
   std::string vector_column = "embedding";
   std::string text_column = "chunk_text";
-  std::vector<ColumnSpec> columns;        // extra typed columns beside id, doc_id, text, metadata
+  std::vector<ColumnSpec> columns{};        // extra typed columns beside id, doc_id, text, metadata
   int64_t target_file_rows = 250000;
   bool if_not_exists = false;             // open the existing table instead of kAlreadyExists
 };
@@ -58,16 +59,16 @@ struct DropTableResult {
 };
 
 struct AlterTableSpec {
-  std::vector<ColumnSpec> add_columns;
-  std::vector<std::pair<std::string, std::string>> renames;  // old name -> new name
+  std::vector<ColumnSpec> add_columns{};
+  std::vector<std::pair<std::string, std::string>> renames{};  // old name -> new name
 };
 
 struct AlterTableResult {
   int schema_id = 0;
-  std::vector<std::pair<std::string, int>> added;  // name, Iceberg field id
+  std::vector<std::pair<std::string, int>> added{};  // name, Iceberg field id
 };
 
-class Warehouse {
+class AILAKE_EXPORT Warehouse {
  public:
   ~Warehouse();
   Warehouse(const Warehouse&) = delete;
@@ -93,7 +94,7 @@ class Warehouse {
 
  private:
   explicit Warehouse(std::shared_ptr<Impl> impl);
-  std::shared_ptr<Impl> impl_;
+  std::shared_ptr<Impl> impl_{};
 };
 
 }  // namespace ailake

@@ -12,16 +12,25 @@ std::shared_ptr<CachedFile> FileCache::Get(const std::string& key) {
 
 void FileCache::Put(const std::string& key, std::shared_ptr<CachedFile> file) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (map_.count(key)) return;
+  if (map_.count(key) || file->bytes > budget_) return;
   lru_.push_front(key);
   bytes_ += file->bytes;
   map_[key] = {std::move(file), lru_.begin()};
-  while (bytes_ > budget_ && lru_.size() > 1) {
+  while (bytes_ > budget_ && !lru_.empty()) {
     auto victim = map_.find(lru_.back());
     bytes_ -= victim->second.first->bytes;
     map_.erase(victim);
     lru_.pop_back();
   }
+}
+
+}  // namespace ailake::table
+
+namespace ailake::table {
+
+uint64_t FileCache::bytes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return bytes_;
 }
 
 }  // namespace ailake::table

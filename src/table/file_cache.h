@@ -17,6 +17,9 @@ namespace ailake::table {
 struct CachedFile {
   std::shared_ptr<file::AiLakeFileReader> reader;
   std::shared_ptr<file::LoadedVectorColumn> column;
+  // The file's `id` column (one per row), loaded with the vectors: every search returns ids, and
+  // reading them per query would dominate a warm search. Empty when the file has no id column.
+  std::vector<std::string> ids;
   uint64_t bytes = 0;
   std::mutex reader_mu;  // ParquetReader is not thread-safe; predicate filtering reads through it
 };
@@ -25,11 +28,14 @@ class FileCache {
  public:
   explicit FileCache(uint64_t budget_bytes = 2ull << 30) : budget_(budget_bytes) {}
   std::shared_ptr<CachedFile> Get(const std::string& key);
+  // Invariant: bytes() <= budget after every Put; an entry larger than the whole budget is not
+  // kept (the caller still uses its own reference for the current search).
   void Put(const std::string& key, std::shared_ptr<CachedFile> file);
-  uint64_t bytes() const { return bytes_; }
+  uint64_t bytes() const;
+  uint64_t budget() const { return budget_; }
 
  private:
-  std::mutex mu_;
+  mutable std::mutex mu_;
   uint64_t budget_;
   uint64_t bytes_ = 0;
   std::list<std::string> lru_;  // front = most recent

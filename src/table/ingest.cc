@@ -201,8 +201,10 @@ Status CheckEmbedderDim(const VectorConfig& vc, const embed::Embedder& embedder,
 }
 
 Status ForEachInputId(const std::string& path, const std::string& format,
-                      const std::function<Status(const std::optional<std::string>& id, const std::string& where)>& fn) {
-  AILAKE_ASSIGN_OR_RETURN(std::unique_ptr<RowSource> source, OpenRowSource(path, format, kDefaultMaxRecordBytes));
+                      const std::function<Status(const std::optional<std::string>& id, const std::string& where)>& fn,
+                      const std::function<Result<std::unique_ptr<RowSource>>()>& open_source) {
+  AILAKE_ASSIGN_OR_RETURN(std::unique_ptr<RowSource> source,
+                          open_source ? open_source() : OpenRowSource(path, format, kDefaultMaxRecordBytes));
   json row;
   std::string where;
   for (;;) {
@@ -222,7 +224,8 @@ Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Em
     AILAKE_ASSIGN_OR_RETURN(uint32_t edim, embedder->Dimension());  // a probe when unknown, before any write
     AILAKE_RETURN_IF_ERROR(CheckEmbedderDim(vc, *embedder, edim));
   }
-  AILAKE_ASSIGN_OR_RETURN(auto source, OpenRowSource(path, options.format, options.max_record_bytes));
+  AILAKE_ASSIGN_OR_RETURN(auto source, options.open_source ? options.open_source()
+                                                           : OpenRowSource(path, options.format, options.max_record_bytes));
   AILAKE_ASSIGN_OR_RETURN(parquet::Schema schema, table.DataSchema());
   const int id_idx = schema.FieldIndex("id");
   const int meta_idx = schema.FieldIndex("metadata");

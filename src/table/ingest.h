@@ -60,6 +60,11 @@ struct IngestOptions {
   std::function<Result<CommitResult>(TableWriter&)> commit;
   // Called after every written batch and at commit (on the ingesting thread).
   std::function<void(const IngestProgress&)> progress;
+  // When set, rows come from the sources it opens instead of the file at `path` (which then only
+  // names the input); called once per pass over the input (id checks make a second pass). The
+  // public API's Table::Add feeds an in-memory batch through here, so it gets every check a file
+  // gets.
+  std::function<Result<std::unique_ptr<RowSource>>()> open_source;
 };
 
 struct IngestResult {
@@ -79,8 +84,10 @@ Status CheckEmbedderDim(const VectorConfig& vc, const embed::Embedder& embedder,
 // Calls `fn` with the id of each input row, in order, as ingest would store it (integers as decimal
 // strings; nullopt for a row without an id, which ingest would generate) and `where`, the row's name
 // for errors ("in.jsonl line 12"). Stops at the first error, `fn`'s included.
+// With `open_source` set (IngestOptions::open_source), rows come from it instead of `path`.
 Status ForEachInputId(const std::string& path, const std::string& format,
-                      const std::function<Status(const std::optional<std::string>& id, const std::string& where)>& fn);
+                      const std::function<Status(const std::optional<std::string>& id, const std::string& where)>& fn,
+                      const std::function<Result<std::unique_ptr<RowSource>>()>& open_source = nullptr);
 
 Result<IngestResult> IngestFile(Table& table, const std::string& path, embed::Embedder* embedder,
                                 const IngestOptions& options = {});

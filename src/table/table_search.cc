@@ -16,9 +16,14 @@ namespace ailake::table {
 
 namespace {
 
-struct Candidate {
+// A live file holding a vector column of the query's model.
+struct ModelFile {
   const iceberg::ManifestEntry* entry;
   const iceberg::FileVectorStats* stats;
+};
+
+struct Candidate {
+  const ModelFile* file;
   double lower_bound;
 };
 
@@ -107,51 +112,48 @@ Result<std::map<std::string, std::vector<int64_t>>> ReadPositionDeletes(
   return out;
 }
 
-Result<SearchResult> SearchTable(Table& table, const float* query, const SearchOptions& o, FileCache* cache) {
-  if (o.k == 0) return Status::InvalidArgument("k must be at least 1");
+namespace {
+
+// Step 2 (shared by every query of a batch): the query's model and dimension, and the snapshot's
+// files that hold a vector column of it.
+struct ModelFiles {
+  EmbeddingModelInfo model;
+  size_t dim = 0;
+  std::vector<ModelFile> files;
+  size_t other_model = 0;
+  std::map<std::string, size_t> other_models;
+};
+
+Result<ModelFiles> ResolveQueryModel(Table& table, const SearchOptions& o) {
   const VectorConfig& vc = table.vectors();
+  ModelFiles mf;
   // The query's model: the caller's, else the table's. Per file, the vector column written by that
   // model is searched (the table's vector column first; during a migration that keeps the old column,
   // a file may hold both models, and after one the old model lives on in its own column).
-  const EmbeddingModelInfo model = o.model.value_or(vc.model);
-  const size_t dim = model.dim != 0 ? model.dim : vc.model.dim;
-  if (model.SameModel(vc.model) && dim != vc.model.dim) {
-    return Status::InvalidArgument("the query has dim " + std::to_string(dim) + " but column '" +
+  mf.model = o.model.value_or(vc.model);
+  mf.dim = mf.model.dim != 0 ? mf.model.dim : vc.model.dim;
+  if (mf.model.SameModel(vc.model) && mf.dim != vc.model.dim) {
+    return Status::InvalidArgument("the query has dim " + std::to_string(mf.dim) + " but column '" +
                                    vc.vector_column + "' has dim " + std::to_string(vc.model.dim));
   }
-  for (size_t i = 0; i < dim; ++i) {
-    if (!std::isfinite(query[i])) return Status::InvalidArgument("the query vector has a non-finite value at element " + std::to_string(i));
-  }
-  SearchResult result;
-  AILAKE_ASSIGN_OR_RETURN(const iceberg::Snapshot* snap, ResolveSnapshot(table.metadata(), o.snapshot_id, o.as_of_ms));
-  if (snap == nullptr) return result;  // empty table
-  result.snapshot_id = snap->snapshot_id;
-  Store& store = table.catalog().store();
-  AILAKE_ASSIGN_OR_RETURN(iceberg::SnapshotFiles files, iceberg::ReadSnapshotFiles(store, table.locations(), snap));
-  AILAKE_ASSIGN_OR_RETURN(auto deletes, ReadPositionDeletes(table, files.delete_files));
+  return mf;
+}
 
-  std::optional<Predicate> where;
-  if (!o.where.empty()) {
-    AILAKE_ASSIGN_OR_RETURN(Predicate p, ParsePredicate(o.where));
-    AILAKE_ASSIGN_OR_RETURN(parquet::Schema columns, table.PredicateSchema());
-    AILAKE_RETURN_IF_ERROR(p.Bind(columns));
-    where = std::move(p);
-  }
-  std::atomic<size_t> skipped_groups{0};
-  const double qnorm = Norm(query, dim);
-  std::vector<Candidate> candidates;
+Status SelectModelFiles(Table& table, const SnapshotPlan& plan, ModelFiles* mf) {
+  const VectorConfig& vc = table.vectors();
+  const auto& files = plan.files;
   std::optional<VectorMetric> metric;
   for (const auto& e : files.data_files) {
     auto st = files.vector_stats.find(e.file.file_path);
     const iceberg::FileVectorStats* stats = nullptr;
     if (st != files.vector_stats.end()) {
       for (const auto& s : st->second) {
-        if (s.model != model.name || s.model_version != model.version) continue;
+        if (s.model != mf->model.name || s.model_version != mf->model.version) continue;
         if (stats == nullptr || s.column == vc.vector_column) stats = &s;
       }
     }
     if (stats == nullptr) {
-      ++result.files_other_model;
+      ++mf->other_model;
       // Name what the file holds instead (its column of the table's vector column name first).
       std::string other = "unknown";
       if (st != files.vector_stats.end()) {
@@ -161,36 +163,208 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
           }
         }
       }
-      ++result.other_models[other];
+      ++mf->other_models[other];
       continue;
     }
-    if (stats->dim != dim) {
-      return Status::InvalidArgument("the query has dim " + std::to_string(dim) + " but column '" + stats->column +
-                                     "' of " + e.file.file_path + " (model '" + model.Id() + "') has dim " +
+    if (stats->dim != mf->dim) {
+      return Status::InvalidArgument("the query has dim " + std::to_string(mf->dim) + " but column '" + stats->column +
+                                     "' of " + e.file.file_path + " (model '" + mf->model.Id() + "') has dim " +
                                      std::to_string(stats->dim));
     }
-    if (stats->centroid.size() != dim) {
+    if (stats->centroid.size() != mf->dim) {
       return Status::Corruption("vector statistics of " + e.file.file_path + " disagree with their dim");
     }
     if (metric && *metric != stats->metric) {
-      return Status::Corruption("files of model '" + model.Id() + "' disagree on the metric (" + e.file.file_path + ")");
+      return Status::Corruption("files of model '" + mf->model.Id() + "' disagree on the metric (" + e.file.file_path + ")");
     }
     metric = stats->metric;
-    candidates.push_back({&e, stats, LowerBound(stats->metric, query, qnorm, *stats)});
+    mf->files.push_back({&e, stats});
   }
-  result.files_total = candidates.size();
-  if (candidates.empty() && result.files_other_model > 0) {
-    return Status::InvalidArgument("no file of this snapshot has a vector column embedded by model '" + model.Id() +
+  if (mf->files.empty() && mf->other_model > 0) {
+    return Status::InvalidArgument("no file of this snapshot has a vector column embedded by model '" + mf->model.Id() +
                                    "' (the table's model is '" + vc.model.Id() + "', column '" + vc.vector_column +
                                    "'); embed the query with the table's model, or name the query's model with --model NAME[@VERSION] (or "
                                    "model= in the embedder spec)");
   }
-  std::sort(candidates.begin(), candidates.end(),
-            [](const Candidate& a, const Candidate& b) { return a.lower_bound < b.lower_bound; });
+  return Status::OK();
+}
 
-  ThreadPool pool(o.threads ? o.threads : ThreadPool::DefaultThreads());
+// Step 3: the files in ascending lower-bound order for one query.
+std::vector<Candidate> PruningOrder(const ModelFiles& mf, const float* query) {
+  const double qnorm = Norm(query, mf.dim);
+  std::vector<Candidate> candidates;
+  candidates.reserve(mf.files.size());
+  for (const auto& f : mf.files) candidates.push_back({&f, LowerBound(f.stats->metric, query, qnorm, *f.stats)});
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.lower_bound < b.lower_bound; });
+  return candidates;
+}
+
+// The file's searchable column, from the cache or loaded (and then offered to the cache). The id
+// column is loaded with it (CachedFile::ids).
+Result<std::shared_ptr<CachedFile>> LoadFile(Table& table, const ModelFile& f, FileCache* cache) {
+  const auto& e = *f.entry;
+  const std::string cache_key = e.file.file_path + "#" + f.stats->column;
+  std::shared_ptr<CachedFile> cf = cache ? cache->Get(cache_key) : nullptr;
+  if (cf) return cf;
+  AILAKE_ASSIGN_OR_RETURN(auto readable, OpenLiveFile(table, e.file.file_path, e.file.file_size_in_bytes));
+  AILAKE_ASSIGN_OR_RETURN(auto reader, file::AiLakeFileReader::Open(readable));
+  AILAKE_ASSIGN_OR_RETURN(auto column, reader->LoadColumn(f.stats->column));
+  cf = std::make_shared<CachedFile>();
+  cf->bytes = column->rows().size() + column->count() * 64;
+  // Ids by field id (a file written before a rename still has its id column under the same id).
+  const iceberg::NestedField* id_field = table.schema().FindField("id");
+  const int id_idx = ResolveFileField(reader->parquet().schema(), "id", id_field ? id_field->id : -1);
+  if (id_idx >= 0 && reader->parquet().schema().fields[static_cast<size_t>(id_idx)].type == parquet::DataType::kString) {
+    AILAKE_ASSIGN_OR_RETURN(parquet::Batch ids, reader->parquet().ReadAll({id_idx}));
+    if (ids.num_rows == static_cast<int64_t>(column->count())) {
+      cf->ids.reserve(static_cast<size_t>(ids.num_rows));
+      for (int64_t r = 0; r < ids.num_rows; ++r) {
+        cf->ids.emplace_back(ids.columns[0].IsValid(r) ? ids.columns[0].StringValue(r) : std::string_view());
+        cf->bytes += cf->ids.back().size() + sizeof(std::string);
+      }
+    }
+  }
+  cf->reader = std::move(reader);
+  cf->column = std::move(column);
+  if (cache) cache->Put(cache_key, cf);
+  return cf;
+}
+
+// Step 4: one file's best k for one query (deleted rows and predicate misses excluded).
+Result<std::vector<SearchHit>> SearchFile(const ModelFile& f, const CachedFile& cf_const, const float* query,
+                                          const SearchOptions& o, const std::optional<Predicate>& where,
+                                          const SnapshotPlan& plan, std::atomic<size_t>* skipped_groups) {
+  auto& cf = const_cast<CachedFile&>(cf_const);  // reader_mu guards the reader
+  const auto& e = *f.entry;
+  const index::AllowedRows* allowed = nullptr;
+  index::AllowedRows mask;
+  if (where) {
+    FileFilterStats fs;
+    std::lock_guard<std::mutex> lock(cf.reader_mu);
+    AILAKE_ASSIGN_OR_RETURN(mask, FilterFile(cf.reader->parquet(), *where, &fs));
+    *skipped_groups += static_cast<size_t>(fs.row_groups_skipped);
+    allowed = &mask;
+    if (fs.rows_matched == 0) return std::vector<SearchHit>();
+  }
+  auto del = plan.deletes.find(e.file.file_path);
+  if (del != plan.deletes.end()) {
+    if (!allowed) mask = index::AllowedRows(cf.column->count(), true);
+    for (int64_t pos : del->second) {
+      if (pos >= 0 && static_cast<uint64_t>(pos) < cf.column->count()) mask.Disallow(static_cast<uint32_t>(pos));
+    }
+    allowed = &mask;
+  }
+  AILAKE_ASSIGN_OR_RETURN(auto hits, cf.column->Search(query, o.k, std::max(o.ef, o.k), o.exact, allowed));
+  std::vector<SearchHit> out;
+  out.reserve(hits.size());
+  // Cosine and euclidean distances are never below 0; float rounding can give -1e-7 for a
+  // vector and itself, which reads as a bug. Dot distances (-dot) are negative by nature.
+  const bool non_negative = f.stats->metric != VectorMetric::kDot;
+  for (const auto& h : hits) {
+    out.push_back({e.file.file_path, h.row, non_negative ? std::max(0.0f, h.distance) : h.distance});
+  }
+  return out;
+}
+
+// Step 5: the requested columns of the winners. Ids of cached files come from the cache; other
+// columns are read from the row groups that hold the hits, through the cached reader when there is
+// one (no second footer parse).
+Result<parquet::Batch> FetchColumns(Table& table, const SnapshotPlan& plan, const parquet::Schema& projected,
+                                    const std::vector<SearchHit>& hits,
+                                    const std::map<std::string, std::shared_ptr<CachedFile>>& loaded) {
+  parquet::Batch values = parquet::Batch::Empty(projected);
+  if (projected.fields.empty()) return values;
+  std::map<std::string, std::vector<size_t>> by_file;
+  for (size_t h = 0; h < hits.size(); ++h) by_file[hits[h].file].push_back(h);
+  std::vector<parquet::Batch> per_hit(hits.size());
+  const bool ids_only = projected.fields.size() == 1 && projected.fields[0].name == "id";
+  for (const auto& [path, hit_ids] : by_file) {
+    auto lf = loaded.find(path);
+    CachedFile* cf = lf == loaded.end() ? nullptr : lf->second.get();
+    if (ids_only && cf && !cf->ids.empty()) {
+      for (size_t h : hit_ids) {
+        if (hits[h].row >= cf->ids.size()) return Status::Corruption(path + ": hit row " + std::to_string(hits[h].row) + " is past the end");
+        parquet::Batch one = parquet::Batch::Empty(projected);
+        one.columns[0].AppendString(cf->ids[hits[h].row]);
+        one.num_rows = 1;
+        per_hit[h] = std::move(one);
+      }
+      continue;
+    }
+    std::unique_ptr<parquet::ParquetReader> own;
+    parquet::ParquetReader* reader = nullptr;
+    std::unique_lock<std::mutex> lock;
+    if (cf) {
+      lock = std::unique_lock<std::mutex>(cf->reader_mu);
+      reader = &cf->reader->parquet();
+    } else {
+      auto size = plan.file_size.find(path);
+      if (size == plan.file_size.end()) return Status::Internal("hit in " + path + ", which is not a live file");
+      AILAKE_ASSIGN_OR_RETURN(auto readable, OpenLiveFile(table, path, size->second));
+      AILAKE_ASSIGN_OR_RETURN(own, parquet::ParquetReader::Open(readable));
+      reader = own.get();
+    }
+    // Columns by field id (a renamed column keeps its id); one the file predates reads as NULL.
+    std::vector<int> fields;
+    std::vector<int> slot;  // per requested column: its index in `fields`, or -1
+    for (const auto& f : projected.fields) {
+      const int idx = ResolveFileField(reader->schema(), f.name, f.field_id);
+      slot.push_back(idx < 0 ? -1 : static_cast<int>(fields.size()));
+      if (idx >= 0) fields.push_back(idx);
+    }
+    std::map<int, parquet::Batch> groups;
+    for (size_t h : hit_ids) {
+      int64_t row = hits[h].row, start = 0;
+      int rg = 0;
+      for (; rg < reader->num_row_groups(); ++rg) {
+        if (row < start + reader->row_group_num_rows(rg)) break;
+        start += reader->row_group_num_rows(rg);
+      }
+      if (rg == reader->num_row_groups()) return Status::Corruption(path + ": hit row " + std::to_string(row) + " is past the end");
+      if (!groups.count(rg)) {
+        parquet::Batch read;
+        if (!fields.empty()) {
+          AILAKE_ASSIGN_OR_RETURN(read, reader->ReadRowGroup(rg, fields));
+        }
+        parquet::Batch& full = groups[rg];
+        full.schema = projected;
+        full.num_rows = reader->row_group_num_rows(rg);
+        for (size_t c = 0; c < projected.fields.size(); ++c) {
+          if (slot[c] >= 0) {
+            full.columns.push_back(std::move(read.columns[static_cast<size_t>(slot[c])]));
+          } else {
+            parquet::Column nulls(projected.fields[c]);
+            for (int64_t i = 0; i < full.num_rows; ++i) nulls.AppendNull();
+            full.columns.push_back(std::move(nulls));
+          }
+        }
+      }
+      per_hit[h] = groups[rg].Slice(row - start, 1);
+    }
+  }
+  for (auto& b : per_hit) {
+    b.schema = projected;
+    AILAKE_RETURN_IF_ERROR(values.Append(b));
+  }
+  return values;
+}
+
+// One query against a planned snapshot: steps 3-5. `parallel`: search each wave's files on the pool
+// (a single query); otherwise on this thread (a batch already runs its queries on the pool).
+Result<SearchResult> SearchOne(Table& table, const float* query, const SearchOptions& o, const SnapshotPlan& plan,
+                               const ModelFiles& mf, const std::optional<Predicate>& where,
+                               const parquet::Schema& projected, FileCache* cache, ThreadPool& pool, bool parallel) {
+  SearchResult result;
+  result.snapshot_id = plan.snapshot_id;
+  result.files_total = mf.files.size();
+  result.files_other_model = mf.other_model;
+  result.other_models = mf.other_models;
+  std::atomic<size_t> skipped_groups{0};
+  const std::vector<Candidate> candidates = PruningOrder(mf, query);
   const size_t wave = pool.size();
   std::vector<SearchHit> best;
+  std::map<std::string, std::shared_ptr<CachedFile>> loaded;
   size_t next = 0;
   while (next < candidates.size()) {
     std::vector<const Candidate*> batch;
@@ -205,63 +379,93 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
       batch.push_back(&c);
     }
     std::vector<Result<std::vector<SearchHit>>> found(batch.size(), Status::Internal("not searched"));
-    pool.ParallelFor(batch.size(), [&](size_t i) {
-      const auto& e = *batch[i]->entry;
-      auto run = [&]() -> Result<std::vector<SearchHit>> {
-        const std::string& column_name = batch[i]->stats->column;
-        const std::string cache_key = e.file.file_path + "#" + column_name;
-        std::shared_ptr<CachedFile> cf = cache ? cache->Get(cache_key) : nullptr;
-        if (!cf) {
-          AILAKE_ASSIGN_OR_RETURN(auto readable, OpenLiveFile(table, e.file.file_path, e.file.file_size_in_bytes));
-          AILAKE_ASSIGN_OR_RETURN(auto reader, file::AiLakeFileReader::Open(readable));
-          AILAKE_ASSIGN_OR_RETURN(auto column, reader->LoadColumn(column_name));
-          cf = std::make_shared<CachedFile>();
-          cf->bytes = column->rows().size() + column->count() * 64;
-          cf->reader = std::move(reader);
-          cf->column = std::move(column);
-          if (cache) cache->Put(cache_key, cf);
-        }
-        const index::AllowedRows* allowed = nullptr;
-        index::AllowedRows mask;
-        if (where) {
-          FileFilterStats fs;
-          std::lock_guard<std::mutex> lock(cf->reader_mu);
-          AILAKE_ASSIGN_OR_RETURN(mask, FilterFile(cf->reader->parquet(), *where, &fs));
-          skipped_groups += static_cast<size_t>(fs.row_groups_skipped);
-          allowed = &mask;
-          if (fs.rows_matched == 0) return std::vector<SearchHit>();
-        }
-        auto del = deletes.find(e.file.file_path);
-        if (del != deletes.end()) {
-          if (!allowed) mask = index::AllowedRows(cf->column->count(), true);
-          for (int64_t pos : del->second) {
-            if (pos >= 0 && static_cast<uint64_t>(pos) < cf->column->count()) mask.Disallow(static_cast<uint32_t>(pos));
-          }
-          allowed = &mask;
-        }
-        AILAKE_ASSIGN_OR_RETURN(auto hits, cf->column->Search(query, o.k, std::max(o.ef, o.k), o.exact, allowed));
-        std::vector<SearchHit> out;
-        // Cosine and euclidean distances are never below 0; float rounding can give -1e-7 for a
-        // vector and itself, which reads as a bug. Dot distances (-dot) are negative by nature.
-        const bool non_negative = batch[i]->stats->metric != VectorMetric::kDot;
-        for (const auto& h : hits) {
-          out.push_back({e.file.file_path, h.row, non_negative ? std::max(0.0f, h.distance) : h.distance});
-        }
-        return out;
-      };
-      found[i] = run();
-    });
-    for (auto& f : found) {
-      if (!f.ok()) return f.status();
-      best.insert(best.end(), f->begin(), f->end());
+    std::vector<std::shared_ptr<CachedFile>> files(batch.size());
+    auto run = [&](size_t i) {
+      auto cf = LoadFile(table, *batch[i]->file, cache);
+      if (!cf.ok()) {
+        found[i] = cf.status();
+        return;
+      }
+      files[i] = *cf;
+      found[i] = SearchFile(*batch[i]->file, **cf, query, o, where, plan, &skipped_groups);
+    };
+    if (parallel && batch.size() > 1) {
+      pool.ParallelFor(batch.size(), run);
+    } else {
+      for (size_t i = 0; i < batch.size(); ++i) run(i);
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (!found[i].ok()) return found[i].status();
+      best.insert(best.end(), found[i]->begin(), found[i]->end());
+      loaded[batch[i]->file->entry->file.file_path] = files[i];
     }
     result.files_searched += batch.size();
     MergeTopK(&best, o.k);
   }
   result.hits = std::move(best);
   result.row_groups_skipped = skipped_groups.load();
+  AILAKE_ASSIGN_OR_RETURN(result.values, FetchColumns(table, plan, projected, result.hits, loaded));
+  return result;
+}
 
-  // Requested columns for the winners, read from the row groups that hold them.
+}  // namespace
+
+Result<std::shared_ptr<const SnapshotPlan>> PlanSnapshot(Table& table, const iceberg::Snapshot* snapshot) {
+  auto plan = std::make_shared<SnapshotPlan>();
+  if (snapshot == nullptr) return std::shared_ptr<const SnapshotPlan>(std::move(plan));
+  plan->snapshot_id = snapshot->snapshot_id;
+  AILAKE_ASSIGN_OR_RETURN(plan->files, iceberg::ReadSnapshotFiles(table.catalog().store(), table.locations(), snapshot));
+  AILAKE_ASSIGN_OR_RETURN(plan->deletes, ReadPositionDeletes(table, plan->files.delete_files));
+  for (const auto& e : plan->files.data_files) plan->file_size[e.file.file_path] = e.file.file_size_in_bytes;
+  return std::shared_ptr<const SnapshotPlan>(std::move(plan));
+}
+
+Result<std::shared_ptr<const SnapshotPlan>> SnapshotPlanCache::Get(Table& table, const iceberg::Snapshot* snapshot) {
+  const int64_t id = snapshot ? snapshot->snapshot_id : 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& p : plans_) {
+      if (p->snapshot_id == id) return p;
+    }
+  }
+  // Planned outside the lock (manifest reads); two threads may plan the same snapshot once each.
+  AILAKE_ASSIGN_OR_RETURN(auto plan, PlanSnapshot(table, snapshot));
+  std::lock_guard<std::mutex> lock(mu_);
+  plans_.push_back(plan);
+  if (plans_.size() > capacity_) plans_.erase(plans_.begin());
+  return plan;
+}
+
+Result<std::vector<SearchResult>> SearchTableBatch(Table& table, const float* queries, size_t n,
+                                                   const SearchOptions& o, const SearchContext& ctx) {
+  if (o.k == 0) return Status::InvalidArgument("k must be at least 1");
+  AILAKE_ASSIGN_OR_RETURN(ModelFiles mf, ResolveQueryModel(table, o));
+  for (size_t q = 0; q < n; ++q) {
+    for (size_t i = 0; i < mf.dim; ++i) {
+      if (!std::isfinite(queries[q * mf.dim + i])) {
+        return Status::InvalidArgument("the query vector" + (n > 1 ? " " + std::to_string(q) : std::string()) +
+                                       " has a non-finite value at element " + std::to_string(i));
+      }
+    }
+  }
+  // Step 1, once for the batch.
+  AILAKE_ASSIGN_OR_RETURN(const iceberg::Snapshot* snap, ResolveSnapshot(table.metadata(), o.snapshot_id, o.as_of_ms));
+  std::shared_ptr<const SnapshotPlan> plan;
+  if (ctx.plans) {
+    AILAKE_ASSIGN_OR_RETURN(plan, ctx.plans->Get(table, snap));
+  } else {
+    AILAKE_ASSIGN_OR_RETURN(plan, PlanSnapshot(table, snap));
+  }
+  std::vector<SearchResult> results(n);
+  if (snap == nullptr) return results;  // empty table
+  AILAKE_RETURN_IF_ERROR(SelectModelFiles(table, *plan, &mf));
+  std::optional<Predicate> where;
+  if (!o.where.empty()) {
+    AILAKE_ASSIGN_OR_RETURN(Predicate p, ParsePredicate(o.where));
+    AILAKE_ASSIGN_OR_RETURN(parquet::Schema columns, table.PredicateSchema());
+    AILAKE_RETURN_IF_ERROR(p.Bind(columns));
+    where = std::move(p);
+  }
   AILAKE_ASSIGN_OR_RETURN(parquet::Schema data, table.DataSchema());
   parquet::Schema projected;
   for (const auto& name : o.columns) {
@@ -269,62 +473,34 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
     if (i < 0) return Status::InvalidArgument("column '" + name + "' is not a data column of table " + table.ident().ToString());
     projected.fields.push_back(data.fields[static_cast<size_t>(i)]);
   }
-  result.values = parquet::Batch::Empty(projected);
-  if (!o.columns.empty()) {
-    std::map<std::string, std::vector<size_t>> by_file;
-    for (size_t h = 0; h < result.hits.size(); ++h) by_file[result.hits[h].file].push_back(h);
-    std::vector<parquet::Batch> per_hit(result.hits.size());
-    std::map<std::string, int64_t> size_of;
-    for (const auto& e : files.data_files) size_of[e.file.file_path] = e.file.file_size_in_bytes;
-    for (const auto& [path, hit_ids] : by_file) {
-      auto size = size_of.find(path);
-      if (size == size_of.end()) return Status::Internal("hit in " + path + ", which is not a live file");
-      AILAKE_ASSIGN_OR_RETURN(auto readable, OpenLiveFile(table, path, size->second));
-      AILAKE_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(readable));
-      // Columns by field id (a renamed column keeps its id); one the file predates reads as NULL.
-      std::vector<int> fields;
-      std::vector<int> slot;  // per requested column: its index in `fields`, or -1
-      for (const auto& f : projected.fields) {
-        const int idx = ResolveFileField(reader->schema(), f.name, f.field_id);
-        slot.push_back(idx < 0 ? -1 : static_cast<int>(fields.size()));
-        if (idx >= 0) fields.push_back(idx);
-      }
-      std::map<int, parquet::Batch> groups;
-      for (size_t h : hit_ids) {
-        int64_t row = result.hits[h].row, start = 0;
-        int rg = 0;
-        for (; rg < reader->num_row_groups(); ++rg) {
-          if (row < start + reader->row_group_num_rows(rg)) break;
-          start += reader->row_group_num_rows(rg);
-        }
-        if (rg == reader->num_row_groups()) return Status::Corruption(path + ": hit row " + std::to_string(row) + " is past the end");
-        if (!groups.count(rg)) {
-          parquet::Batch read;
-          if (!fields.empty()) {
-            AILAKE_ASSIGN_OR_RETURN(read, reader->ReadRowGroup(rg, fields));
-          }
-          parquet::Batch& full = groups[rg];
-          full.schema = projected;
-          full.num_rows = reader->row_group_num_rows(rg);
-          for (size_t c = 0; c < projected.fields.size(); ++c) {
-            if (slot[c] >= 0) {
-              full.columns.push_back(std::move(read.columns[static_cast<size_t>(slot[c])]));
-            } else {
-              parquet::Column nulls(projected.fields[c]);
-              for (int64_t i = 0; i < full.num_rows; ++i) nulls.AppendNull();
-              full.columns.push_back(std::move(nulls));
-            }
-          }
-        }
-        per_hit[h] = groups[rg].Slice(row - start, 1);
-      }
-    }
-    for (auto& b : per_hit) {
-      b.schema = projected;
-      AILAKE_RETURN_IF_ERROR(result.values.Append(b));
-    }
+  std::unique_ptr<ThreadPool> own_pool;
+  ThreadPool* pool = ctx.pool;
+  if (pool == nullptr || (o.threads != 0 && o.threads != pool->size())) {
+    own_pool = std::make_unique<ThreadPool>(o.threads ? o.threads : ThreadPool::DefaultThreads());
+    pool = own_pool.get();
   }
-  return result;
+  if (n == 1) {
+    AILAKE_ASSIGN_OR_RETURN(results[0], SearchOne(table, queries, o, *plan, mf, where, projected, ctx.cache, *pool, true));
+    return results;
+  }
+  std::vector<Status> status(n);
+  pool->ParallelFor(n, [&](size_t q) {
+    auto r = SearchOne(table, queries + q * mf.dim, o, *plan, mf, where, projected, ctx.cache, *pool, false);
+    if (r.ok()) {
+      results[q] = std::move(*r);
+    } else {
+      status[q] = r.status();
+    }
+  });
+  for (const Status& st : status) AILAKE_RETURN_IF_ERROR(st);
+  return results;
+}
+
+Result<SearchResult> SearchTable(Table& table, const float* query, const SearchOptions& o, FileCache* cache) {
+  SearchContext ctx;
+  ctx.cache = cache;
+  AILAKE_ASSIGN_OR_RETURN(std::vector<SearchResult> r, SearchTableBatch(table, query, 1, o, ctx));
+  return std::move(r[0]);
 }
 
 }  // namespace ailake::table

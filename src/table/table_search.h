@@ -13,15 +13,24 @@
 //     skipped once its bound cannot beat the current k-th best distance.
 //  4. Each file's index (cached, validated on load) is searched with its deleted rows (Iceberg v2
 //     position deletes) and predicate misses excluded; results are merged into the global top k.
-//  5. Requested columns are read for the winners only, from the row groups that hold them.
+//  5. Requested columns are read for the winners only, from the row groups that hold them (ids
+//     come from the file cache when the file is cached: they are loaded with its vectors).
+//
+// Each step is a function below. Step 1 depends only on the snapshot, so it is a SnapshotPlan that
+// a warm caller (the public Table handle) keeps in a SnapshotPlanCache and shares between queries;
+// step 2 depends on the query's model, shared by every query of a batch (SearchTableBatch).
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ailake/status.h"
+#include "core/thread_pool.h"
+#include "iceberg/snapshot_files.h"
 #include "parquet/batch.h"
 #include "table/file_cache.h"
 #include "table/table.h"
@@ -61,6 +70,43 @@ struct SearchResult {
 };
 
 Result<SearchResult> SearchTable(Table& table, const float* query, const SearchOptions& options, FileCache* cache);
+
+// Step 1: what a snapshot holds, read once. Immutable after PlanSnapshot (a snapshot never changes),
+// so it may be shared between threads and queries.
+struct SnapshotPlan {
+  int64_t snapshot_id = 0;  // 0 = the table has no snapshot yet
+  iceberg::SnapshotFiles files;
+  std::map<std::string, std::vector<int64_t>> deletes;  // position deletes per data-file location
+  std::map<std::string, int64_t> file_size;             // data-file location -> manifest size
+};
+Result<std::shared_ptr<const SnapshotPlan>> PlanSnapshot(Table& table, const iceberg::Snapshot* snapshot);
+
+// The last few snapshots' plans, by snapshot id (thread-safe). Keyed by id alone: one cache belongs
+// to one table, and a snapshot id names the same immutable file set for the table's whole life.
+class SnapshotPlanCache {
+ public:
+  explicit SnapshotPlanCache(size_t capacity = 4) : capacity_(capacity) {}
+  Result<std::shared_ptr<const SnapshotPlan>> Get(Table& table, const iceberg::Snapshot* snapshot);
+
+ private:
+  std::mutex mu_;
+  size_t capacity_;
+  std::vector<std::shared_ptr<const SnapshotPlan>> plans_;  // most recent last
+};
+
+// What a warm caller keeps between searches; every member may be null (then the search reads the
+// manifests itself and makes a pool of options.threads threads).
+struct SearchContext {
+  FileCache* cache = nullptr;
+  SnapshotPlanCache* plans = nullptr;
+  ThreadPool* pool = nullptr;  // used when options.threads is 0 or equals its size
+};
+
+// n queries (n x dim floats, row-major, dim = the query model's) against one snapshot: the snapshot
+// plan and the model check are made once; queries run in parallel on the pool (each query's files
+// in waves of pool-size, the same pruning as SearchTable, so each result equals SearchTable's).
+Result<std::vector<SearchResult>> SearchTableBatch(Table& table, const float* queries, size_t n,
+                                                   const SearchOptions& options, const SearchContext& context);
 
 // The snapshot a read should use (current, by id, or as of a time); nullptr for an empty table.
 Result<const iceberg::Snapshot*> ResolveSnapshot(const iceberg::TableMetadata& m, std::optional<int64_t> snapshot_id,

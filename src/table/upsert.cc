@@ -110,7 +110,9 @@ bool Replannable(const Status& st, Table& table, int schema_id) {
 // one. Memory: the ids and one ordinal each (a second pass finds the rows' names for the error).
 // A row without an id is new when ids are generated (a generated id matches nothing); without
 // generate_ids it is an error.
-Result<IdList> CheckedInputIds(const std::string& path, const std::string& format, WriteMode mode, bool generate_ids) {
+Result<IdList> CheckedInputIds(const std::string& path, const IngestOptions& ingest, WriteMode mode) {
+  const std::string& format = ingest.format;
+  const bool generate_ids = ingest.generate_ids;
   std::vector<std::pair<std::string, int64_t>> rows;  // id, ordinal among all input rows
   int64_t ordinal = 0;
   AILAKE_RETURN_IF_ERROR(ForEachInputId(path, format, [&](const std::optional<std::string>& id, const std::string& where) {
@@ -123,7 +125,7 @@ Result<IdList> CheckedInputIds(const std::string& path, const std::string& forma
     }
     rows.emplace_back(*id, n);
     return Status::OK();
-  }));
+  }, ingest.open_source));
   std::sort(rows.begin(), rows.end());
   for (size_t i = 1; i < rows.size(); ++i) {
     if (rows[i].first != rows[i - 1].first) continue;
@@ -135,7 +137,7 @@ Result<IdList> CheckedInputIds(const std::string& path, const std::string& forma
       if (n == again) again_where = where;
       ++n;
       return Status::OK();
-    }));
+    }, ingest.open_source));
     return Status::InvalidArgument(again_where + ": id '" + rows[i].first + "' repeats " + first_where +
                                    "; an input may hold each id once (merge or drop one of the rows)");
   }
@@ -173,7 +175,7 @@ Result<WriteResult> IngestWithMode(Table& table, const std::string& path, embed:
     return out;
   }
   // Every id is checked before anything is embedded or written.
-  AILAKE_ASSIGN_OR_RETURN(IdList ids, CheckedInputIds(path, ingest.format, options.mode, ingest.generate_ids));
+  AILAKE_ASSIGN_OR_RETURN(IdList ids, CheckedInputIds(path, ingest, options.mode));
   AILAKE_RETURN_IF_ERROR(table.Refresh());
   const int schema_id = table.metadata().current_schema_id;
 

@@ -1,0 +1,132 @@
+// Warm search through the public API: a table of N rows x D dims in F files (HNSW per file), then
+// single queries (ids only, and ids + text) and batches, timed after a warm-up pass.
+//
+//   api_search_bench [--rows 100000] [--dim 384] [--files 10] [--queries 200] [--dir PATH] [--keep]
+// The table is built once per --dir and reused when it already holds the rows (--keep leaves it).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "ailake/ailake.h"
+
+namespace {
+
+double Ms(std::chrono::steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+void Report(const char* what, std::vector<double> ms) {
+  std::sort(ms.begin(), ms.end());
+  double sum = 0;
+  for (double v : ms) sum += v;
+  std::printf("%-28s n=%zu  mean %.3f ms  p50 %.3f ms  p90 %.3f ms  p99 %.3f ms\n", what, ms.size(), sum / ms.size(),
+              ms[ms.size() / 2], ms[ms.size() * 9 / 10], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t rows = 100000, dim = 384, files = 10, queries = 200;
+  std::string dir = (std::filesystem::temp_directory_path() / "ailake_api_search_bench").string();
+  bool keep = false;
+  for (int i = 1; i < argc; ++i) {
+    auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+    if (!std::strcmp(argv[i], "--rows")) rows = std::stoul(next());
+    else if (!std::strcmp(argv[i], "--dim")) dim = std::stoul(next());
+    else if (!std::strcmp(argv[i], "--files")) files = std::stoul(next());
+    else if (!std::strcmp(argv[i], "--queries")) queries = std::stoul(next());
+    else if (!std::strcmp(argv[i], "--dir")) dir = next();
+    else if (!std::strcmp(argv[i], "--keep")) keep = true;
+    else {
+      std::fprintf(stderr, "unknown flag %s\n", argv[i]);
+      return 2;
+    }
+  }
+  auto wh = ailake::Warehouse::Open(dir, {.create = true});
+  if (!wh.ok()) return std::fprintf(stderr, "%s\n", wh.status().ToString().c_str()), 1;
+  // Clustered data: 64 centres, rows near one of them, so pruning and HNSW behave like real embeddings.
+  std::mt19937 rng(7);
+  std::normal_distribution<float> g(0, 1);
+  std::vector<float> centres(64 * dim);
+  for (auto& c : centres) c = g(rng);
+  auto make_vector = [&](float* out) {
+    const float* c = centres.data() + (rng() % 64) * dim;
+    for (size_t i = 0; i < dim; ++i) out[i] = c[i] + 0.3f * g(rng);
+  };
+  std::unique_ptr<ailake::Table> table;
+  auto opened = (*wh)->OpenTable("bench");
+  if (opened.ok() && (*opened)->Info().ok() && (*opened)->Info()->live_rows == static_cast<int64_t>(rows)) {
+    table = std::move(*opened);
+    std::printf("reusing %s\n", dir.c_str());
+  } else {
+    if (opened.ok()) (void)(*wh)->DropTable("bench", true);
+    ailake::CreateTableOptions co;
+    co.model = {.name = "bench", .version = "1", .dim = static_cast<uint32_t>(dim)};
+    co.storage.index = ailake::IndexKind::kHnsw;
+    co.target_file_rows = static_cast<int64_t>((rows + files - 1) / files);
+    auto t = (*wh)->CreateTable("bench", co);
+    if (!t.ok()) return std::fprintf(stderr, "%s\n", t.status().ToString().c_str()), 1;
+    table = std::move(*t);
+    const auto t0 = std::chrono::steady_clock::now();
+    const size_t chunk = static_cast<size_t>(co.target_file_rows);
+    for (size_t start = 0; start < rows; start += chunk) {
+      const size_t n = std::min(chunk, rows - start);
+      ailake::RecordBatch b;
+      b.columns = {{.name = "id", .type = ailake::ValueType::kString}, {.name = "chunk_text", .type = ailake::ValueType::kString}};
+      std::vector<float> vecs(n * dim);
+      for (size_t r = 0; r < n; ++r) {
+        b.columns[0].AppendString("row-" + std::to_string(start + r));
+        b.columns[1].AppendString("text of row " + std::to_string(start + r));
+        make_vector(vecs.data() + r * dim);
+      }
+      auto w = table->Add(b, vecs.data(), dim, {.mode = ailake::WriteMode::kAppend});
+      if (!w.ok()) return std::fprintf(stderr, "%s\n", w.status().ToString().c_str()), 1;
+    }
+    std::printf("built %zu x %zu in %zu files: %.1f s\n", rows, dim, files, Ms(std::chrono::steady_clock::now() - t0) / 1000);
+  }
+  std::vector<float> qs(queries * dim);
+  for (size_t q = 0; q < queries; ++q) make_vector(qs.data() + q * dim);
+  ailake::SearchOptions ids_only;
+  ids_only.k = 10;
+  ailake::SearchOptions with_text = ids_only;
+  with_text.columns = {"chunk_text"};
+
+  auto t0 = std::chrono::steady_clock::now();
+  auto first = table->Search(qs.data(), dim, ids_only);
+  if (!first.ok()) return std::fprintf(stderr, "%s\n", first.status().ToString().c_str()), 1;
+  std::printf("cold first query: %.1f ms (searched %zu of %zu files)\n", Ms(std::chrono::steady_clock::now() - t0),
+              first->files_searched, first->files_total);
+  for (size_t q = 0; q < queries; ++q) (void)table->Search(qs.data() + q * dim, dim, ids_only);  // warm every file
+  std::printf("cache: %.1f MB\n", table->cache_bytes() / 1e6);
+  for (auto* o : {&ids_only, &with_text}) {
+    std::vector<double> ms;
+    size_t searched = 0;
+    for (size_t q = 0; q < queries; ++q) {
+      auto s = std::chrono::steady_clock::now();
+      auto r = table->Search(qs.data() + q * dim, dim, *o);
+      ms.push_back(Ms(std::chrono::steady_clock::now() - s));
+      if (!r.ok()) return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
+      searched += r->files_searched;
+    }
+    Report(o == &ids_only ? "warm Search (ids)" : "warm Search (ids + text)", ms);
+    std::printf("  files searched per query: %.2f\n", double(searched) / queries);
+  }
+  for (size_t batch : {size_t(16), size_t(64)}) {
+    std::vector<double> ms;
+    for (size_t q = 0; q + batch <= queries; q += batch) {
+      auto s = std::chrono::steady_clock::now();
+      auto r = table->SearchBatch(qs.data() + q * dim, batch, dim, ids_only);
+      ms.push_back(Ms(std::chrono::steady_clock::now() - s) / batch);
+      if (!r.ok()) return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
+    }
+    Report(batch == 16 ? "SearchBatch(16) per query" : "SearchBatch(64) per query", ms);
+  }
+  if (!keep) {
+    table.reset();
+    (void)(*wh)->DropTable("bench", true);
+  }
+  return 0;
+}
