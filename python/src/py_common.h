@@ -57,6 +57,8 @@ class PyEmbedder final : public ailake::Embedder {
   const ailake::EmbeddingModelInfo& model() const override { return info_; }
   ailake::Status Embed(const std::vector<std::string_view>& texts, std::vector<float>* out) override;
   std::string Describe() const override;
+  // The dim given at construction, else learned from one probe call ("dimension probe").
+  ailake::Result<uint32_t> Dimension() override;
 
   // The first exception the callable raised since the last TakeError (GIL held), or None.
   py::object TakeError();

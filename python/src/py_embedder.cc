@@ -63,6 +63,18 @@ ailake::Status PyEmbedder::Embed(const std::vector<std::string_view>& texts, std
   }
 }
 
+ailake::Result<uint32_t> PyEmbedder::Dimension() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (info_.dim != 0) return info_.dim;
+  }
+  std::vector<float> probe;
+  ailake::Status st = Embed({std::string_view("dimension probe")}, &probe);
+  if (!st.ok()) return st;
+  std::lock_guard<std::mutex> lock(mu_);
+  return info_.dim;
+}
+
 py::object PyEmbedder::TakeError() {
   std::lock_guard<std::mutex> lock(mu_);
   py::object e = std::move(error_);

@@ -96,6 +96,8 @@ def test_bad_embedder_output_is_refused(db, mode):
         assert any("ailake:" in n for n in getattr(e.value, "__notes__", []))
     elif mode == "strings":
         assert isinstance(e.value, ValueError)
+    elif mode == "nan":  # the library's output validation: a non-finite value is reported as Corruption
+        assert isinstance(e.value, ailake.Error) and "non-finite" in str(e.value), repr(e.value)
     else:
         assert isinstance(e.value, ailake.InvalidArgument), repr(e.value)
     assert len(tbl) == 0  # nothing written
