@@ -75,7 +75,7 @@ class Connection:
 
         columns: extra typed columns beside id, doc_id, the text column and metadata, as a dict
         {"lang": "string", "year": "int"} or a list of "name:type" / (name, type); types: boolean, int,
-        long, float, double, string, binary, date, timestamptz. exist_ok=True opens an existing table
+        long, float, double, string, date, timestamptz. exist_ok=True opens an existing table
         instead of raising ailake.AlreadyExists.
         """
         native = self._native.create_table(
