@@ -17,7 +17,9 @@ build: setup
 	@ninja -C $(BUILD) -j $(JOBS)
 
 demo: build
+	@$(if $(filter 0,$(shell id -u)),,sudo) cmake --install $(BUILD) --component python >/dev/null  # the Python package, for /usr/bin/python3 (docs/PYTHON.md)
 	@./scripts/demo.sh $(BUILD)/ailake
+	@/usr/bin/python3 python/examples/tour.py  # the tour's Python part, on the installed package
 
 unit: build
 	@./scripts/check_public_api.sh
