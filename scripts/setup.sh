@@ -22,6 +22,7 @@ PACKAGES=(
   python3 python3-avro
   nodejs npm
   clang
+  chromium
 )
 
 SUDO=""

@@ -39,7 +39,8 @@ function api(path) {
   const h = {};
   const t = sessionStorage.getItem("ailake_token");
   if (t) h["Authorization"] = "Bearer " + t;
-  return fetch(path, {headers: h}).then(r => r.json().then(j => ({status: r.status, body: j})));
+  // Ids are 64-bit: JSON numbers would lose digits in JS, so every "..._id": N becomes a string.
+  return fetch(path, {headers: h}).then(r => r.text().then(t => ({status: r.status, body: JSON.parse(t.replace(/"(\w*_id)":(-?\d+)/g, '"$1":"$2"'))})));
 }
 function el(tag, text, cls) {
   const e = document.createElement(tag);
