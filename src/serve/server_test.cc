@@ -11,6 +11,7 @@
 #include <fstream>
 #include <set>
 
+#include "ailake/migration.h"
 #include "serve/routes.h"
 #include "serve/serve_test_util.h"
 
@@ -461,6 +462,41 @@ TEST(Serve, OpenApiListsEveryRoute) {
     ASSERT_TRUE(res) << path;
     EXPECT_EQ(res->body.find("no route"), std::string::npos) << route.method << " " << path;
   }
+}
+
+}  // namespace
+}  // namespace ailake::serve::test
+
+namespace ailake::serve::test {
+namespace {
+
+TEST(Serve, MigrationStatusOfAPlannedJob) {
+  Fixture fx(10);
+  {
+    auto t = fx.warehouse().OpenTable("docs");
+    ASSERT_TRUE(t.ok());
+    MigrationOptions mo;
+    mo.embedder_spec = "hash:dim=16,model=h16@1";
+    mo.new_model = "h16@1";
+    auto job = Migration::Plan(**t, mo);
+    ASSERT_TRUE(job.ok()) << job.status().ToString();
+  }
+  fx.StartServer();
+  auto c = fx.Client();
+  auto r = c->Get("/v1/tables/docs/migration");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  Json m = Body(r);
+  EXPECT_EQ(m["state"], "running");
+  EXPECT_EQ(m["old_model"]["id"], kModel);
+  EXPECT_EQ(m["new_model"]["id"], "h16@1");
+  EXPECT_EQ(m["new_model"]["dim"], 16);
+  EXPECT_GE(m["tasks"]["total"].get<int>(), 1);
+  EXPECT_EQ(m["rows"]["done"], 0);
+  EXPECT_TRUE(m["progress"].contains("rows_per_s"));
+  EXPECT_TRUE(m["progress"].contains("eta_s"));
+  auto list = Body(c->Get("/v1/tables"));
+  EXPECT_EQ(list["tables"][0]["running_migration"], m["job_id"]);
 }
 
 }  // namespace
