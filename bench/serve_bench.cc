@@ -130,12 +130,17 @@ int main(int argc, char** argv) {
       ts.emplace_back([&, c] {
         httplib::Client cli("127.0.0.1", port);
         cli.set_keep_alive(true);
+        cli.set_tcp_nodelay(true);
         for (size_t i = 0; i < per_client; ++i) {
           const std::string& body = bodies[(c * per_client + i) % queries];
           auto s = std::chrono::steady_clock::now();
           auto r = cli.Post("/v1/tables/bench/search", body, "application/json");
           lat[c].push_back(Ms(std::chrono::steady_clock::now() - s));
-          if (!r || r->status != 200) ++errors;
+          if (!r || r->status != 200) {
+            if (errors++ == 0) {
+              std::fprintf(stderr, "first error: %s\n", r ? (std::to_string(r->status) + " " + r->body).c_str() : httplib::to_string(r.error()).c_str());
+            }
+          }
         }
       });
     }

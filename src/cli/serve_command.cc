@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <memory>
 #include <ostream>
 #include <thread>
@@ -24,9 +25,16 @@ std::string FromFlagOrEnv(const ParsedArgs& args, const char* flag, const char* 
   return v && *v ? v : fallback;
 }
 
+int CheckFormatFlag(const ParsedArgs& args, std::ostream& err) {
+  const std::string f = args.get("format");
+  if (f != "text" && f != "json") return ReportError(Status::InvalidArgument("--format must be text or json, not '" + f + "'"), err);
+  return 0;
+}
+
 int RunServe(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   const std::string dir = FromFlagOrEnv(args, "warehouse", "AILAKE_WAREHOUSE", "./warehouse");
   const std::string catalog = FromFlagOrEnv(args, "catalog", "AILAKE_CATALOG", "fs");
+  if (int rc = CheckFormatFlag(args, err)) return rc;
   if (dir.empty()) return ReportError(Status::InvalidArgument("--warehouse is empty: give the warehouse folder"), err);
 
   serve::ServerOptions o;
@@ -90,15 +98,29 @@ int RunServe(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     got_signal.store(sig);
     (*server)->Stop();
   });
-  out << "ailake serve: listening on http://" << o.host << ":" << (*server)->port() << "/ (" << (*wh)->Describe()
-      << (o.token.empty() ? ", no token" : ", bearer token required") << ")" << std::endl;
+  const bool json = args.get("format") == "json";
+  const std::string url = "http://" + (o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) + ":" +
+                          std::to_string((*server)->port()) + "/";
+  if (json) {
+    out << nlohmann::json({{"event", "listening"}, {"url", url}, {"host", o.host}, {"port", (*server)->port()},
+                           {"warehouse", (*wh)->Describe()}, {"token", !o.token.empty()}})
+               .dump()
+        << std::endl;
+  } else {
+    out << "ailake serve: listening on " << url << " (" << (*wh)->Describe()
+        << (o.token.empty() ? ", no token" : ", bearer token required") << ")" << std::endl;
+  }
   Status st = (*server)->Serve();
   if (got_signal.load() == 0) pthread_kill(watcher.native_handle(), SIGTERM);  // wake the watcher
   watcher.join();
   pthread_sigmask(SIG_UNBLOCK, &sigs, nullptr);
   if (!st.ok()) return ReportError(st, err);
-  out << "ailake serve: stopped (" << (got_signal.load() == SIGINT ? "SIGINT" : "SIGTERM") << "), in-flight requests finished"
-      << std::endl;
+  const std::string sig = got_signal.load() == SIGINT ? "SIGINT" : "SIGTERM";
+  if (json) {
+    out << nlohmann::json({{"event", "stopped"}, {"signal", sig}}).dump() << std::endl;
+  } else {
+    out << "ailake serve: stopped (" << sig << "), in-flight requests finished" << std::endl;
+  }
   return 0;
 }
 
@@ -120,6 +142,7 @@ Command ServeCommand() {
       {"request-timeout-ms", "", "MS", "socket read/write timeout per request", "30000"},
       {"max-concurrency", "", "N", "requests worked on at once (503 + Retry-After beyond)", "64"},
       {"threads", "", "N", "HTTP worker threads (0 = max-concurrency + 4; must exceed max-concurrency)", "0"},
+      {"format", "", "text|json", "start/stop lines as text or one JSON object each ({\"event\": \"listening\", \"port\": N, ...})", "text"},
   };
   spec.details =
       "Endpoints: GET /v1/tables, /v1/tables/{name}, .../history, .../migration, .../eval; POST .../search, .../rows, "
