@@ -23,6 +23,7 @@ PACKAGES=(
   python3-dev python3-pybind11 pybind11-dev python3-numpy python3-pandas python3-pytest python3-tqdm
   nodejs npm
   clang
+  chromium
 )
 
 SUDO=""

@@ -46,5 +46,6 @@ Command MigrateAbortCommand();
 Command MigrateRunTaskCommand();
 Command MigrateCommitCommand();
 Command MigrateListCommand();
+Command ServeCommand();
 
 }  // namespace ailake::cli
