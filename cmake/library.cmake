@@ -62,6 +62,10 @@ configure_file(${PROJECT_SOURCE_DIR}/cmake/ailake.pc.in ${PROJECT_BINARY_DIR}/ai
 install(FILES ${PROJECT_BINARY_DIR}/ailake.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
 # `make test` runs this: install into a temp prefix, build examples/quickstart.cc against it with
-# CMake (shared and static) and pkg-config, run and check its output.
-add_test(NAME install_example COMMAND ${PROJECT_SOURCE_DIR}/scripts/install_test.sh ${PROJECT_BINARY_DIR})
-set_tests_properties(install_example PROPERTIES TIMEOUT 600)
+# CMake (shared and static) and pkg-config, run and check its output. Not in the sanitizer tree: an
+# outside program built without -fsanitize cannot link instrumented objects (the release tree of
+# the same CI run covers it).
+if(NOT AILAKE_SANITIZE)
+  add_test(NAME install_example COMMAND ${PROJECT_SOURCE_DIR}/scripts/install_test.sh ${PROJECT_BINARY_DIR})
+  set_tests_properties(install_example PROPERTIES TIMEOUT 600)
+endif()
