@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The CLI is a user of the public API only (docs/ARCHITECTURE.md, issue 13): every non-test source
-# under src/cli may include
+# The CLI and the server are users of the public API only (docs/ARCHITECTURE.md, issue 13): every
+# non-test source under src/cli may include
 #   "ailake/..."  the public headers (include/ailake/)
 #   "cli/..."     the CLI's own headers
-#   <...>         standard C++/C headers, the POSIX headers the CLI needs (isatty, signals), and
-#                 <nlohmann/...>
+#   "serve/..."   the HTTP server layer (`ailake serve`), itself held to the same rule below
+#   <...>         standard C++/C headers, the POSIX headers the CLI needs (isatty, signals, threads),
+#                 and <nlohmann/...>
+# and every non-test source under src/serve may include "ailake/...", "serve/...", standard and
+# POSIX headers, <nlohmann/...> and <httplib.h>
 # and nothing else; and the public headers include/ailake/*.h include only "ailake/..." and
 # standard headers (nothing from src/, no third-party header a user would need to install).
 #
@@ -28,7 +31,8 @@ cstdint cstdio cstdlib cstring ctime cuchar cwchar cwctype"
 # C standard headers and the POSIX ones a command-line program legitimately uses.
 c_posix="assert.h ctype.h errno.h fenv.h float.h inttypes.h limits.h locale.h math.h setjmp.h signal.h
 stdarg.h stddef.h stdint.h stdio.h stdlib.h string.h time.h uchar.h wchar.h wctype.h
-unistd.h fcntl.h poll.h termios.h sys/ioctl.h sys/stat.h sys/types.h sys/wait.h"
+unistd.h fcntl.h poll.h pthread.h termios.h sys/ioctl.h sys/socket.h sys/stat.h sys/types.h sys/wait.h
+netinet/in.h netinet/tcp.h arpa/inet.h"
 
 declare -A std_ok=()
 for h in $cxx_std $c_posix; do std_ok[$h]=1; done
@@ -49,18 +53,23 @@ check() {
     target="${BASH_REMATCH[2]}"
     if [[ "$kind" == '"' ]]; then
       case "$mode:$target" in
-        cli:ailake/* | cli:cli/* | public:ailake/*) continue ;;
+        cli:ailake/* | cli:cli/* | cli:serve/* | serve:ailake/* | serve:serve/* | public:ailake/*) continue ;;
       esac
       if [[ "$mode" == public ]]; then
         report "$file" "$n" "public header includes \"$target\": include/ailake/ may include only \"ailake/...\" and standard headers"
+      elif [[ "$mode" == serve ]]; then
+        report "$file" "$n" "includes \"$target\": src/serve may include only \"ailake/...\" (the public API), \"serve/...\", standard headers, nlohmann and httplib"
       else
         report "$file" "$n" "includes \"$target\": src/cli may include only \"ailake/...\" (the public API), \"cli/...\", standard headers and nlohmann"
       fi
     else
       [[ -n "${std_ok[$target]:-}" ]] && continue
-      if [[ "$mode" == cli && "$target" == nlohmann/* ]]; then continue; fi
+      if [[ "$mode" != public && "$target" == nlohmann/* ]]; then continue; fi
+      if [[ "$mode" == serve && "$target" == httplib.h ]]; then continue; fi
       if [[ "$mode" == public ]]; then
         report "$file" "$n" "public header includes <$target>: include/ailake/ may include only \"ailake/...\" and standard headers"
+      elif [[ "$mode" == serve ]]; then
+        report "$file" "$n" "includes <$target>: src/serve may include only \"ailake/...\" (the public API), \"serve/...\", standard headers, nlohmann and httplib"
       else
         report "$file" "$n" "includes <$target>: src/cli may include only \"ailake/...\" (the public API), \"cli/...\", standard headers and nlohmann"
       fi
@@ -77,11 +86,18 @@ while IFS= read -r f; do
 done < <(find src/cli -type f \( -name '*.cc' -o -name '*.h' -o -name '*.cpp' \) | sort)
 
 while IFS= read -r f; do
+  case "$f" in
+    *_test.cc | *_test_util.h) continue ;;
+  esac
+  check "$f" serve
+done < <(find src/serve -type f \( -name '*.cc' -o -name '*.h' \) 2>/dev/null | sort)
+
+while IFS= read -r f; do
   check "$f" public
 done < <(find include/ailake -type f -name '*.h' | sort)
 
 if [[ $fail -ne 0 ]]; then
-  echo "check_public_api: FAILED (see docs/API.md: the CLI uses the public API only)" >&2
+  echo "check_public_api: FAILED (see docs/API.md: the CLI and the server use the public API only)" >&2
   exit 1
 fi
 echo "check_public_api: ok"
