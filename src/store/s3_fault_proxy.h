@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -79,6 +80,17 @@ class FaultProxy {
     std::lock_guard<std::mutex> lock(mu_);
     always_ = f;
     always_method_ = std::move(method);
+  }
+  // Every request fails with probability `rate` (seeded, so a run is repeatable): a 500, a 503
+  // SlowDown, a reset, or a lost response, in turn. Random(0) ends it.
+  void Random(double rate, uint64_t seed = 1) {
+    std::lock_guard<std::mutex> lock(mu_);
+    random_rate_ = rate;
+    rng_ = seed ? seed : 1;
+  }
+  int Injected() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return injected_;
   }
   int Count(const std::string& method = "") const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -146,6 +158,16 @@ class FaultProxy {
       Fault f = script_.front();
       script_.pop_front();
       return f;
+    }
+    if (random_rate_ > 0) {
+      rng_ ^= rng_ << 13;
+      rng_ ^= rng_ >> 7;
+      rng_ ^= rng_ << 17;
+      if (static_cast<double>(rng_ % 1000000) / 1e6 < random_rate_) {
+        static constexpr Fault kKinds[] = {Fault::k500, Fault::k503SlowDown, Fault::kReset, Fault::kLoseResponse};
+        ++injected_;
+        return kKinds[injected_ % 4];
+      }
     }
     return Fault::kPass;
   }
@@ -243,6 +265,9 @@ class FaultProxy {
   Fault always_ = Fault::kPass;
   std::string always_method_;
   std::map<std::string, int> counts_;
+  double random_rate_ = 0;
+  uint64_t rng_ = 1;
+  int injected_ = 0;
 };
 
 }  // namespace ailake::test_util
