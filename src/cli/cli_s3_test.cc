@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "ailake/table.h"
+#include "ailake/warehouse.h"
 #include "catalog/pg_test_server.h"
 #include "cli/cli.h"
 #include "cli/cli_test_util.h"
@@ -272,6 +274,39 @@ TEST_F(CliS3Test, CommandsUnderInjectedS3FaultsSucceedOrFailCleanly) {
   }
   std::cerr << "fault run: " << ok << " ok, " << failed << " failed; " << injected << " of " << requests
             << " requests faulted\n";
+}
+
+// The figures in docs/STORAGE.md: requests and bytes per search through the proxy, on a fresh
+// Warehouse (cold cache) and again on the same one (warm).
+TEST_F(CliS3Test, SearchRequestsAndBytesColdAndWarm) {
+  ASSERT_EQ(Cli({"create", "t", "--dim", "64", "--model", "hash-64@seed0", "--target-file-rows", "2000"}).code, 0);
+  ASSERT_EQ(Cli({"insert", "t", Rows("s.jsonl", 0, 10000), "--embedder", "hash:dim=64,seed=0"}).code, 0);
+  test_util::FaultProxy proxy(Srv()->moto->port());
+  Endpoint("http://127.0.0.1:" + std::to_string(proxy.port()));
+  auto wh = Warehouse::Open(std::getenv("AILAKE_WAREHOUSE"), {.catalog = std::getenv("AILAKE_CATALOG")});
+  ASSERT_TRUE(wh.ok()) << wh.status().ToString();
+  auto t = (*wh)->OpenTable("t");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  std::vector<float> q(64, 0.125f);
+  SearchOptions so;
+  so.k = 10;
+  proxy.ResetCounts();
+  auto cold = (*t)->Search(q.data(), q.size(), so);
+  ASSERT_TRUE(cold.ok()) << cold.status().ToString();
+  const int cold_req = proxy.Count();
+  const int64_t cold_bytes = proxy.ResponseBytes();
+  proxy.ResetCounts();
+  q[0] = 0.5f;
+  auto warm = (*t)->Search(q.data(), q.size(), so);
+  ASSERT_TRUE(warm.ok()) << warm.status().ToString();
+  const int warm_req = proxy.Count();
+  const int64_t warm_bytes = proxy.ResponseBytes();
+  Endpoint(Srv()->moto->endpoint());
+  EXPECT_GT(cold_req, 0);
+  EXPECT_LT(warm_req, cold_req);
+  EXPECT_LT(warm_bytes, cold_bytes);
+  std::cerr << "search on S3, 10000 rows x 64-d in 5 files: cold " << cold_req << " requests " << cold_bytes
+            << " bytes; warm " << warm_req << " requests " << warm_bytes << " bytes\n";
 }
 
 }  // namespace

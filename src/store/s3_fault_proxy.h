@@ -102,9 +102,15 @@ class FaultProxy {
     auto it = counts_.find(method);
     return it == counts_.end() ? 0 : it->second;
   }
+  // Bytes the server sent back (headers and bodies) through the proxy since the last ResetCounts.
+  int64_t ResponseBytes() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return response_bytes_;
+  }
   void ResetCounts() {
     std::lock_guard<std::mutex> lock(mu_);
     counts_.clear();
+    response_bytes_ = 0;
   }
 
  private:
@@ -250,6 +256,10 @@ class FaultProxy {
     ::close(up);
     auto e = response.find("\r\n\r\n");
     if (e == std::string::npos || drop_response) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      response_bytes_ += static_cast<int64_t>(response.size());
+    }
     WriteAll(client, CloseHead(response.substr(0, e + 4)) + response.substr(e + 4));
   }
 
@@ -268,6 +278,7 @@ class FaultProxy {
   double random_rate_ = 0;
   uint64_t rng_ = 1;
   int injected_ = 0;
+  int64_t response_bytes_ = 0;
 };
 
 }  // namespace ailake::test_util
