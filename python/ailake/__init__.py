@@ -126,7 +126,9 @@ def connect(warehouse=None, catalog=None, create=True, cache_bytes=None):
         warehouse = _os.environ.get("AILAKE_WAREHOUSE", "warehouse")
     if catalog is None:
         catalog = _os.environ.get("AILAKE_CATALOG", "fs")
-    return Connection(_ailake._Warehouse.open(_os.fspath(warehouse), catalog, create, cache_bytes))
+    conn = Connection(_ailake._Warehouse.open(_os.fspath(warehouse), catalog, create, cache_bytes))
+    conn._catalog = catalog  # ailake.dask reopens the table on workers from (uri, catalog)
+    return conn
 
 
 __all__ = [

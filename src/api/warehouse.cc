@@ -5,6 +5,8 @@
 #include "ailake/warehouse.h"
 #include "api/api_internal.h"
 #include "api/convert.h"
+#include "catalog/pg_catalog.h"
+#include "store/store_uri.h"
 #include "table/table_alter.h"
 #include "table/table_drop.h"
 
@@ -30,29 +32,37 @@ Warehouse::~Warehouse() = default;
 
 Result<std::unique_ptr<Warehouse>> Warehouse::Open(const std::string& uri, const WarehouseOptions& options) {
   if (uri.empty()) return Status::InvalidArgument("Warehouse::Open: the warehouse uri is empty; give a folder");
-  if (uri.find("://") != std::string::npos && uri.rfind("file://", 0) != 0) {
+  const bool s3 = IsS3Uri(uri);
+  if (!s3 && uri.find("://") != std::string::npos && uri.rfind("file://", 0) != 0) {
     return Status::NotSupported("Warehouse::Open: '" + uri.substr(0, uri.find("://") + 3) +
-                                "' warehouses are not supported by this build (give a local folder)");
+                                "' warehouses are not supported (give a local folder, file:///path or s3://bucket/prefix)");
   }
-  if (options.catalog != "fs" && options.catalog != "sqlite") {
-    return Status::InvalidArgument("WarehouseOptions.catalog must be fs or sqlite, got '" + options.catalog + "'");
+  if (options.catalog != "fs" && options.catalog != "sqlite" && !catalog::PgCatalog::IsPostgresUri(options.catalog)) {
+    return Status::InvalidArgument("WarehouseOptions.catalog must be fs, sqlite or postgresql://USER@HOST:PORT/DB, got '" +
+                                   (options.catalog.find("://") == std::string::npos ? options.catalog
+                                                                                      : options.catalog.substr(0, options.catalog.find("://") + 3) + "...") +
+                                   "'");
   }
   if (options.table_cache_bytes == 0) {
     return Status::InvalidArgument("WarehouseOptions.table_cache_bytes must be at least 1");
   }
   auto impl = std::make_shared<Impl>();
   impl->uri = uri;
-  impl->directory = LocalDirectory(uri);
+  impl->directory = s3 ? uri : LocalDirectory(uri);
   impl->options = options;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(impl->directory, ec)) {
-    if (!options.create) {
-      return Status::NotFound("warehouse folder '" + impl->directory +
-                              "' does not exist; check the path, or open it with WarehouseOptions.create = true");
+  if (!s3) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(impl->directory, ec)) {
+      if (!options.create) {
+        return Status::NotFound("warehouse folder '" + impl->directory +
+                                "' does not exist; check the path, or open it with WarehouseOptions.create = true");
+      }
+      std::filesystem::create_directories(impl->directory, ec);
+      if (ec) return Status::IOError("cannot create warehouse folder '" + impl->directory + "': " + ec.message());
     }
-    std::filesystem::create_directories(impl->directory, ec);
-    if (ec) return Status::IOError("cannot create warehouse folder '" + impl->directory + "': " + ec.message());
   }
+  // An s3:// warehouse is a bucket and a key prefix: there is no folder to create; the catalog
+  // opens the S3 store (and fails if the bucket is unreachable).
   AILAKE_ASSIGN_OR_RETURN(impl->catalog, impl->OpenCatalog());
   return std::unique_ptr<Warehouse>(new Warehouse(std::move(impl)));
 }

@@ -14,8 +14,8 @@ namespace ailake::cli {
 std::vector<FlagSpec> WarehouseFlags() {
   // No parser default: OpenWarehouse picks flag, then environment, then the built-in default,
   // and the help shows all three.
-  return {{"warehouse", "", "DIR", "warehouse folder (else $" + std::string(kWarehouseEnv) + ", else " + kDefaultWarehouse + ")", ""},
-          {"catalog", "", "fs|sqlite", "catalog kind (else $" + std::string(kCatalogEnv) + ", else " + kDefaultCatalog + ")", ""}};
+  return {{"warehouse", "", "DIR|s3://BUCKET/PREFIX", "warehouse folder or S3 location (else $" + std::string(kWarehouseEnv) + ", else " + kDefaultWarehouse + ")", ""},
+          {"catalog", "", "fs|sqlite|postgresql://USER@HOST:PORT/DB", "catalog kind or PostgreSQL URI (PG* env fill the rest) (else $" + std::string(kCatalogEnv) + ", else " + kDefaultCatalog + ")", ""}};
 }
 
 std::string WarehouseFromArgs(const ParsedArgs& args) {
@@ -43,7 +43,8 @@ Status CheckWarehouseArgs(const ParsedArgs& args, bool create_warehouse) {
   const std::string dir = WarehouseFromArgs(args);
   const std::string source = args.has("warehouse") ? "--warehouse" : ("$" + std::string(kWarehouseEnv));
   if (dir.empty()) return Status::InvalidArgument(source + " is empty: give the warehouse folder");
-  if (!create_warehouse) {
+  const bool remote = dir.rfind("s3://", 0) == 0;
+  if (!create_warehouse && !remote) {
     // Only `create` makes a warehouse; anything else on a missing folder is a typo, and must not
     // leave an empty warehouse behind.
     std::error_code ec;
@@ -52,9 +53,12 @@ Status CheckWarehouseArgs(const ParsedArgs& args, bool create_warehouse) {
                                      ") does not exist; check the path, or make a table there with 'ailake create'");
     }
   }
-  if (kind != "fs" && kind != "sqlite") {
+  const bool postgres = kind.rfind("postgresql://", 0) == 0 || kind.rfind("postgres://", 0) == 0;
+  if (kind != "fs" && kind != "sqlite" && !postgres) {
+    // Never echo a URI back: it may carry a password.
+    const std::string shown = kind.find("://") == std::string::npos ? kind : kind.substr(0, kind.find("://") + 3) + "...";
     return Status::InvalidArgument(std::string(args.has("catalog") ? "--catalog" : kCatalogEnv) +
-                                   " must be fs or sqlite, got '" + kind + "'");
+                                   " must be fs, sqlite or postgresql://USER@HOST:PORT/DB, got '" + shown + "'");
   }
   return Status::OK();
 }

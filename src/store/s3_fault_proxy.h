@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -80,6 +81,17 @@ class FaultProxy {
     always_ = f;
     always_method_ = std::move(method);
   }
+  // Every request fails with probability `rate` (seeded, so a run is repeatable): a 500, a 503
+  // SlowDown, a reset, or a lost response, in turn. Random(0) ends it.
+  void Random(double rate, uint64_t seed = 1) {
+    std::lock_guard<std::mutex> lock(mu_);
+    random_rate_ = rate;
+    rng_ = seed ? seed : 1;
+  }
+  int Injected() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return injected_;
+  }
   int Count(const std::string& method = "") const {
     std::lock_guard<std::mutex> lock(mu_);
     if (method.empty()) {
@@ -90,9 +102,15 @@ class FaultProxy {
     auto it = counts_.find(method);
     return it == counts_.end() ? 0 : it->second;
   }
+  // Bytes the server sent back (headers and bodies) through the proxy since the last ResetCounts.
+  int64_t ResponseBytes() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return response_bytes_;
+  }
   void ResetCounts() {
     std::lock_guard<std::mutex> lock(mu_);
     counts_.clear();
+    response_bytes_ = 0;
   }
 
  private:
@@ -146,6 +164,16 @@ class FaultProxy {
       Fault f = script_.front();
       script_.pop_front();
       return f;
+    }
+    if (random_rate_ > 0) {
+      rng_ ^= rng_ << 13;
+      rng_ ^= rng_ >> 7;
+      rng_ ^= rng_ << 17;
+      if (static_cast<double>(rng_ % 1000000) / 1e6 < random_rate_) {
+        static constexpr Fault kKinds[] = {Fault::k500, Fault::k503SlowDown, Fault::kReset, Fault::kLoseResponse};
+        ++injected_;
+        return kKinds[injected_ % 4];
+      }
     }
     return Fault::kPass;
   }
@@ -228,6 +256,10 @@ class FaultProxy {
     ::close(up);
     auto e = response.find("\r\n\r\n");
     if (e == std::string::npos || drop_response) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      response_bytes_ += static_cast<int64_t>(response.size());
+    }
     WriteAll(client, CloseHead(response.substr(0, e + 4)) + response.substr(e + 4));
   }
 
@@ -243,6 +275,10 @@ class FaultProxy {
   Fault always_ = Fault::kPass;
   std::string always_method_;
   std::map<std::string, int> counts_;
+  double random_rate_ = 0;
+  uint64_t rng_ = 1;
+  int injected_ = 0;
+  int64_t response_bytes_ = 0;
 };
 
 }  // namespace ailake::test_util
