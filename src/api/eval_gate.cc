@@ -49,6 +49,7 @@ Result<Gate> ParseGate(const std::string& expr) {
   Gate g;
   g.op = s.substr(op_at, s.size() > op_at + 1 && s[op_at + 1] == '=' ? 2 : 1);
   const std::string lhs = s.substr(0, op_at), rhs = s.substr(op_at + g.op.size());
+  if (!lhs.empty() && (lhs.back() == '=' || lhs.back() == '!')) return bad("unknown comparison (use >=, >, <=, <)");
   const size_t at = lhs.find('@');
   if (at == std::string::npos) return bad("the metric needs @K");
   g.metric = lhs.substr(0, at);
