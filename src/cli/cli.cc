@@ -26,7 +26,7 @@ const std::vector<Command>& AllCommands() {
   static const std::vector<Command> commands = {CreateCommand(), InsertCommand(), SearchCommand(), DeleteCommand(), InfoCommand(), HistoryCommand(), ListCommand(), DropCommand(), AlterCommand(), RollbackCommand(), VerifyCommand(), ExpireCommand(), CompactCommand(),
                                                 MigrateCommand(), MigrateStatusCommand(), MigrateResumeCommand(), MigrateAbortCommand(),
                                                 MigratePlanCommand(), MigrateRunTaskCommand(), MigrateCommitCommand(), MigrateListCommand(),
-                                                InspectCommand(), CatCommand(), KnnCommand(), SampleCommand(), ServeCommand()};
+                                                InspectCommand(), CatCommand(), KnnCommand(), SampleCommand(), ServeCommand(), EvalCommand()};
   return commands;
 }
 

@@ -47,5 +47,6 @@ Command MigrateRunTaskCommand();
 Command MigrateCommitCommand();
 Command MigrateListCommand();
 Command ServeCommand();
+Command EvalCommand();
 
 }  // namespace ailake::cli

@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "ailake/embedder.h"
+#include "ailake/eval.h"
 #include "ailake/migration.h"
 #include "ailake/table.h"
 #include "cli/commands.h"
@@ -453,6 +454,10 @@ int RunCommit(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (!table.ok()) return ReportError(table.status(), err);
   auto job = Migration::Load(**table);
   if (!job.ok()) return ReportError(job.status(), err);
+  if (args.has("require")) {
+    // The evaluation gate (docs/EVAL.md#gate): checked before anything is committed.
+    if (Status st = CheckEvalGate(**table, args.get("require"), (*job)->info().new_model.Id()); !st.ok()) return ReportError(st, err);
+  }
   auto r = (*job)->Commit();
   if (!r.ok()) return ReportError(r.status(), err);
   if (!r->cut_over) {
@@ -582,7 +587,8 @@ Command MigrateCommitCommand() {
   spec.summary = "Commit the finished tasks of the table's migration job and cut over when none is missing";
   spec.details = "With tasks still missing it commits what is finished, lists the rest and exits 0.";
   spec.positionals = {"TABLE"};
-  spec.flags = WithWarehouseFlags(OutputFlags(false));
+  spec.flags = WithWarehouseFlags(Concat(
+      OutputFlags(false), {{"require", "", "EXPR", "refuse unless the latest 'ailake eval' report meets EXPR, e.g. 'ndcg@10>=old'", ""}}));
   return {spec, RunCommit};
 }
 
