@@ -48,6 +48,13 @@ struct SearchOptions {
   std::optional<EmbeddingModelInfo> model;   // the query's model (default: the table's)
   size_t threads = 0;                        // files searched at once (0 = cores)
   bool prune = true;
+  // Search only the `nprobe` files whose centroids are nearest the query (0 = all files, exact
+  // pruning only). The exact bound still skips what it can among them. A clustered table's files
+  // each hold one k-means region, so a file's centroid (in its manifest vector statistics) is its
+  // region's centre of mass: ranking files by it ranks regions without reading the regions object,
+  // and it works the same for unclustered tables. Approximate: a true neighbour in an unprobed
+  // file is missed.
+  size_t nprobe = 0;
 };
 
 struct SearchHit {
