@@ -300,6 +300,41 @@ TEST_F(ClusterTest, NprobeUnclusteredAndClustered) {
   EXPECT_GE(found * 10, tried * 9) << found << " of " << tried;
 }
 
+// A --where filter gives the same hits whether the allowed rows are scanned exactly or filtered
+// inside the graph walk (ef above the file size, so the walk reaches every allowed row), at ~1%
+// and ~55% selectivity; the automatic choice equals the exact search.
+TEST_F(ClusterTest, FilteredSearchSameOnScanAndGraphPaths) {
+  Commit(*table_, 0, 1000);
+  Commit(*table_, 1000, 1000);
+  std::string few = "id IN (";
+  for (int i = 0; i < 20; ++i) few += std::string(i ? "," : "") + "'r" + std::to_string(i * 97) + "'";
+  few += ")";
+  EXPECT_TRUE(FilterScans(20, 500, 10));
+  EXPECT_FALSE(FilterScans(5000, 100000, 10));
+  EXPECT_TRUE(FilterScans(1999, 100000, 10));  // below 2% of the file
+  for (const std::string& where : {few, std::string("id >= 'r1' AND id < 'r2'")}) {
+    for (int64_t q = 0; q < 30; ++q) {
+      auto run = [&](SearchOptions::FilterPath path, bool exact) {
+        SearchOptions so;
+        so.k = 10;
+        so.ef = 1000;
+        so.where = where;
+        so.exact = exact;
+        so.filter_path = path;
+        FileCache cache;
+        auto r = SearchTable(*table_, Query(q).data(), so, &cache);
+        EXPECT_TRUE(r.ok()) << r.status().ToString();
+        return r.ok() ? Hits(*r) : std::vector<std::tuple<std::string, uint32_t, float>>{};
+      };
+      auto scan = run(SearchOptions::FilterPath::kScan, false);
+      EXPECT_EQ(scan.size(), 10u) << where;
+      EXPECT_EQ(run(SearchOptions::FilterPath::kGraph, false), scan) << where << " q" << q;
+      EXPECT_EQ(run(SearchOptions::FilterPath::kAuto, false), scan) << where << " q" << q;
+      EXPECT_EQ(run(SearchOptions::FilterPath::kAuto, true), scan) << where << " q" << q;
+    }
+  }
+}
+
 TEST_F(ClusterTest, RoutedAppendsLandInTheNearestRegion) {
   {
     auto w = TableWriter::Open(*table_);

@@ -268,6 +268,7 @@ Result<std::vector<SearchHit>> SearchFile(const ModelFile& f, const CachedFile& 
   const auto& e = *f.entry;
   const index::AllowedRows* allowed = nullptr;
   index::AllowedRows mask;
+  bool exact = o.exact;
   if (where) {
     FileFilterStats fs;
     std::lock_guard<std::mutex> lock(cf.reader_mu);
@@ -275,6 +276,13 @@ Result<std::vector<SearchHit>> SearchFile(const ModelFile& f, const CachedFile& 
     *skipped_groups += static_cast<size_t>(fs.row_groups_skipped);
     allowed = &mask;
     if (fs.rows_matched == 0) return std::vector<SearchHit>();
+    // Few rows left: scan them exactly instead of walking a graph that mostly rejects (see
+    // SearchOptions::filter_path). The scan is exact, so it never loses recall.
+    if (o.filter_path == SearchOptions::FilterPath::kScan ||
+        (o.filter_path == SearchOptions::FilterPath::kAuto &&
+         FilterScans(fs.rows_matched, static_cast<int64_t>(cf.column->count()), o.k))) {
+      exact = true;
+    }
   }
   auto del = plan.deletes.find(e.file.file_path);
   if (del != plan.deletes.end()) {
@@ -284,7 +292,7 @@ Result<std::vector<SearchHit>> SearchFile(const ModelFile& f, const CachedFile& 
     }
     allowed = &mask;
   }
-  AILAKE_ASSIGN_OR_RETURN(auto hits, cf.column->Search(query, o.k, std::max(o.ef, o.k), o.exact, allowed));
+  AILAKE_ASSIGN_OR_RETURN(auto hits, cf.column->Search(query, o.k, std::max(o.ef, o.k), exact, allowed));
   std::vector<SearchHit> out;
   out.reserve(hits.size());
   // Cosine and euclidean distances are never below 0; float rounding can give -1e-7 for a
