@@ -163,6 +163,9 @@ struct SearchOptions {
   std::string model{};
   size_t threads = 0;                 // parallelism across files and queries (0 = cores)
   bool prune = true;                  // skip files whose centroid/radius bound cannot win
+  // Search only the nprobe files whose centroids are nearest the query (a clustered table: its
+  // regions); 0 = every file the exact bound cannot skip. Approximate when below the file count.
+  size_t nprobe = 0;
 };
 
 struct SearchResult {
@@ -207,6 +210,10 @@ struct CompactOptions {
   std::string where{};              // only files whose statistics say a row may match
   bool dry_run = false;
   uint32_t build_threads = 0;
+  // Clustered layout (docs/ARCHITECTURE.md): rewrite every live file into cluster_files regions of
+  // the vector space (0 = ceil(live rows / target file rows)), so search can probe few files.
+  bool cluster = false;
+  int64_t cluster_files = 0;
   std::function<void(const std::string&)> progress{};
 };
 

@@ -29,6 +29,7 @@ Result<table::SearchOptions> ToInternal(const table::Table& t, const SearchOptio
   s.where = o.where;
   s.threads = o.threads;
   s.prune = o.prune;
+  s.nprobe = o.nprobe;
   if (!o.model.empty()) {
     auto m = EmbeddingModelInfo::ParseId(o.model);
     if (!m.ok()) return m.status().WithContext("SearchOptions.model");

@@ -57,6 +57,10 @@ Result<ExpireResult> Table::Expire(const ExpireOptions& options) {
 Result<CompactResult> Table::Compact(const CompactOptions& options) {
   if (options.target_file_rows < 0) return Status::InvalidArgument("CompactOptions.target_file_rows must not be negative");
   if (options.target_file_bytes < 0) return Status::InvalidArgument("CompactOptions.target_file_bytes must not be negative");
+  if (options.cluster_files < 0) return Status::InvalidArgument("CompactOptions.cluster_files must not be negative");
+  if (options.cluster_files > 0 && !options.cluster) {
+    return Status::InvalidArgument("CompactOptions.cluster_files needs CompactOptions.cluster");
+  }
   return Latest(*impl_, [&](table::Table& t) -> Result<CompactResult> {
     table::CompactOptions o;
     o.target_file_rows = options.target_file_rows;
@@ -64,6 +68,8 @@ Result<CompactResult> Table::Compact(const CompactOptions& options) {
     o.where = options.where;
     o.dry_run = options.dry_run;
     o.build_threads = options.build_threads;
+    o.cluster = options.cluster;
+    o.cluster_files = options.cluster_files;
     o.progress = options.progress;
     AILAKE_ASSIGN_OR_RETURN(table::CompactResult r, table::CompactTable(t, o));
     CompactResult out;

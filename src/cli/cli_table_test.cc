@@ -291,6 +291,54 @@ TEST_F(CliTableTest, InsertModesAndDeleteIds) {
   EXPECT_EQ(Cli({"delete", "docs"}).code, 2);
 }
 
+// compact --cluster --cluster-files 2 makes one file per region; search --nprobe 1 reads one of them
+// (text and JSON say so) and still finds the query's own region's nearest row.
+TEST_F(CliTableTest, CompactClusterAndSearchNprobe) {
+  ASSERT_EQ(Cli({"create", "docs", "--dim", "2", "--model", "m@1", "--metric", "euclidean"}).code, 0);
+  for (int part = 0; part < 2; ++part) {  // two inserts, each spanning both regions
+    std::string jsonl;
+    for (int i = 0; i < 100; ++i) {
+      const int id = part * 100 + i;
+      const float base = id % 2 == 0 ? 0.0f : 100.0f;  // even ids near (0,0), odd near (100,100)
+      jsonl += nlohmann::json({{"id", "r" + std::to_string(id)}, {"chunk_text", "t"},
+                               {"embedding", {base + 0.01f * float(id), base - 0.01f * float(id)}}})
+                   .dump() +
+               "\n";
+    }
+    auto ins = Cli({"insert", "docs", Write("p" + std::to_string(part) + ".jsonl", jsonl)});
+    ASSERT_EQ(ins.code, 0) << ins.err;
+  }
+  EXPECT_NE(Cli({"compact", "docs", "--cluster-files", "2"}).code, 0);  // needs --cluster
+  auto c = Cli({"compact", "docs", "--cluster", "--cluster-files", "2", "-q", "--format", "json"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_EQ(nlohmann::json::parse(c.out)["files_added"], 2) << c.out;
+  std::ofstream q(dir_ / "q.fvecs", std::ios::binary);
+  int32_t dim = 2;
+  float v[2] = {100.5f, 99.5f};
+  q.write(reinterpret_cast<char*>(&dim), 4);
+  q.write(reinterpret_cast<char*>(v), 8);
+  q.close();
+  const std::string qf = (dir_ / "q.fvecs").string();
+  auto one = Cli({"search", "docs", "--vector-file", qf, "-k", "3", "--nprobe", "1", "--format", "json"});
+  ASSERT_EQ(one.code, 0) << one.err;
+  auto j = nlohmann::json::parse(one.out);
+  EXPECT_EQ(j["files"]["total"], 2);
+  EXPECT_EQ(j["files"]["searched"], 1);
+  EXPECT_EQ(j["files"]["pruned"], 1);
+  ASSERT_EQ(j["results"].size(), 3u);
+  for (const auto& r : j["results"]) {
+    const std::string id = r["id"].get<std::string>();
+    EXPECT_EQ(std::stoi(id.substr(1)) % 2, 1) << id;  // all from the (100,100) region
+  }
+  // Exact pruning gives the same top 3 here (the other region cannot win).
+  auto all = nlohmann::json::parse(Cli({"search", "docs", "--vector-file", qf, "-k", "3", "--format", "json"}).out);
+  EXPECT_EQ(all["results"], j["results"]);
+  auto text = Cli({"search", "docs", "--vector-file", qf, "-k", "3", "--nprobe", "1"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("searched 1 of 2 file(s)"), std::string::npos) << text.out;
+  EXPECT_NE(Cli({"search", "docs", "--vector-file", qf, "--nprobe", "0"}).code, 0);  // N >= 1
+}
+
 TEST_F(CliTableTest, DuckDbReadsTableDataFiles) {
   ASSERT_EQ(Cli({"create", "docs", "--dim", "8", "--model", "hash-8@seed0", "--columns", "score:double"}).code, 0);
   std::string jsonl;

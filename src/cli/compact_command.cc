@@ -64,6 +64,13 @@ int RunCompact(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   }
   o.where = args.get("where");
   o.dry_run = args.has("dry-run");
+  o.cluster = args.has("cluster");
+  if (args.has("cluster-files")) {
+    if (!o.cluster) return ReportError(Status::InvalidArgument("--cluster-files needs --cluster"), err);
+    auto n = args.GetInt("cluster-files", 1, 1000000);
+    if (!n.ok()) return ReportError(n.status(), err);
+    o.cluster_files = *n;
+  }
   if (!args.has("quiet")) {
     o.progress = [&err](const std::string& line) { err << "compact: " << line << "\n" << std::flush; };
   }
@@ -114,6 +121,9 @@ Command CompactCommand() {
       {"target-file-rows", "", "N", "rows per output file (default: the table's ailake.target-file-rows)", ""},
       {"target-file-bytes", "", "N", "also cut outputs at N uncompressed bytes; files of N bytes or more are not small", ""},
       {"where", "", "EXPR", "compact only files whose statistics say a row may match EXPR", ""},
+      {"cluster", "", "", "clustered layout: rewrite every live file into regions of the vector space (k-means), "
+                          "so 'search --nprobe N' reads few files", ""},
+      {"cluster-files", "", "F", "with --cluster: F regions (files); default ceil(live rows / target file rows)", ""},
       {"dry-run", "", "", "print the plan (groups, files in/out, rows, bytes); write and commit nothing", ""},
       {"format", "", "text|json", "output format", "text"},
       {"quiet", "q", "", "no progress lines on stderr", ""},

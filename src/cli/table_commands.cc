@@ -264,6 +264,11 @@ int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   o.k = static_cast<size_t>(*k);
   o.ef = static_cast<size_t>(*ef);
   o.exact = args.has("exact");
+  if (args.has("nprobe")) {
+    auto n = args.GetInt("nprobe", 1, 1000000);
+    if (!n.ok()) return ReportError(n.status(), err);
+    o.nprobe = static_cast<size_t>(*n);
+  }
   o.where = args.get("where");
   o.columns = args.has("columns") ? SplitCommaList(args.get("columns")) : std::vector<std::string>{"id", info->text_column};
   if (args.has("snapshot")) {
@@ -600,6 +605,8 @@ Command SearchCommand() {
       {"vector-file", "", "F", "query vector from a .fvecs file (first vector)", ""},
       {"k", "k", "N", "number of results", "10"},
       {"ef", "", "N", "HNSW search list size", "64"},
+      {"nprobe", "", "N", "search only the N files of nearest centroid (a clustered table: its regions); "
+                          "default all the exact bound cannot skip", ""},
       {"columns", "", "a,b,...", "columns to print (default: id and the text column)", ""},
       {"where", "", "EXPR", "only rows matching EXPR, e.g. \"year >= 2020 AND lang IN ('en','fr')\"", ""},
       {"snapshot", "", "ID", "search this snapshot (time travel)", ""},

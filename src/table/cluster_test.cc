@@ -10,6 +10,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "core/uuid.h"
 #include "file/file_reader.h"
@@ -166,6 +167,50 @@ class ClusterTest : public ::testing::Test {
     return v;
   }
 
+  // Full results (file, row, distance) with nprobe (0 = exact pruning only).
+  SearchResult SearchProbe(const std::vector<float>& q, size_t nprobe, bool exact = false) {
+    SearchOptions so;
+    so.k = 10;
+    so.exact = exact;
+    so.nprobe = nprobe;
+    so.threads = 2;
+    FileCache cache;
+    auto r = SearchTable(*table_, q.data(), so, &cache);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? std::move(*r) : SearchResult{};
+  }
+  static std::vector<std::tuple<std::string, uint32_t, float>> Hits(const SearchResult& r) {
+    std::vector<std::tuple<std::string, uint32_t, float>> out;
+    for (const auto& h : r.hits) out.emplace_back(h.file, h.row, h.distance);
+    return out;
+  }
+  // nprobe = the file count is exact pruning (same hits, same files searched); nprobe = 1 searches
+  // exactly one file; nprobe above the count is clamped.
+  void ExpectNprobeInvariants() {
+    const size_t files = Files().data_files.size();
+    ASSERT_GT(files, 1u);
+    for (int64_t q = 0; q < 60; ++q) {
+      for (bool exact : {false, true}) {
+        SearchResult base = SearchProbe(Query(q), 0, exact);
+        SearchResult all = SearchProbe(Query(q), files, exact);
+        SearchResult more = SearchProbe(Query(q), files + 3, exact);
+        EXPECT_EQ(Hits(all), Hits(base)) << q;
+        EXPECT_EQ(Hits(more), Hits(base)) << q;
+        EXPECT_EQ(all.files_searched, base.files_searched) << q;
+        EXPECT_EQ(all.files_pruned, base.files_pruned) << q;
+        SearchResult one = SearchProbe(Query(q), 1, exact);
+        EXPECT_EQ(one.files_searched, 1u) << q;
+        EXPECT_EQ(one.files_pruned, files - 1) << q;
+        ASSERT_FALSE(one.hits.empty()) << q;
+        // All hits come from that one file.
+        for (const auto& h : one.hits) EXPECT_EQ(h.file, one.hits.front().file) << q;
+        SearchResult two = SearchProbe(Query(q), 2, exact);
+        EXPECT_LE(two.files_searched, 2u) << q;
+        EXPECT_GE(two.files_searched, 1u) << q;
+      }
+    }
+  }
+
   Result<CompactResult> Cluster(int64_t files, std::function<void(const std::string&)> progress = {}) {
     CompactOptions o;
     o.cluster = true;
@@ -236,6 +281,58 @@ TEST_F(ClusterTest, EveryRowOnceDeletesKeptSearchUnchanged) {
   auto v = VerifyTable(*table_);
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->problems.empty()) << v->problems.front();
+}
+
+TEST_F(ClusterTest, NprobeUnclusteredAndClustered) {
+  Commit(*table_, 0, 1000);
+  Commit(*table_, 1000, 1000);  // 4 files spanning every topic
+  ExpectNprobeInvariants();
+  auto r = Cluster(4);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ExpectNprobeInvariants();
+  // Clustered: a stored vector's own region is the nearest centroid, so nprobe 1 finds it.
+  size_t found = 0, tried = 0;
+  for (int64_t i = 0; i < 2000; i += 50, ++tried) {
+    SearchResult one = SearchProbe(VectorOf(i), 1, true);
+    ASSERT_EQ(one.files_searched, 1u);
+    if (!one.hits.empty() && one.hits[0].distance < 1e-5f) ++found;
+  }
+  EXPECT_GE(found * 10, tried * 9) << found << " of " << tried;
+}
+
+// A --where filter gives the same hits whether the allowed rows are scanned exactly or filtered
+// inside the graph walk (ef above the file size, so the walk reaches every allowed row), at ~1%
+// and ~55% selectivity; the automatic choice equals the exact search.
+TEST_F(ClusterTest, FilteredSearchSameOnScanAndGraphPaths) {
+  Commit(*table_, 0, 1000);
+  Commit(*table_, 1000, 1000);
+  std::string few = "id IN (";
+  for (int i = 0; i < 20; ++i) few += std::string(i ? "," : "") + "'r" + std::to_string(i * 97) + "'";
+  few += ")";
+  EXPECT_TRUE(FilterScans(20, 500, 10));
+  EXPECT_FALSE(FilterScans(5000, 100000, 10));
+  EXPECT_TRUE(FilterScans(1999, 100000, 10));  // below 2% of the file
+  for (const std::string& where : {few, std::string("id >= 'r1' AND id < 'r2'")}) {
+    for (int64_t q = 0; q < 30; ++q) {
+      auto run = [&](SearchOptions::FilterPath path, bool exact) {
+        SearchOptions so;
+        so.k = 10;
+        so.ef = 1000;
+        so.where = where;
+        so.exact = exact;
+        so.filter_path = path;
+        FileCache cache;
+        auto r = SearchTable(*table_, Query(q).data(), so, &cache);
+        EXPECT_TRUE(r.ok()) << r.status().ToString();
+        return r.ok() ? Hits(*r) : std::vector<std::tuple<std::string, uint32_t, float>>{};
+      };
+      auto scan = run(SearchOptions::FilterPath::kScan, false);
+      EXPECT_EQ(scan.size(), 10u) << where;
+      EXPECT_EQ(run(SearchOptions::FilterPath::kGraph, false), scan) << where << " q" << q;
+      EXPECT_EQ(run(SearchOptions::FilterPath::kAuto, false), scan) << where << " q" << q;
+      EXPECT_EQ(run(SearchOptions::FilterPath::kAuto, true), scan) << where << " q" << q;
+    }
+  }
 }
 
 TEST_F(ClusterTest, RoutedAppendsLandInTheNearestRegion) {

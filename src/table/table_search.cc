@@ -25,12 +25,32 @@ struct ModelFile {
 struct Candidate {
   const ModelFile* file;
   double lower_bound;
+  double centre_distance;  // query to the file's centroid, in the metric's space (nprobe ranking)
 };
 
 double Norm(const float* v, size_t n) {
   double s = 0;
   for (size_t i = 0; i < n; ++i) s += double(v[i]) * v[i];
   return std::sqrt(s);
+}
+
+// The query's distance to the file's centroid (radius ignored): the nprobe ranking. Cosine uses
+// the normalized query, as the centroid is over unit vectors.
+double CentreDistance(VectorMetric metric, const float* q, double qnorm, const iceberg::FileVectorStats& s) {
+  const size_t n = s.dim;
+  if (metric == VectorMetric::kDot) {
+    double dot = 0;
+    for (size_t i = 0; i < n; ++i) dot += double(q[i]) * s.centroid[i];
+    return -dot;
+  }
+  const bool unit = metric != VectorMetric::kEuclidean;
+  const double scale = unit && qnorm != 0 ? 1.0 / qnorm : 1.0;
+  double d2 = 0;
+  for (size_t i = 0; i < n; ++i) {
+    double d = double(q[i]) * scale - s.centroid[i];
+    d2 += d * d;
+  }
+  return d2;
 }
 
 double LowerBound(VectorMetric metric, const float* q, double qnorm, const iceberg::FileVectorStats& s) {
@@ -189,12 +209,21 @@ Status SelectModelFiles(Table& table, const SnapshotPlan& plan, ModelFiles* mf) 
   return Status::OK();
 }
 
-// Step 3: the files in ascending lower-bound order for one query.
-std::vector<Candidate> PruningOrder(const ModelFiles& mf, const float* query) {
+// Step 3: the files in ascending lower-bound order for one query; with nprobe > 0 only the nprobe
+// files of nearest centroid (ties by manifest order, so the choice is deterministic).
+std::vector<Candidate> PruningOrder(const ModelFiles& mf, const float* query, size_t nprobe) {
   const double qnorm = Norm(query, mf.dim);
   std::vector<Candidate> candidates;
   candidates.reserve(mf.files.size());
-  for (const auto& f : mf.files) candidates.push_back({&f, LowerBound(f.stats->metric, query, qnorm, *f.stats)});
+  for (const auto& f : mf.files) {
+    candidates.push_back({&f, LowerBound(f.stats->metric, query, qnorm, *f.stats),
+                          CentreDistance(f.stats->metric, query, qnorm, *f.stats)});
+  }
+  if (nprobe > 0 && nprobe < candidates.size()) {
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.centre_distance < b.centre_distance; });
+    candidates.resize(nprobe);
+  }
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.lower_bound < b.lower_bound; });
   return candidates;
@@ -239,6 +268,7 @@ Result<std::vector<SearchHit>> SearchFile(const ModelFile& f, const CachedFile& 
   const auto& e = *f.entry;
   const index::AllowedRows* allowed = nullptr;
   index::AllowedRows mask;
+  bool exact = o.exact;
   if (where) {
     FileFilterStats fs;
     std::lock_guard<std::mutex> lock(cf.reader_mu);
@@ -246,6 +276,13 @@ Result<std::vector<SearchHit>> SearchFile(const ModelFile& f, const CachedFile& 
     *skipped_groups += static_cast<size_t>(fs.row_groups_skipped);
     allowed = &mask;
     if (fs.rows_matched == 0) return std::vector<SearchHit>();
+    // Few rows left: scan them exactly instead of walking a graph that mostly rejects (see
+    // SearchOptions::filter_path). The scan is exact, so it never loses recall.
+    if (o.filter_path == SearchOptions::FilterPath::kScan ||
+        (o.filter_path == SearchOptions::FilterPath::kAuto &&
+         FilterScans(fs.rows_matched, static_cast<int64_t>(cf.column->count()), o.k))) {
+      exact = true;
+    }
   }
   auto del = plan.deletes.find(e.file.file_path);
   if (del != plan.deletes.end()) {
@@ -255,7 +292,7 @@ Result<std::vector<SearchHit>> SearchFile(const ModelFile& f, const CachedFile& 
     }
     allowed = &mask;
   }
-  AILAKE_ASSIGN_OR_RETURN(auto hits, cf.column->Search(query, o.k, std::max(o.ef, o.k), o.exact, allowed));
+  AILAKE_ASSIGN_OR_RETURN(auto hits, cf.column->Search(query, o.k, std::max(o.ef, o.k), exact, allowed));
   std::vector<SearchHit> out;
   out.reserve(hits.size());
   // Cosine and euclidean distances are never below 0; float rounding can give -1e-7 for a
@@ -361,7 +398,9 @@ Result<SearchResult> SearchOne(Table& table, const float* query, const SearchOpt
   result.files_other_model = mf.other_model;
   result.other_models = mf.other_models;
   std::atomic<size_t> skipped_groups{0};
-  const std::vector<Candidate> candidates = PruningOrder(mf, query);
+  const std::vector<Candidate> candidates = PruningOrder(mf, query, o.nprobe);
+  // Files nprobe left out count as pruned: files_searched + files_pruned = files_total still holds.
+  result.files_pruned = mf.files.size() - candidates.size();
   const size_t wave = pool.size();
   std::vector<SearchHit> best;
   std::map<std::string, std::shared_ptr<CachedFile>> loaded;

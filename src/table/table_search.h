@@ -21,6 +21,7 @@
 // step 2 depends on the query's model, shared by every query of a batch (SearchTableBatch).
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -48,7 +49,27 @@ struct SearchOptions {
   std::optional<EmbeddingModelInfo> model;   // the query's model (default: the table's)
   size_t threads = 0;                        // files searched at once (0 = cores)
   bool prune = true;
+  // Search only the `nprobe` files whose centroids are nearest the query (0 = all files, exact
+  // pruning only). The exact bound still skips what it can among them. A clustered table's files
+  // each hold one k-means region, so a file's centroid (in its manifest vector statistics) is its
+  // region's centre of mass: ranking files by it ranks regions without reading the regions object,
+  // and it works the same for unclustered tables. Approximate: a true neighbour in an unprobed
+  // file is missed.
+  size_t nprobe = 0;
+  // How a file's --where allow-list is searched. A predicate that leaves few rows makes a filtered
+  // graph walk slow (most visited nodes are rejected, the walk widens, recall drops), so when the
+  // matching rows are fewer than max(k * 50, 2% of the file's rows) they are scanned exactly
+  // (brute-force distances over the allowed rows only); otherwise the filter stays inside the
+  // graph walk. kAuto picks by that rule; the others force one path (tests, benchmarks).
+  enum class FilterPath { kAuto, kScan, kGraph };
+  FilterPath filter_path = FilterPath::kAuto;
 };
+
+// True when `matched` allowed rows of a `rows`-row file are scanned exactly (FilterPath::kAuto).
+inline bool FilterScans(int64_t matched, int64_t rows, size_t k) {
+  const int64_t floor = static_cast<int64_t>(k) * 50;
+  return matched < std::max(floor, rows / 50);
+}
 
 struct SearchHit {
   std::string file;   // location
