@@ -30,7 +30,9 @@ test: unit
 	@./scripts/fuzz.sh
 
 asan: setup
-	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAILAKE_SANITIZE=ON -DAILAKE_WERROR=ON -DAILAKE_BENCH=OFF >/dev/null
+	@# Warnings are errors in the release tree (make build); GCC's flow warnings under -O1 plus
+	@# instrumentation are known to misfire, so this tree reports them without failing.
+	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAILAKE_SANITIZE=ON -DAILAKE_WERROR=OFF -DAILAKE_BENCH=OFF >/dev/null
 	@ninja -C build-asan -j $(JOBS)
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) --timeout 1800
 
