@@ -20,7 +20,7 @@ PACKAGES=(
   libhnswlib-dev
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libpq-dev postgresql-15
   python3 python3-avro
-  python3-dev python3-pybind11 pybind11-dev python3-numpy python3-pandas python3-pytest python3-tqdm
+  python3-dev python3-pybind11 pybind11-dev python3-numpy python3-pandas python3-pytest python3-tqdm python3-distributed
   nodejs npm
   clang
   chromium
