@@ -224,8 +224,10 @@ Status CopySourceByRegion(Table& table, const FileLayout& layout, const PlannedS
       }
       const uint32_t reg = region[kept];
       int64_t end = r + 1;
-      while (end < rg_rows && region[kept + (end - r)] == reg &&
-             !(next_deleted < src.deleted.size() && src.deleted[next_deleted] == base + end)) {
+      // Row `end` must be a kept row before its region is read: `region` holds kept rows only, so
+      // the index of a deleted row past the last kept one would be out of bounds.
+      while (end < rg_rows && !(next_deleted < src.deleted.size() && src.deleted[next_deleted] == base + end) &&
+             region[kept + (end - r)] == reg) {
         ++end;
       }
       const int64_t n = end - r;
