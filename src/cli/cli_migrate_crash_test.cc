@@ -392,7 +392,10 @@ void CliMigrateCrashTest::CrashAndResume(const std::string& strategy) {
   size_t texts_logged_in_checked_rounds = 0;  // the log is really written: the check below has teeth
   size_t max_lost_per_kill = 0, resent_total = 0;
   while (mid_task_kills < kMinKills) {
-    ASSERT_LT(campaigns, 40) << "too many campaigns";
+    // A bound on retries, not on correctness: kills drawn over a whole run land before the first
+    // task more often when process start is slow (ASan, a loaded machine); 20 mid-task kills are
+    // still required.
+    ASSERT_LT(campaigns, 80) << "too many campaigns";
     ++campaigns;
     RestorePristine();
     std::set<std::string> sent;    // every corpus text sent to the embedder in this campaign
