@@ -13,10 +13,11 @@
 #include <vector>
 
 #include "ailake/ailake.h"
+#include "bench_table.h"
 
 namespace {
 
-double Ms(std::chrono::steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+using bench::Ms;
 
 void Report(const char* what, std::vector<double> ms) {
   std::sort(ms.begin(), ms.end());
@@ -47,48 +48,11 @@ int main(int argc, char** argv) {
   }
   auto wh = ailake::Warehouse::Open(dir, {.create = true});
   if (!wh.ok()) return std::fprintf(stderr, "%s\n", wh.status().ToString().c_str()), 1;
-  // Clustered data: 64 centres, rows near one of them, so pruning and HNSW behave like real embeddings.
-  std::mt19937 rng(7);
-  std::normal_distribution<float> g(0, 1);
-  std::vector<float> centres(64 * dim);
-  for (auto& c : centres) c = g(rng);
-  auto make_vector = [&](float* out) {
-    const float* c = centres.data() + (rng() % 64) * dim;
-    for (size_t i = 0; i < dim; ++i) out[i] = c[i] + 0.3f * g(rng);
-  };
-  std::unique_ptr<ailake::Table> table;
-  auto opened = (*wh)->OpenTable("bench");
-  if (opened.ok() && (*opened)->Info().ok() && (*opened)->Info()->live_rows == static_cast<int64_t>(rows)) {
-    table = std::move(*opened);
-    std::printf("reusing %s\n", dir.c_str());
-  } else {
-    if (opened.ok()) (void)(*wh)->DropTable("bench", true);
-    ailake::CreateTableOptions co;
-    co.model = {.name = "bench", .version = "1", .dim = static_cast<uint32_t>(dim)};
-    co.storage.index = ailake::IndexKind::kHnsw;
-    co.target_file_rows = static_cast<int64_t>((rows + files - 1) / files);
-    auto t = (*wh)->CreateTable("bench", co);
-    if (!t.ok()) return std::fprintf(stderr, "%s\n", t.status().ToString().c_str()), 1;
-    table = std::move(*t);
-    const auto t0 = std::chrono::steady_clock::now();
-    const size_t chunk = static_cast<size_t>(co.target_file_rows);
-    for (size_t start = 0; start < rows; start += chunk) {
-      const size_t n = std::min(chunk, rows - start);
-      ailake::RecordBatch b;
-      b.columns = {{.name = "id", .type = ailake::ValueType::kString}, {.name = "chunk_text", .type = ailake::ValueType::kString}};
-      std::vector<float> vecs(n * dim);
-      for (size_t r = 0; r < n; ++r) {
-        b.columns[0].AppendString("row-" + std::to_string(start + r));
-        b.columns[1].AppendString("text of row " + std::to_string(start + r));
-        make_vector(vecs.data() + r * dim);
-      }
-      auto w = table->Add(b, vecs.data(), dim, {.mode = ailake::WriteMode::kAppend});
-      if (!w.ok()) return std::fprintf(stderr, "%s\n", w.status().ToString().c_str()), 1;
-    }
-    std::printf("built %zu x %zu in %zu files: %.1f s\n", rows, dim, files, Ms(std::chrono::steady_clock::now() - t0) / 1000);
-  }
+  bench::ClusteredVectors gen(dim);
+  std::unique_ptr<ailake::Table> table = bench::OpenOrBuildTable(**wh, dir, rows, dim, files, gen);
+  if (!table) return 1;
   std::vector<float> qs(queries * dim);
-  for (size_t q = 0; q < queries; ++q) make_vector(qs.data() + q * dim);
+  for (size_t q = 0; q < queries; ++q) gen.Next(qs.data() + q * dim);
   ailake::SearchOptions ids_only;
   ids_only.k = 10;
   ailake::SearchOptions with_text = ids_only;
