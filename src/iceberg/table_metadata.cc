@@ -1,4 +1,5 @@
 #include "iceberg/table_metadata.h"
+#include "core/json_numbers.h"
 
 #include <charconv>
 
@@ -110,6 +111,10 @@ std::string TableMetadata::ToJson() const {
 Result<TableMetadata> TableMetadata::FromJson(std::string_view text, const std::string& where) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Status::Corruption(where + ": table metadata is not a JSON object");
+  // Only the fields read here: unknown keys are carried through untouched, whatever they hold.
+  for (const std::string& key : KnownKeys()) {
+    if (j.contains(key)) AILAKE_RETURN_IF_ERROR(CheckJsonNumbersCastable(j[key], where + ": " + key));
+  }
   TableMetadata m;
   AILAKE_ASSIGN_OR_RETURN(m.format_version, Req<int>(j, "format-version", where));
   if (m.format_version != 2) {

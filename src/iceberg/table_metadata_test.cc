@@ -152,5 +152,22 @@ TEST(TableMetadata, CorruptOrInconsistentMetadataIsRejected) {
   EXPECT_FALSE(TableMetadata::FromJson(dup.dump(), "m").ok());
 }
 
+// An integer field holding a float no integer can hold (a damaged or hostile file) is Corruption
+// naming the field, never an out-of-range cast; a float in an unknown key is carried as is.
+TEST(TableMetadata, OutOfRangeFloatInAnIntegerFieldIsCorruption) {
+  auto j = nlohmann::json::parse(SampleMetadata().ToJson());
+  for (const char* key : {"current-schema-id", "last-updated-ms", "current-snapshot-id"}) {
+    auto bad = j;
+    bad[key] = 4.99918e+19;
+    auto m = TableMetadata::FromJson(bad.dump(), "m");
+    ASSERT_FALSE(m.ok()) << key;
+    EXPECT_EQ(m.status().code(), StatusCode::kCorruption) << key;
+    EXPECT_NE(m.status().message().find(key), std::string::npos) << m.status().ToString();
+  }
+  auto fine = j;
+  fine["x-engine-score"] = 1e300;
+  EXPECT_TRUE(TableMetadata::FromJson(fine.dump(), "m").ok());
+}
+
 }  // namespace
 }  // namespace ailake::iceberg

@@ -1,4 +1,5 @@
 #include "migrate/migration_spec.h"
+#include "core/json_numbers.h"
 
 #include <nlohmann/json.hpp>
 
@@ -101,6 +102,7 @@ std::string MigrationJobDoc::ToJson() const {
 Result<MigrationJobDoc> MigrationJobDoc::FromJson(const std::string& text, const std::string& where) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Status::Corruption(where + ": migration job document is not JSON");
+  AILAKE_RETURN_IF_ERROR(CheckJsonNumbersCastable(j, where));
   try {
     if (j.at("format").get<std::string>() != "ailake-migration-job/1") {
       return Status::NotSupported(where + ": unknown migration job format " + j.at("format").dump());

@@ -1,4 +1,5 @@
 #include "migrate/task_record.h"
+#include "core/json_numbers.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -48,6 +49,7 @@ std::string TaskRecord::ToJson() const {
 Result<TaskRecord> TaskRecord::FromJson(const std::string& text, const std::string& where) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Status::Corruption(where + ": migration task record is not JSON");
+  AILAKE_RETURN_IF_ERROR(CheckJsonNumbersCastable(j, where));
   try {
     if (j.at("format").get<std::string>() != "ailake-migration-task/1") {
       return Status::NotSupported(where + ": unknown migration task record format");
