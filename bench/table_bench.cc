@@ -4,13 +4,18 @@
 //               [--ef 64 | --ef-list 32,64,128,256] [--clusters 100] [--noise 0.03]
 //               [--dir /tmp/ailake_table_bench] [--threads 0]
 //               [--base B.fvecs --query Q.fvecs --gt G.ivecs] [--metric cosine|euclidean|dot]
-//               [--layout ingested|clustered]
+//               [--layout ingested|clustered] [--nprobe-list 0,1,2,4] [--selectivity-list 0.01,0.5]
 //
 // External data (--base/--query/--gt, e.g. from gen_dataset): the base vectors are ingested in
 // file order (row id = base index) into --files files, the queries are the first --queries of Q,
 // and recall@10 is measured against G (row ids, nearest first) instead of our own exact search.
 // --layout clustered then rewrites the table into --files region files (compact --cluster,
 // docs/ARCHITECTURE.md "Clustered layout") before searching; its time is printed.
+// --nprobe-list: each ef is measured at each nprobe (0 = every file the exact bound cannot skip; N =
+// only the N files whose regions are nearest the query). --selectivity-list: after the unfiltered
+// rows, each ef x nprobe is measured again with a filter keeping that share of the rows (a
+// `bucket < T` predicate over a long column filled with a hash of the row number, so the kept rows
+// are spread over every file and cluster); recall is against the exact filtered answer.
 // Per ef, besides recall and latency: QPS (one query at a time, 1 / mean latency), files searched
 // per query (after pruning) and the process RSS (current and peak, from /proc/self/status).
 //
@@ -28,7 +33,8 @@
 //   ingest rows=... files=... dim=... seconds=... rows_per_s=...
 //   data clusters=... noise=... query_noise=...
 //   exact p50_ms=... p99_ms=...
-//   search k=... ef=... queries=... p50_ms=... p99_ms=... recall10=... pruned=...   (one per ef)
+//   search layout=... k=... ef=... nprobe=... filter=... p50_ms=... p99_ms=... recall10=... files_searched=...
+//     (one per filter x nprobe x ef)
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -58,6 +64,8 @@ struct Args {
   int64_t queries = 200;
   int64_t k = 10;
   std::vector<int64_t> efs = {64};
+  std::vector<int64_t> nprobes = {0};
+  std::vector<double> selectivities;
   int64_t clusters = 100;
   double noise = 0.03;
   int64_t threads = 0;
@@ -136,18 +144,47 @@ bool ParseDouble(const std::string& s, double* out) {
   return true;
 }
 
-// "32,64,128" -> {32, 64, 128}; every entry must be a positive integer.
-bool ParseList(const std::string& s, std::vector<int64_t>* out) {
+// "32,64,128" -> {32, 64, 128}; every entry must be a positive integer (or zero, when allowed).
+bool ParseList(const std::string& s, std::vector<int64_t>* out, bool allow_zero = false) {
   out->clear();
   size_t pos = 0;
   while (pos <= s.size()) {
     const size_t comma = std::min(s.find(',', pos), s.size());
     int64_t v = 0;
-    if (!ParseInt(s.substr(pos, comma - pos), &v) || v <= 0) return false;
+    if (!ParseInt(s.substr(pos, comma - pos), &v) || v < (allow_zero ? 0 : 1)) return false;
     out->push_back(v);
     pos = comma + 1;
   }
   return !out->empty();
+}
+
+// "0.01,0.5" -> {0.01, 0.5}; every entry in (0, 1].
+bool ParseFractions(const std::string& s, std::vector<double>* out) {
+  out->clear();
+  size_t pos = 0;
+  while (pos <= s.size()) {
+    const size_t comma = std::min(s.find(',', pos), s.size());
+    double v = 0;
+    if (!ParseDouble(s.substr(pos, comma - pos), &v) || v <= 0 || v > 1) return false;
+    out->push_back(v);
+    pos = comma + 1;
+  }
+  return !out->empty();
+}
+
+// The `bucket` value of row r: uniform over [0, kFilterSpan) and independent of the row's cluster
+// and file, so `bucket < s * kFilterSpan` keeps a share s of every file.
+constexpr int64_t kFilterSpan = 1000000;
+int64_t FilterValue(int64_t r) {
+  uint64_t h = static_cast<uint64_t>(r) + 0x9e3779b97f4a7c15ull;
+  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+  h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+  return static_cast<int64_t>((h ^ (h >> 31)) % kFilterSpan);
+}
+
+// `bucket < T` keeping about `share` of the rows.
+std::string FilterFor(double share) {
+  return "bucket < " + std::to_string(static_cast<int64_t>(share * kFilterSpan));
 }
 
 bool Parse(int argc, char** argv, Args* a) {
@@ -167,6 +204,8 @@ bool Parse(int argc, char** argv, Args* a) {
       a->efs = {ef};
     }
     else if (f == "--ef-list") ok = ParseList(v, &a->efs);
+    else if (f == "--nprobe-list") ok = ParseList(v, &a->nprobes, /*allow_zero=*/true);
+    else if (f == "--selectivity-list") ok = ParseFractions(v, &a->selectivities);
     else if (f == "--clusters") ok = ParseInt(v, &a->clusters);
     else if (f == "--noise") ok = ParseDouble(v, &a->noise);
     else if (f == "--threads") ok = ParseInt(v, &a->threads);
@@ -216,7 +255,8 @@ int main(int argc, char** argv) {
   if (!Parse(argc, argv, &a)) {
     std::fprintf(stderr, "usage: table_bench [--rows N] [--files F] [--dim D] [--queries Q] [--k K] "
                          "[--ef E | --ef-list E1,E2,...] [--clusters C] [--noise S] [--dir DIR] [--threads T] "
-                         "[--base B.fvecs --query Q.fvecs --gt G.ivecs] [--metric M] [--layout ingested|clustered]\n");
+                         "[--base B.fvecs --query Q.fvecs --gt G.ivecs] [--metric M] [--layout ingested|clustered] "
+                         "[--nprobe-list N1,N2,...] [--selectivity-list S1,S2,...]\n");
     return 2;
   }
   const bool external = !a.base.empty();
@@ -245,6 +285,7 @@ int main(int argc, char** argv) {
   o.model = {"bench-model", "1", static_cast<uint32_t>(a.dim), *metric, *metric == VectorMetric::kCosine};
   o.policy.precision = VectorPrecision::kF16;
   o.target_file_rows = (a.rows + a.files - 1) / a.files;
+  o.extra_columns = {{"bucket", "long"}};
   auto t = table::Table::Create(**cat, *catalog::TableIdent::Parse("bench"), o);
   if (!t.ok()) return Fail(t.status());
   const size_t dim = static_cast<size_t>(a.dim);
@@ -284,6 +325,7 @@ int main(int argc, char** argv) {
       b.columns[1].AppendString("doc-" + std::to_string(r / 20));
       b.columns[2].AppendString("chunk " + std::to_string(r) + " of cluster " + std::to_string(c));
       b.columns[3].AppendNull();
+      b.columns[4].AppendInt64(FilterValue(r));
     }
     b.num_rows = n;
     Status st = (*w)->Append(b, vec.data());
@@ -346,26 +388,36 @@ int main(int argc, char** argv) {
   }
 
   // Truth by row id: the ground-truth file's top k, or (synthetic) brute force over every row of
-  // every file, timed for context beside the HNSW rows.
-  std::vector<std::set<std::string>> truth(nq);
-  std::vector<double> lat;
-  for (size_t qi = 0; qi < nq; ++qi) {
-    if (external) {
-      for (int64_t j = 0; j < a.k; ++j) truth[qi].insert(std::to_string(gt.i[qi * gt.dim + static_cast<size_t>(j)]));
-      continue;
+  // every file, timed for context beside the HNSW rows. Filtered runs always use brute force with the
+  // same filter (the ground-truth file knows no filter).
+  auto exact_truth = [&](const std::string& where, std::vector<std::set<std::string>>* truth,
+                         std::vector<double>* lat) -> Status {
+    truth->assign(nq, {});
+    for (size_t qi = 0; qi < nq; ++qi) {
+      if (external && where.empty()) {
+        for (int64_t j = 0; j < a.k; ++j) (*truth)[qi].insert(std::to_string(gt.i[qi * gt.dim + static_cast<size_t>(j)]));
+        continue;
+      }
+      table::SearchOptions exact;
+      exact.k = static_cast<size_t>(a.k);
+      exact.exact = true;
+      exact.prune = false;
+      exact.threads = static_cast<size_t>(a.threads);
+      exact.columns = {"id"};
+      exact.where = where;
+      const auto ts = std::chrono::steady_clock::now();
+      auto r = table::SearchTable(**t, qs.data() + qi * dim, exact, &cache);
+      lat->push_back(Seconds(ts) * 1000.0);
+      if (!r.ok()) return r.status().WithContext("exact search");
+      for (size_t h = 0; h < r->hits.size(); ++h) {
+        (*truth)[qi].insert(std::string(r->values.columns[0].StringValue(static_cast<int64_t>(h))));
+      }
     }
-    table::SearchOptions exact;
-    exact.k = static_cast<size_t>(a.k);
-    exact.exact = true;
-    exact.prune = false;
-    exact.threads = static_cast<size_t>(a.threads);
-    exact.columns = {"id"};
-    const auto ts = std::chrono::steady_clock::now();
-    auto r = table::SearchTable(**t, qs.data() + qi * dim, exact, &cache);
-    lat.push_back(Seconds(ts) * 1000.0);
-    if (!r.ok()) return Fail(r.status().WithContext("exact search"));
-    for (size_t h = 0; h < r->hits.size(); ++h) truth[qi].insert(std::string(r->values.columns[0].StringValue(static_cast<int64_t>(h))));
-  }
+    return Status::OK();
+  };
+  std::vector<std::set<std::string>> truth;
+  std::vector<double> lat;
+  if (Status st = exact_truth("", &truth, &lat); !st.ok()) return Fail(st);
   if (!external) {
     const auto [exact_p50, exact_p99] = Percentiles(&lat);
     std::printf("exact (brute force, %lld queries): p50 %.2f ms, p99 %.2f ms\n", static_cast<long long>(a.queries),
@@ -374,44 +426,63 @@ int main(int argc, char** argv) {
   }
   std::fflush(stdout);
 
-  for (const int64_t ef : a.efs) {
-    lat.clear();
-    double recall_sum = 0;
-    size_t pruned = 0, considered = 0, searched = 0;
-    for (size_t qi = 0; qi < nq; ++qi) {
-      table::SearchOptions fast;
-      fast.k = static_cast<size_t>(a.k);
-      fast.ef = static_cast<size_t>(ef);
-      fast.threads = static_cast<size_t>(a.threads);
-      fast.columns = {"id"};
-      const auto ts = std::chrono::steady_clock::now();
-      auto got = table::SearchTable(**t, qs.data() + qi * dim, fast, &cache);
-      lat.push_back(Seconds(ts) * 1000.0);
-      if (!got.ok()) return Fail(got.status().WithContext("search ef=" + std::to_string(ef)));
-      size_t hit = 0;
-      for (size_t h = 0; h < got->hits.size(); ++h) hit += truth[qi].count(std::string(got->values.columns[0].StringValue(static_cast<int64_t>(h))));
-      recall_sum += static_cast<double>(hit) / static_cast<double>(std::max<size_t>(1, truth[qi].size()));
-      pruned += got->files_pruned;
-      considered += got->files_total;
-      searched += got->files_searched;
+  std::vector<double> shares = {0};  // 0 = no filter
+  shares.insert(shares.end(), a.selectivities.begin(), a.selectivities.end());
+  for (const double share : shares) {
+    const std::string where = share > 0 ? FilterFor(share) : "";
+    if (share > 0) {
+      lat.clear();
+      if (Status st = exact_truth(where, &truth, &lat); !st.ok()) return Fail(st);
+      std::printf("filter \"%s\" (selectivity %.3f)\n", where.c_str(), share);
     }
-    double total_ms = 0;
-    for (double l : lat) total_ms += l;
-    const double qps = total_ms > 0 ? 1000.0 * static_cast<double>(nq) / total_ms : 0;
-    const auto [p50, p99] = Percentiles(&lat);
-    const double recall = recall_sum / static_cast<double>(nq);
-    const double prune_rate = considered ? double(pruned) / double(considered) : 0;
-    const double per_query = static_cast<double>(searched) / static_cast<double>(nq);
-    const auto [rss, hwm] = RssMb();
-    std::printf("search: k=%lld ef=%lld over %lld queries: p50 %.2f ms, p99 %.2f ms, %.0f QPS, recall@10 %.4f, "
-                "files searched %.2f/query, pruned %.1f%%, RSS %.0f MB (peak %.0f)\n",
-                static_cast<long long>(a.k), static_cast<long long>(ef), static_cast<long long>(a.queries), p50, p99,
-                qps, recall, per_query, prune_rate * 100, rss, hwm);
-    std::printf("search layout=%s k=%lld ef=%lld queries=%lld p50_ms=%.3f p99_ms=%.3f qps=%.1f recall10=%.4f "
-                "files_searched=%.3f pruned=%.3f rss_mb=%.0f peak_rss_mb=%.0f\n",
-                a.layout.c_str(), static_cast<long long>(a.k), static_cast<long long>(ef),
-                static_cast<long long>(a.queries), p50, p99, qps, recall, per_query, prune_rate, rss, hwm);
-    std::fflush(stdout);
+    for (const int64_t nprobe : a.nprobes) {
+      for (const int64_t ef : a.efs) {
+        lat.clear();
+        double recall_sum = 0;
+        size_t pruned = 0, considered = 0, searched = 0;
+        for (size_t qi = 0; qi < nq; ++qi) {
+          table::SearchOptions fast;
+          fast.k = static_cast<size_t>(a.k);
+          fast.ef = static_cast<size_t>(ef);
+          fast.nprobe = static_cast<size_t>(nprobe);
+          fast.threads = static_cast<size_t>(a.threads);
+          fast.columns = {"id"};
+          fast.where = where;
+          const auto ts = std::chrono::steady_clock::now();
+          auto got = table::SearchTable(**t, qs.data() + qi * dim, fast, &cache);
+          lat.push_back(Seconds(ts) * 1000.0);
+          if (!got.ok()) return Fail(got.status().WithContext("search ef=" + std::to_string(ef)));
+          size_t hit = 0;
+          for (size_t h = 0; h < got->hits.size(); ++h) {
+            hit += truth[qi].count(std::string(got->values.columns[0].StringValue(static_cast<int64_t>(h))));
+          }
+          recall_sum += static_cast<double>(hit) / static_cast<double>(std::max<size_t>(1, truth[qi].size()));
+          pruned += got->files_pruned;
+          considered += got->files_total;
+          searched += got->files_searched;
+        }
+        double total_ms = 0;
+        for (double l : lat) total_ms += l;
+        const double qps = total_ms > 0 ? 1000.0 * static_cast<double>(nq) / total_ms : 0;
+        const auto [p50, p99] = Percentiles(&lat);
+        const double recall = recall_sum / static_cast<double>(nq);
+        const double prune_rate = considered ? double(pruned) / double(considered) : 0;
+        const double per_query = static_cast<double>(searched) / static_cast<double>(nq);
+        const auto [rss, hwm] = RssMb();
+        std::printf("search: k=%lld ef=%lld nprobe=%lld filter=%.3f over %lld queries: p50 %.2f ms, p99 %.2f ms, "
+                    "%.0f QPS, recall@10 %.4f, files searched %.2f/query (%.1f%% of %zu), pruned %.1f%%, RSS %.0f MB "
+                    "(peak %.0f)\n",
+                    static_cast<long long>(a.k), static_cast<long long>(ef), static_cast<long long>(nprobe), share,
+                    static_cast<long long>(a.queries), p50, p99, qps, recall, per_query,
+                    files ? 100.0 * per_query / static_cast<double>(files) : 0.0, files, prune_rate * 100, rss, hwm);
+        std::printf("search layout=%s k=%lld ef=%lld nprobe=%lld filter=%.3f queries=%lld p50_ms=%.3f p99_ms=%.3f "
+                    "qps=%.1f recall10=%.4f files_searched=%.3f pruned=%.3f rss_mb=%.0f peak_rss_mb=%.0f\n",
+                    a.layout.c_str(), static_cast<long long>(a.k), static_cast<long long>(ef),
+                    static_cast<long long>(nprobe), share, static_cast<long long>(a.queries), p50, p99, qps, recall,
+                    per_query, prune_rate, rss, hwm);
+        std::fflush(stdout);
+      }
+    }
   }
   return 0;
 }

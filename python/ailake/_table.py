@@ -112,18 +112,20 @@ class Table:
 
     # ---- search ----------------------------------------------------------------------------------
     def search(self, query, k=10, where=None, columns=None, ef=64, exact=False, embedder=None, model=None,
-               snapshot_id=None, as_of=None, threads=0, prune=True):
+               snapshot_id=None, as_of=None, threads=0, prune=True, nprobe=0):
         """Nearest rows to ``query``.
 
         query: a 1-D vector -> SearchResult; a 2-D (n, dim) matrix -> SearchResults (one per row);
         a str -> SearchResult, a list of str -> SearchResults (both need ``embedder``).
         where: predicate over data columns; columns: data columns to return per hit;
         snapshot_id / as_of (datetime, ISO string or ms): time travel; model: the query vectors'
-        model "NAME@VERSION" (default: the table's); exact: brute force.
+        model "NAME@VERSION" (default: the table's); exact: brute force; nprobe: search only the
+        nprobe files whose regions are nearest the query (a clustered table, see compact(cluster=True);
+        0 = every file the exact bound cannot skip).
         """
         opts = dict(k=k, ef=ef, exact=exact, snapshot_id=snapshot_id, as_of_ms=_data.to_ms(as_of),
                     columns=list(columns or []), where=where or "", model=model or "", threads=threads,
-                    prune=prune)
+                    prune=prune, nprobe=nprobe)
         texts = None
         if isinstance(query, str):
             texts = [query]
@@ -156,10 +158,18 @@ class Table:
         self._native.rollback(int(snapshot_id))
         return self
 
-    def compact(self, target_file_rows=0, target_file_bytes=0, where=None, dry_run=False, progress=None):
-        """Rewrites small files and files carrying deletes. Returns a dict."""
+    def compact(self, target_file_rows=0, target_file_bytes=0, where=None, dry_run=False, progress=None,
+                cluster=False, cluster_files=0):
+        """Rewrites small files and files carrying deletes. Returns a dict.
+
+        cluster=True rewrites every live file into the clustered layout: k-means regions of the
+        vector space, one file per region (``cluster_files`` regions; 0 = live rows / target file
+        rows), so that search(..., nprobe=N) reads only the N nearest regions' files and later
+        adds are routed to their nearest region (docs/ARCHITECTURE.md "Clustered layout")."""
+        if cluster_files and not cluster:
+            raise InvalidArgument("cluster_files needs cluster=True")
         return self._native.compact(target_file_rows, target_file_bytes, where or "", dry_run,
-                                    progress if callable(progress) else None)
+                                    progress if callable(progress) else None, bool(cluster), int(cluster_files))
 
     def expire(self, older_than=None, retain_last=1, orphans_older_than=None, dry_run=False, progress=None):
         """Expires snapshots older than ``older_than`` (default now - 5 days; "now" allowed) keeping

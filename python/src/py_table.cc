@@ -174,7 +174,8 @@ void CheckFinite(const float* p, size_t n, size_t dim, const char* what) {
 
 ailake::SearchOptions MakeSearchOptions(size_t k, size_t ef, bool exact, std::optional<int64_t> snapshot_id,
                                         std::optional<int64_t> as_of_ms, std::vector<std::string> columns,
-                                        std::string where, std::string model, size_t threads, bool prune) {
+                                        std::string where, std::string model, size_t threads, bool prune,
+                                        size_t nprobe) {
   ailake::SearchOptions o;
   o.k = k;
   o.ef = ef;
@@ -186,6 +187,7 @@ ailake::SearchOptions MakeSearchOptions(size_t k, size_t ef, bool exact, std::op
   o.model = std::move(model);
   o.threads = threads;
   o.prune = prune;
+  o.nprobe = nprobe;
   return o;
 }
 
@@ -198,7 +200,8 @@ py::list WrapAll(std::vector<ailake::SearchResult>&& rs) {
 #define SEARCH_ARGS                                                                                          \
   py::arg("k") = 10, py::arg("ef") = 64, py::arg("exact") = false, py::arg("snapshot_id") = py::none(),     \
       py::arg("as_of_ms") = py::none(), py::arg("columns") = std::vector<std::string>{},                     \
-      py::arg("where") = "", py::arg("model") = "", py::arg("threads") = 0, py::arg("prune") = true
+      py::arg("where") = "", py::arg("model") = "", py::arg("threads") = 0, py::arg("prune") = true,  \
+      py::arg("nprobe") = 0
 
 }  // namespace
 
@@ -284,26 +287,26 @@ void RegisterTable(py::module_& m) {
       .def("search", [](ailake::Table& t, py::object query, size_t k, size_t ef, bool exact,
                         std::optional<int64_t> snapshot_id, std::optional<int64_t> as_of_ms,
                         std::vector<std::string> columns, std::string where, std::string model, size_t threads,
-                        bool prune) {
+                        bool prune, size_t nprobe) {
         auto q = AsF32Matrix(query, "query");
         if (q.ndim() != 1) ThrowInvalid("query must be a 1-D vector; got " + std::to_string(q.ndim()) + "-D");
         const size_t dim = static_cast<size_t>(q.shape(0));
         CheckFinite(q.data(), 1, dim, "query");
         auto o = MakeSearchOptions(k, ef, exact, snapshot_id, as_of_ms, std::move(columns), std::move(where),
-                                   std::move(model), threads, prune);
+                                   std::move(model), threads, prune, nprobe);
         auto r = Unwrap(NoGil([&] { return t.Search(q.data(), dim, o); }));
         return WrapResult(std::move(r));
       }, py::arg("query"), SEARCH_ARGS)
       .def("search_batch", [](ailake::Table& t, py::object queries, size_t k, size_t ef, bool exact,
                               std::optional<int64_t> snapshot_id, std::optional<int64_t> as_of_ms,
                               std::vector<std::string> columns, std::string where, std::string model, size_t threads,
-                              bool prune) {
+                              bool prune, size_t nprobe) {
         auto q = AsF32Matrix(queries, "queries");
         if (q.ndim() != 2) ThrowInvalid("queries must be a 2-D array (n, dim); got " + std::to_string(q.ndim()) + "-D");
         const size_t n = static_cast<size_t>(q.shape(0)), dim = static_cast<size_t>(q.shape(1));
         CheckFinite(q.data(), n, dim, "query");
         auto o = MakeSearchOptions(k, ef, exact, snapshot_id, as_of_ms, std::move(columns), std::move(where),
-                                   std::move(model), threads, prune);
+                                   std::move(model), threads, prune, nprobe);
         auto rs = Unwrap(NoGil([&] { return t.SearchBatch(q.data(), n, dim, o); }));
         return WrapAll(std::move(rs));
       }, py::arg("queries"), SEARCH_ARGS)
@@ -311,11 +314,11 @@ void RegisterTable(py::module_& m) {
                              const std::string& embedder_model, uint32_t embedder_dim, size_t k, size_t ef, bool exact,
                              std::optional<int64_t> snapshot_id, std::optional<int64_t> as_of_ms,
                              std::vector<std::string> columns, std::string where, std::string model, size_t threads,
-                             bool prune) {
+                             bool prune, size_t nprobe) {
         std::shared_ptr<EmbedderHandle> emb = ResolveEmbedder(embedder, embedder_model, embedder_dim);
         if (!emb) ThrowInvalid("a text query needs an embedder (embedder=callable, spec string or ailake.embedder(...))");
         auto o = MakeSearchOptions(k, ef, exact, snapshot_id, as_of_ms, std::move(columns), std::move(where),
-                                   std::move(model), threads, prune);
+                                   std::move(model), threads, prune, nprobe);
         auto rs = NoGil([&] { return t.SearchText(texts, *emb->embedder, o); });
         return WrapAll(UnwrapWith(std::move(rs), emb.get()));
       }, py::arg("texts"), py::arg("embedder"), py::arg("embedder_model") = "", py::arg("embedder_dim") = 0,
@@ -345,10 +348,13 @@ void RegisterTable(py::module_& m) {
       }, py::arg("older_than_ms") = py::none(), py::arg("retain_last") = 1,
          py::arg("orphans_older_than_ms") = py::none(), py::arg("dry_run") = false, py::arg("progress") = py::none())
       .def("compact", [](ailake::Table& t, int64_t target_file_rows, int64_t target_file_bytes,
-                         const std::string& where, bool dry_run, py::object progress) {
+                         const std::string& where, bool dry_run, py::object progress, bool cluster,
+                         int64_t cluster_files) {
         ailake::CompactOptions o;
         o.target_file_rows = target_file_rows;
         o.target_file_bytes = target_file_bytes;
+        o.cluster = cluster;
+        o.cluster_files = cluster_files;
         o.where = where;
         o.dry_run = dry_run;
         auto line = ProgressFn<std::string>(progress, &LineToDict);
@@ -367,7 +373,8 @@ void RegisterTable(py::module_& m) {
         d["replans"] = r.replans;
         return d;
       }, py::arg("target_file_rows") = 0, py::arg("target_file_bytes") = 0, py::arg("where") = "",
-         py::arg("dry_run") = false, py::arg("progress") = py::none())
+         py::arg("dry_run") = false, py::arg("progress") = py::none(), py::arg("cluster") = false,
+         py::arg("cluster_files") = 0)
       .def("verify", [](ailake::Table& t, bool deep) {
         auto r = Unwrap(NoGil([&] { return t.Verify(deep); }));
         py::dict d;

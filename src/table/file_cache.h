@@ -22,6 +22,20 @@ struct CachedFile {
   std::vector<std::string> ids;
   uint64_t bytes = 0;
   std::mutex reader_mu;  // ParquetReader is not thread-safe; predicate filtering reads through it
+
+  // The rows that passed the most recent predicates, keyed by the predicate text and the schema it
+  // was bound against (a pure function of the immutable file, so never stale): a warm search with
+  // a repeated filter (a tenant, a date range) does not decode the predicate's columns again.
+  // Front = most recently used; at most kMaxFilterMemos (their bits are counted in `bytes` when the
+  // file is loaded). Guarded by reader_mu.
+  struct FilterMemo {
+    std::string key;
+    index::AllowedRows mask;
+    int64_t rows_matched = 0;
+    int row_groups_skipped = 0;
+  };
+  static constexpr size_t kMaxFilterMemos = 8;
+  std::list<FilterMemo> filters;
 };
 
 class FileCache {

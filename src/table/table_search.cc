@@ -240,7 +240,8 @@ Result<std::shared_ptr<CachedFile>> LoadFile(Table& table, const ModelFile& f, F
   AILAKE_ASSIGN_OR_RETURN(auto reader, file::AiLakeFileReader::Open(readable));
   AILAKE_ASSIGN_OR_RETURN(auto column, reader->LoadColumn(f.stats->column));
   cf = std::make_shared<CachedFile>();
-  cf->bytes = column->rows().size() + column->count() * 64;
+  cf->bytes = column->rows().size() + column->count() * 64 +
+              CachedFile::kMaxFilterMemos * (column->count() / 8 + 128);  // room for the filter memos
   // Ids by field id (a file written before a rename still has its id column under the same id).
   const iceberg::NestedField* id_field = table.schema().FindField("id");
   const int id_idx = ResolveFileField(reader->parquet().schema(), "id", id_field ? id_field->id : -1);
@@ -260,9 +261,32 @@ Result<std::shared_ptr<CachedFile>> LoadFile(Table& table, const ModelFile& f, F
   return cf;
 }
 
+// A bound --where predicate and the key its per-file results are remembered under (CachedFile::
+// filters): the predicate text and the schema it was bound against, which fix the result for an
+// immutable file.
+struct BoundFilter {
+  Predicate predicate;
+  std::string memo_key;
+};
+
+// The rows of a cached file that pass the filter, from the file's memo when this filter ran on it
+// before, else evaluated (decoding the predicate's columns) and remembered. Caller holds reader_mu.
+Result<const CachedFile::FilterMemo*> FilterCachedFile(CachedFile& cf, const BoundFilter& where) {
+  for (auto it = cf.filters.begin(); it != cf.filters.end(); ++it) {
+    if (it->key != where.memo_key) continue;
+    if (it != cf.filters.begin()) cf.filters.splice(cf.filters.begin(), cf.filters, it);  // most recent first
+    return &cf.filters.front();
+  }
+  FileFilterStats fs;
+  AILAKE_ASSIGN_OR_RETURN(index::AllowedRows mask, FilterFile(cf.reader->parquet(), where.predicate, &fs));
+  cf.filters.push_front({where.memo_key, std::move(mask), fs.rows_matched, fs.row_groups_skipped});
+  if (cf.filters.size() > CachedFile::kMaxFilterMemos) cf.filters.pop_back();
+  return &cf.filters.front();
+}
+
 // Step 4: one file's best k for one query (deleted rows and predicate misses excluded).
 Result<std::vector<SearchHit>> SearchFile(const ModelFile& f, const CachedFile& cf_const, const float* query,
-                                          const SearchOptions& o, const std::optional<Predicate>& where,
+                                          const SearchOptions& o, const std::optional<BoundFilter>& where,
                                           const SnapshotPlan& plan, std::atomic<size_t>* skipped_groups) {
   auto& cf = const_cast<CachedFile&>(cf_const);  // reader_mu guards the reader
   const auto& e = *f.entry;
@@ -270,17 +294,21 @@ Result<std::vector<SearchHit>> SearchFile(const ModelFile& f, const CachedFile& 
   index::AllowedRows mask;
   bool exact = o.exact;
   if (where) {
-    FileFilterStats fs;
-    std::lock_guard<std::mutex> lock(cf.reader_mu);
-    AILAKE_ASSIGN_OR_RETURN(mask, FilterFile(cf.reader->parquet(), *where, &fs));
-    *skipped_groups += static_cast<size_t>(fs.row_groups_skipped);
+    int64_t rows_matched = 0;
+    {
+      std::lock_guard<std::mutex> lock(cf.reader_mu);
+      AILAKE_ASSIGN_OR_RETURN(const CachedFile::FilterMemo* memo, FilterCachedFile(cf, *where));
+      mask = memo->mask;  // copied: deletes are added below, and the memo may be evicted
+      rows_matched = memo->rows_matched;
+      *skipped_groups += static_cast<size_t>(memo->row_groups_skipped);
+    }
     allowed = &mask;
-    if (fs.rows_matched == 0) return std::vector<SearchHit>();
+    if (rows_matched == 0) return std::vector<SearchHit>();
     // Few rows left: scan them exactly instead of walking a graph that mostly rejects (see
     // SearchOptions::filter_path). The scan is exact, so it never loses recall.
     if (o.filter_path == SearchOptions::FilterPath::kScan ||
         (o.filter_path == SearchOptions::FilterPath::kAuto &&
-         FilterScans(fs.rows_matched, static_cast<int64_t>(cf.column->count()), o.k))) {
+         FilterScans(rows_matched, static_cast<int64_t>(cf.column->count()), o.k))) {
       exact = true;
     }
   }
@@ -390,7 +418,7 @@ Result<parquet::Batch> FetchColumns(Table& table, const SnapshotPlan& plan, cons
 // One query against a planned snapshot: steps 3-5. `parallel`: search each wave's files on the pool
 // (a single query); otherwise on this thread (a batch already runs its queries on the pool).
 Result<SearchResult> SearchOne(Table& table, const float* query, const SearchOptions& o, const SnapshotPlan& plan,
-                               const ModelFiles& mf, const std::optional<Predicate>& where,
+                               const ModelFiles& mf, const std::optional<BoundFilter>& where,
                                const parquet::Schema& projected, FileCache* cache, ThreadPool& pool, bool parallel) {
   SearchResult result;
   result.snapshot_id = plan.snapshot_id;
@@ -498,12 +526,12 @@ Result<std::vector<SearchResult>> SearchTableBatch(Table& table, const float* qu
   std::vector<SearchResult> results(n);
   if (snap == nullptr) return results;  // empty table
   AILAKE_RETURN_IF_ERROR(SelectModelFiles(table, *plan, &mf));
-  std::optional<Predicate> where;
+  std::optional<BoundFilter> where;
   if (!o.where.empty()) {
     AILAKE_ASSIGN_OR_RETURN(Predicate p, ParsePredicate(o.where));
     AILAKE_ASSIGN_OR_RETURN(parquet::Schema columns, table.PredicateSchema());
     AILAKE_RETURN_IF_ERROR(p.Bind(columns));
-    where = std::move(p);
+    where = BoundFilter{std::move(p), std::to_string(table.schema().schema_id) + "\n" + o.where};
   }
   AILAKE_ASSIGN_OR_RETURN(parquet::Schema data, table.DataSchema());
   parquet::Schema projected;
