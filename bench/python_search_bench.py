@@ -4,8 +4,9 @@
     nice /usr/bin/python3 bench/python_search_bench.py [--rows 100000] [--dim 384] [--files 10]
         [--layout ingested|clustered]
 
-Builds a table of ROWS synthetic clustered unit vectors in FILES files, computes the exact top-k with
-numpy (--layout clustered then rewrites the table into FILES k-means region files with
+Builds a table of ROWS synthetic unit vectors in FILES files (--data lowrank, the default: bench/
+gen_dataset's text-embedding-like vectors with their exact top-k; --data gaussian: isotropic blobs,
+exact top-k with numpy) (--layout clustered then rewrites the table into FILES k-means region files with
 compact(cluster=True)), picks the fastest setting reaching recall@10 >= 0.95 (for each nprobe, the
 smallest ef that reaches it; the setting with the lowest p50 over the first 200 queries), then measures single-query latency (p50/p99,
 one Python call per query), batch QPS (one call with every query), the CLI's per-call latency
@@ -46,6 +47,20 @@ def write_vecs(path, arr, fmt):
             f.write(row.astype("<f4" if fmt == "f" else "<i4").tobytes())
 
 
+def read_vecs(path, dtype):
+    raw = np.fromfile(path, dtype=np.int32)
+    dim = int(raw[0])
+    return raw.reshape(-1, dim + 1)[:, 1:].copy().view(dtype)
+
+
+def gaussian_data(a, rng):
+    base = clustered(a.rows, a.dim, 100, rng)
+    queries = base[rng.choice(a.rows, a.queries, replace=False)] + (0.3 / np.sqrt(a.dim)) * rng.standard_normal(
+        (a.queries, a.dim)).astype(np.float32)
+    queries = (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
+    return base, queries, exact_topk(base, queries, a.k)
+
+
 def exact_topk(base, queries, k):
     out = np.empty((len(queries), k), dtype=np.int64)
     for s in range(0, len(queries), 100):
@@ -79,19 +94,29 @@ def main():
     ap.add_argument("--work", default=str(ROOT / "build" / "bench-python"))
     ap.add_argument("--skip-lancedb", action="store_true")
     ap.add_argument("--layout", choices=("ingested", "clustered"), default="ingested")
+    ap.add_argument("--data", choices=("lowrank", "gaussian"), default="lowrank",
+                    help="lowrank: bench/gen_dataset --kind lowrank (text-embedding-like: low intrinsic "
+                         "dimension, power-law clusters sharing a mean direction; exact ground truth); "
+                         "gaussian: 100 isotropic blobs, queries = base points + noise of norm 0.3")
     a = ap.parse_args()
 
     work = pathlib.Path(a.work)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    rng = np.random.default_rng(42)
-    base = clustered(a.rows, a.dim, 100, rng)
-    queries = base[rng.choice(a.rows, a.queries, replace=False)] + 0.3 * rng.standard_normal(
-        (a.queries, a.dim)).astype(np.float32)
-    queries = (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
     t = time.perf_counter()
-    gt = exact_topk(base, queries, a.k)
-    print(f"ground truth (numpy exact) for {a.queries} queries: {time.perf_counter() - t:.1f}s", file=sys.stderr)
+    if a.data == "lowrank":
+        data = work / "data"
+        data.mkdir()
+        subprocess.run([str(ROOT / "build" / "bench" / "gen_dataset"), "--kind", "lowrank", "--n", str(a.rows),
+                        "--nq", str(a.queries), "--dim", str(a.dim), "--k", str(a.k), "--out", str(data)],
+                       check=True, stdout=subprocess.DEVNULL)
+        base = read_vecs(data / "base.fvecs", np.float32)
+        queries = read_vecs(data / "query.fvecs", np.float32)
+        gt = read_vecs(data / "groundtruth.ivecs", np.int32).astype(np.int64)
+    else:
+        base, queries, gt = gaussian_data(a, np.random.default_rng(42))
+    print(f"data ({a.data}) and exact ground truth for {a.queries} queries: {time.perf_counter() - t:.1f}s",
+          file=sys.stderr)
 
     # ---- ailake through Python ----
     db = ailake.connect(work / "wh")
@@ -159,7 +184,7 @@ def main():
         for _ in range(6):
             s = time.perf_counter()
             p = subprocess.run([str(exe), "search", "bench.vectors", "--vector-file", str(work / "q0.fvecs"), "-k",
-                                str(a.k), "--ef", str(chosen), "--nprobe", str(nprobe), "--format", "json", "--warehouse", str(work / "wh")],
+                                str(a.k), "--ef", str(chosen)] + (["--nprobe", str(nprobe)] if nprobe else []) + ["--format", "json", "--warehouse", str(work / "wh")],
                                capture_output=True, text=True)
             cli_lat.append((time.perf_counter() - s) * 1000)
             if p.returncode != 0:
@@ -187,7 +212,7 @@ def main():
                 rows.append((f"LanceDB {lr['version']} (Node)", f"IVF_HNSW_SQ, nprobes {lr['nprobes']}, refine {lr['refine']}", lr["ef"], lr["recall"], lr["p50_ms"],
                              lr["p99_ms"], lr["qps"], lr["load_s"] + lr["index_s"]))
 
-    print(f"\n{a.rows} x {a.dim} cosine, {a.queries} queries, k={a.k}; machine: {os.cpu_count()} cores, "
+    print(f"\n{a.rows} x {a.dim} cosine ({a.data} data), {a.queries} queries, k={a.k}; machine: {os.cpu_count()} cores, "
           f"load avg {os.getloadavg()[0]:.1f}")
     print(f"{'engine':32} {'index':28} {'ef':>4} {'recall@10':>9} {'p50 ms':>8} {'p99 ms':>8} {'QPS':>9} {'build s':>8}")
     for name, index, ef, rc, p50, p99, qps, build in rows:

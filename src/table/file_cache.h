@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,6 +37,14 @@ struct CachedFile {
   };
   static constexpr size_t kMaxFilterMemos = 8;
   std::list<FilterMemo> filters;
+
+  // Decoded data columns of the row groups that held hits, keyed by (row group, file column
+  // index): fetching the text of a hit again does not decompress and decode its column chunk again
+  // (the cost of a warm search that returns text). At most kMaxColumnBytes per file, reserved in
+  // `bytes`; past it the memo is emptied and refilled. Guarded by reader_mu.
+  static constexpr uint64_t kMaxColumnBytes = 8ull << 20;
+  std::map<std::pair<int, int>, std::shared_ptr<const parquet::Column>> columns;
+  uint64_t column_bytes = 0;
 };
 
 class FileCache {

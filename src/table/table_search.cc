@@ -240,8 +240,9 @@ Result<std::shared_ptr<CachedFile>> LoadFile(Table& table, const ModelFile& f, F
   AILAKE_ASSIGN_OR_RETURN(auto reader, file::AiLakeFileReader::Open(readable));
   AILAKE_ASSIGN_OR_RETURN(auto column, reader->LoadColumn(f.stats->column));
   cf = std::make_shared<CachedFile>();
-  cf->bytes = column->rows().size() + column->count() * 64 +
-              CachedFile::kMaxFilterMemos * (column->count() / 8 + 128);  // room for the filter memos
+  // Room for the filter memos and the decoded-column memo, which fill up later.
+  cf->bytes = column->rows().size() + column->count() * 64 + CachedFile::kMaxFilterMemos * (column->count() / 8 + 128) +
+              CachedFile::kMaxColumnBytes;
   // Ids by field id (a file written before a rename still has its id column under the same id).
   const iceberg::NestedField* id_field = table.schema().FindField("id");
   const int id_idx = ResolveFileField(reader->parquet().schema(), "id", id_field ? id_field->id : -1);
@@ -332,6 +333,51 @@ Result<std::vector<SearchHit>> SearchFile(const ModelFile& f, const CachedFile& 
   return out;
 }
 
+// Decoded bytes of a column (its buffers), for the memo's bound.
+uint64_t ColumnBytes(const parquet::Column& c) {
+  uint64_t n = c.validity().size() + c.values().size() + c.offsets().size() * sizeof(int64_t);
+  return c.child() ? n + ColumnBytes(*c.child()) : n;
+}
+
+// Row group `rg`'s columns `fields` (file column indexes), each decoded once per cached file: from
+// cf->columns when there, else read (only the missing ones) and remembered while the memo has room
+// (past CachedFile::kMaxColumnBytes it is emptied and refilled: the hot row groups come back).
+// Caller holds cf->reader_mu when cf is given.
+Result<std::vector<std::shared_ptr<const parquet::Column>>> GroupColumns(parquet::ParquetReader& reader, CachedFile* cf,
+                                                                         int rg, const std::vector<int>& fields) {
+  std::vector<std::shared_ptr<const parquet::Column>> out(fields.size());
+  std::vector<int> missing;
+  std::vector<size_t> missing_at;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (cf) {
+      auto m = cf->columns.find({rg, fields[i]});
+      if (m != cf->columns.end()) {
+        out[i] = m->second;
+        continue;
+      }
+    }
+    missing.push_back(fields[i]);
+    missing_at.push_back(i);
+  }
+  if (missing.empty()) return out;
+  AILAKE_ASSIGN_OR_RETURN(parquet::Batch read, reader.ReadRowGroup(rg, missing));
+  if (read.columns.size() != missing.size()) return Status::Internal("row group read returned the wrong columns");
+  for (size_t j = 0; j < missing.size(); ++j) {
+    auto col = std::make_shared<const parquet::Column>(std::move(read.columns[j]));
+    out[missing_at[j]] = col;
+    if (!cf) continue;
+    const uint64_t bytes = ColumnBytes(*col);
+    if (bytes > CachedFile::kMaxColumnBytes) continue;
+    if (cf->column_bytes + bytes > CachedFile::kMaxColumnBytes) {
+      cf->columns.clear();
+      cf->column_bytes = 0;
+    }
+    cf->columns.emplace(std::make_pair(rg, missing[j]), std::move(col));
+    cf->column_bytes += bytes;
+  }
+  return out;
+}
+
 // Step 5: the requested columns of the winners. Ids of cached files come from the cache; other
 // columns are read from the row groups that hold the hits, through the cached reader when there is
 // one (no second footer parse).
@@ -378,7 +424,9 @@ Result<parquet::Batch> FetchColumns(Table& table, const SnapshotPlan& plan, cons
       slot.push_back(idx < 0 ? -1 : static_cast<int>(fields.size()));
       if (idx >= 0) fields.push_back(idx);
     }
-    std::map<int, parquet::Batch> groups;
+    // Per row group holding a hit: its decoded columns (`fields` order), from the file's memo when
+    // a search fetched them before, else read and offered to the memo.
+    std::map<int, std::vector<std::shared_ptr<const parquet::Column>>> group_columns;
     for (size_t h : hit_ids) {
       int64_t row = hits[h].row, start = 0;
       int rg = 0;
@@ -387,25 +435,23 @@ Result<parquet::Batch> FetchColumns(Table& table, const SnapshotPlan& plan, cons
         start += reader->row_group_num_rows(rg);
       }
       if (rg == reader->num_row_groups()) return Status::Corruption(path + ": hit row " + std::to_string(row) + " is past the end");
-      if (!groups.count(rg)) {
-        parquet::Batch read;
-        if (!fields.empty()) {
-          AILAKE_ASSIGN_OR_RETURN(read, reader->ReadRowGroup(rg, fields));
-        }
-        parquet::Batch& full = groups[rg];
-        full.schema = projected;
-        full.num_rows = reader->row_group_num_rows(rg);
-        for (size_t c = 0; c < projected.fields.size(); ++c) {
-          if (slot[c] >= 0) {
-            full.columns.push_back(std::move(read.columns[static_cast<size_t>(slot[c])]));
-          } else {
-            parquet::Column nulls(projected.fields[c]);
-            for (int64_t i = 0; i < full.num_rows; ++i) nulls.AppendNull();
-            full.columns.push_back(std::move(nulls));
-          }
+      auto [it, fresh] = group_columns.try_emplace(rg);
+      if (fresh) {
+        AILAKE_ASSIGN_OR_RETURN(it->second, GroupColumns(*reader, cf, rg, fields));
+      }
+      parquet::Batch one;
+      one.schema = projected;
+      one.num_rows = 1;
+      for (size_t c = 0; c < projected.fields.size(); ++c) {
+        if (slot[c] >= 0) {
+          one.columns.push_back(it->second[static_cast<size_t>(slot[c])]->Slice(row - start, 1));
+        } else {
+          parquet::Column nulls(projected.fields[c]);
+          nulls.AppendNull();
+          one.columns.push_back(std::move(nulls));
         }
       }
-      per_hit[h] = groups[rg].Slice(row - start, 1);
+      per_hit[h] = std::move(one);
     }
   }
   for (auto& b : per_hit) {
