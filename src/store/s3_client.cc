@@ -281,7 +281,10 @@ Status S3Client::ErrorOf(const S3Response& r, const std::string& what) const {
     default:
       break;
   }
-  if (r.status >= 500) return Status::Unavailable(base + "; the S3 service is failing or throttling: retry later");
+  if (r.status >= 500) {
+    return Status::Unavailable(base + "; the S3 service at " + config_.scheme + "://" + config_.host +
+                               " is failing or throttling: retry later");
+  }
   return Status::InvalidArgument(base);
 }
 

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <map>
 
@@ -194,6 +195,43 @@ Result<S3Config> ResolveS3Config(const std::string& uri, const S3Options& option
   cfg.options.secret_access_key.clear();
   cfg.options.session_token.clear();
   auto& o = cfg.options;
+  // Timeouts and retries: explicit option, then environment (then the config file for
+  // max_attempts), then the default. A value that is set but unusable is an error, never ignored.
+  struct Knob {
+    int* value;
+    const char* env;
+    int fallback;
+    int min, max;
+  };
+  const Knob knobs[] = {
+      {&o.connect_timeout_ms, "AILAKE_S3_CONNECT_TIMEOUT_MS", 10000, 1, 3600000},
+      {&o.request_timeout_ms, "AILAKE_S3_REQUEST_TIMEOUT_MS", 300000, 1, 86400000},
+      {&o.max_attempts, "AWS_MAX_ATTEMPTS", 8, 1, 100},
+      {&o.initial_backoff_ms, "AILAKE_S3_INITIAL_BACKOFF_MS", 100, 0, 3600000},
+      {&o.max_backoff_ms, "AILAKE_S3_MAX_BACKOFF_MS", 20000, 0, 3600000},
+  };
+  for (const Knob& k : knobs) {
+    if (*k.value != S3Options::kFromEnv) continue;
+    std::string text = getenv_s(k.env), source = k.env;
+    if (text.empty() && k.value == &o.max_attempts && config_sec.count("max_attempts")) {
+      text = Trim(config_sec["max_attempts"]);
+      source = "max_attempts in " + config_file + " [" + profile + "]";
+    }
+    if (text.empty()) {
+      *k.value = k.fallback;
+      continue;
+    }
+    int v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || v < k.min || v > k.max) {
+      return Status::InvalidArgument(source + "='" + text.substr(0, 32) + "' must be a whole number from " +
+                                     std::to_string(k.min) + " to " + std::to_string(k.max) +
+                                     ": fix or unset it");
+    }
+    *k.value = v;
+  }
+  if (o.connect_timeout_ms < 1) o.connect_timeout_ms = 1;
+  if (o.request_timeout_ms < 1) o.request_timeout_ms = 1;
   if (o.max_attempts < 1) o.max_attempts = 1;
   if (o.initial_backoff_ms < 0) o.initial_backoff_ms = 0;
   if (o.max_backoff_ms < o.initial_backoff_ms) o.max_backoff_ms = o.initial_backoff_ms;

@@ -3,11 +3,13 @@
 // Every setting is resolved once, when the store opens, in this order (first one set wins):
 //   1. S3Options (explicit, from the caller)
 //   2. environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION then
-//      AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_S3 then AWS_ENDPOINT_URL, AWS_PROFILE
+//      AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_S3 then AWS_ENDPOINT_URL, AWS_PROFILE; timeouts and
+//      retries from AWS_MAX_ATTEMPTS and AILAKE_S3_* (see S3Options)
 //   3. the shared files of the profile (AWS_PROFILE or "default"):
 //      credentials file (AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/credentials, sections "[name]")
 //      config file      (AWS_CONFIG_FILE, default ~/.aws/config, sections "[profile name]"/"[default]")
-//      keys aws_access_key_id, aws_secret_access_key, aws_session_token, region, endpoint_url
+//      keys aws_access_key_id, aws_secret_access_key, aws_session_token, region, endpoint_url,
+//      max_attempts
 //   4. defaults: region us-east-1, endpoint https://s3.<region>.amazonaws.com
 // Credentials are taken as a unit from the first source that has an access key id, so a key from the
 // environment is never paired with a secret from a file.
@@ -40,13 +42,21 @@ struct S3Options {
   std::string profile;   // empty: AWS_PROFILE, then "default"
   std::optional<bool> path_style;  // unset: decided from the endpoint (see above)
 
-  int connect_timeout_ms = 10000;
-  int request_timeout_ms = 300000;  // one whole request, body included
+  // Timeouts and retries. kFromEnv (the default) takes the value from the environment, else the
+  // default in brackets:
+  //   connect_timeout_ms  AILAKE_S3_CONNECT_TIMEOUT_MS  [10000]
+  //   request_timeout_ms  AILAKE_S3_REQUEST_TIMEOUT_MS  [300000]  one whole request, body included
+  //   max_attempts        AWS_MAX_ATTEMPTS, then max_attempts in the profile's config file  [8]
+  //   initial_backoff_ms  AILAKE_S3_INITIAL_BACKOFF_MS  [100]
+  //   max_backoff_ms      AILAKE_S3_MAX_BACKOFF_MS      [20000]
   // Retries (5xx, SlowDown, connection errors, timeouts; never other 4xx): at most max_attempts
   // tries in all, sleeping a random time in [0, min(max_backoff, initial_backoff * 2^n)] between.
-  int max_attempts = 8;
-  int initial_backoff_ms = 100;
-  int max_backoff_ms = 20000;
+  static constexpr int kFromEnv = -1;
+  int connect_timeout_ms = kFromEnv;
+  int request_timeout_ms = kFromEnv;
+  int max_attempts = kFromEnv;
+  int initial_backoff_ms = kFromEnv;
+  int max_backoff_ms = kFromEnv;
 
   // Writes up to multipart_threshold bytes are one PUT; larger ones a multipart upload of parts of
   // part_size bytes (S3 requires >= 5 MiB for every part but the last, and at most 10000 parts).
@@ -73,7 +83,7 @@ struct S3Config {
   std::string scheme;  // "http" or "https"
   std::string host;    // endpoint host, with ":port" when the URL named one
   bool path_style = false;
-  S3Options options;   // timeouts, retries, sizes (credential fields cleared)
+  S3Options options;   // timeouts, retries (resolved: never kFromEnv), sizes (credential fields cleared)
 
   // "s3://bucket/prefix (endpoint http://127.0.0.1:9000, region us-east-1)"
   std::string Describe() const;

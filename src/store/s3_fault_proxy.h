@@ -1,12 +1,13 @@
 // Test support (tests only): an HTTP proxy on loopback in front of an S3 server that injects
-// failures on a schedule: 500 InternalError, 503 SlowDown, 403 AccessDenied, or a connection reset
-// (RST, no response). Every request is counted by method, so tests can assert how often a client
+// failures on a schedule: 500 InternalError, 503 SlowDown, 403 AccessDenied, a connection reset
+// (RST, no response), or a stall (the request is read and never answered: the client's timeout). Every request is counted by method, so tests can assert how often a client
 // retried. Each proxied request uses its own upstream connection and the client connection is
 // closed after one response ("Connection: close" is set both ways), so counts are exact.
 //
 //   FaultProxy proxy(moto_port);
 //   proxy.Script({Fault::k503, Fault::kReset});   // the next two requests fail, then pass-through
 //   proxy.Always(Fault::k500, "PUT");              // every PUT fails until Always(kPass)
+//   proxy.OutageAfter(12, {Fault::k503SlowDown});  // 12 more requests pass, then all fail until EndOutage()
 #pragma once
 
 #include <arpa/inet.h>
@@ -27,8 +28,9 @@
 namespace ailake::test_util {
 
 // kLoseResponse forwards the request (the server applies it) and then resets the client connection
-// instead of answering: the ambiguous case a retried write must handle.
-enum class Fault { kPass, k500, k503SlowDown, k403, kReset, kLoseResponse };
+// instead of answering: the ambiguous case a retried write must handle. kStall reads the request and
+// holds the connection without a byte of answer until the client gives up (its request timeout).
+enum class Fault { kPass, k500, k503SlowDown, k403, kReset, kLoseResponse, kStall };
 
 class FaultProxy {
  public:
@@ -82,15 +84,36 @@ class FaultProxy {
     always_method_ = std::move(method);
   }
   // Every request fails with probability `rate` (seeded, so a run is repeatable): a 500, a 503
-  // SlowDown, a reset, or a lost response, in turn. Random(0) ends it.
-  void Random(double rate, uint64_t seed = 1) {
+  // SlowDown, a reset, or a lost response, in turn; with `stall_every` N > 0, every Nth of these
+  // faults is a stall instead (each costs the client a whole request timeout). Random(0) ends it.
+  void Random(double rate, uint64_t seed = 1, int stall_every = 0) {
     std::lock_guard<std::mutex> lock(mu_);
     random_rate_ = rate;
+    stall_every_ = stall_every;
     rng_ = seed ? seed : 1;
   }
+  // An outage: the next `pass` requests go through, then every request fails, taking the faults of
+  // `kinds` in turn, until EndOutage(). Longer than any retry budget, so the client must give up.
+  void OutageAfter(int pass, std::vector<Fault> kinds) {
+    std::lock_guard<std::mutex> lock(mu_);
+    outage_pass_ = pass;
+    outage_kinds_ = kinds.empty() ? std::vector<Fault>{Fault::k503SlowDown} : std::move(kinds);
+    outage_next_ = 0;
+    outage_ = true;
+  }
+  void EndOutage() {
+    std::lock_guard<std::mutex> lock(mu_);
+    outage_ = false;
+  }
+  // Faults injected so far, by every mode (random, script, always, outage).
   int Injected() const {
     std::lock_guard<std::mutex> lock(mu_);
     return injected_;
+  }
+  // Requests answered with kStall so far.
+  int Stalled() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stalled_;
   }
   int Count(const std::string& method = "") const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -158,6 +181,12 @@ class FaultProxy {
 
   Fault Decide(const std::string& method) {
     std::lock_guard<std::mutex> lock(mu_);
+    const Fault f = DecideLocked(method);
+    if (f != Fault::kPass) ++injected_;
+    if (f == Fault::kStall) ++stalled_;
+    return f;
+  }
+  Fault DecideLocked(const std::string& method) {
     counts_[method]++;
     if (always_ != Fault::kPass && (always_method_.empty() || always_method_ == method)) return always_;
     if (!script_.empty() && (script_method_.empty() || script_method_ == method)) {
@@ -165,17 +194,39 @@ class FaultProxy {
       script_.pop_front();
       return f;
     }
+    if (outage_) {
+      if (outage_pass_ > 0) {
+        --outage_pass_;
+      } else {
+        return outage_kinds_[outage_next_++ % outage_kinds_.size()];
+      }
+    }
     if (random_rate_ > 0) {
       rng_ ^= rng_ << 13;
       rng_ ^= rng_ >> 7;
       rng_ ^= rng_ << 17;
       if (static_cast<double>(rng_ % 1000000) / 1e6 < random_rate_) {
         static constexpr Fault kKinds[] = {Fault::k500, Fault::k503SlowDown, Fault::kReset, Fault::kLoseResponse};
-        ++injected_;
-        return kKinds[injected_ % 4];
+        ++random_injected_;
+        if (stall_every_ > 0 && random_injected_ % stall_every_ == 0) return Fault::kStall;
+        return kKinds[random_injected_ % 4];
       }
     }
     return Fault::kPass;
+  }
+
+  // Holds a connection whose request was read until the client closes it or the proxy stops.
+  void Stall(int fd) {
+    char tmp[4096];
+    for (;;) {
+      pollfd p[2] = {{fd, POLLIN, 0}, {stop_[0], POLLIN, 0}};
+      if (::poll(p, 2, -1) < 0) continue;
+      if (p[1].revents) return;
+      if (p[0].revents & (POLLHUP | POLLERR)) return;
+      if (p[0].revents & POLLIN) {
+        if (::recv(fd, tmp, sizeof tmp, 0) <= 0) return;
+      }
+    }
   }
 
   void Serve(int fd) {
@@ -225,6 +276,7 @@ class FaultProxy {
         ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
         break;
       }
+      case Fault::kStall: Stall(fd); break;
       case Fault::kPass: Forward(fd, CloseHead(head) + body, false); break;
       case Fault::kLoseResponse: {
         Forward(fd, CloseHead(head) + body, true);
@@ -276,8 +328,15 @@ class FaultProxy {
   std::string always_method_;
   std::map<std::string, int> counts_;
   double random_rate_ = 0;
+  int stall_every_ = 0;
   uint64_t rng_ = 1;
+  int random_injected_ = 0;
   int injected_ = 0;
+  int stalled_ = 0;
+  bool outage_ = false;
+  int outage_pass_ = 0;
+  size_t outage_next_ = 0;
+  std::vector<Fault> outage_kinds_;
   int64_t response_bytes_ = 0;
 };
 

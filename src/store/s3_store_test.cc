@@ -12,6 +12,8 @@
 #include <fstream>
 #include <map>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "testing/fork_child.h"
 #include "core/uuid.h"
@@ -520,6 +522,62 @@ TEST_F(S3ConfigTest, BadInputIsRefusedWithWhatToDo) {
   S3Options small;
   small.part_size = 1 << 20;
   EXPECT_EQ(ResolveS3Config("s3://my-bucket", small, Env()).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(S3ConfigTest, TimeoutsAndRetriesFromOptionsThenEnvironmentThenConfigFile) {
+  env_["AWS_ACCESS_KEY_ID"] = "K";
+  env_["AWS_SECRET_ACCESS_KEY"] = "S";
+  auto c = ResolveS3Config("s3://my-bucket", {}, Env());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->options.connect_timeout_ms, 10000);
+  EXPECT_EQ(c->options.request_timeout_ms, 300000);
+  EXPECT_EQ(c->options.max_attempts, 8);
+  EXPECT_EQ(c->options.initial_backoff_ms, 100);
+  EXPECT_EQ(c->options.max_backoff_ms, 20000);
+
+  Write(".aws/config", "[default]\nmax_attempts = 4\n");
+  c = ResolveS3Config("s3://my-bucket", {}, Env());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->options.max_attempts, 4);
+
+  env_["AWS_MAX_ATTEMPTS"] = "3";
+  env_["AILAKE_S3_CONNECT_TIMEOUT_MS"] = "250";
+  env_["AILAKE_S3_REQUEST_TIMEOUT_MS"] = "1500";
+  env_["AILAKE_S3_INITIAL_BACKOFF_MS"] = "0";
+  env_["AILAKE_S3_MAX_BACKOFF_MS"] = "40";
+  c = ResolveS3Config("s3://my-bucket", {}, Env());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->options.max_attempts, 3);
+  EXPECT_EQ(c->options.connect_timeout_ms, 250);
+  EXPECT_EQ(c->options.request_timeout_ms, 1500);
+  EXPECT_EQ(c->options.initial_backoff_ms, 0);
+  EXPECT_EQ(c->options.max_backoff_ms, 40);
+
+  S3Options o;
+  o.max_attempts = 6;
+  o.request_timeout_ms = 900;
+  c = ResolveS3Config("s3://my-bucket", o, Env());
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->options.max_attempts, 6);
+  EXPECT_EQ(c->options.request_timeout_ms, 900);
+  EXPECT_EQ(c->options.connect_timeout_ms, 250);
+
+  // A value that is set but unusable is refused, naming the variable; never silently replaced.
+  for (const auto& [var, bad] : std::vector<std::pair<std::string, std::string>>{
+           {"AWS_MAX_ATTEMPTS", "0"}, {"AWS_MAX_ATTEMPTS", "three"}, {"AILAKE_S3_REQUEST_TIMEOUT_MS", "10s"},
+           {"AILAKE_S3_MAX_BACKOFF_MS", "-5"}, {"AILAKE_S3_CONNECT_TIMEOUT_MS", "99999999999"}}) {
+    const std::string keep = env_[var];
+    env_[var] = bad;
+    auto r = ResolveS3Config("s3://my-bucket", {}, Env());
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << var << "=" << bad;
+    EXPECT_NE(r.status().message().find(var), std::string::npos) << r.status().ToString();
+    env_[var] = keep;
+  }
+  env_.erase("AWS_MAX_ATTEMPTS");
+  Write(".aws/config", "[default]\nmax_attempts = lots\n");
+  auto f = ResolveS3Config("s3://my-bucket", {}, Env());
+  EXPECT_EQ(f.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(f.status().message().find("max_attempts in"), std::string::npos) << f.status().ToString();
 }
 
 // ---- SigV4, against AWS's published examples ----
