@@ -98,6 +98,7 @@ async function main() {
   for (const refine of refines) {
     for (const nprobes of [20, 50, 100]) {
       for (const ef of efs) {
+        if (refine > 0 && ef < k * refine) continue;  // LanceDB: the HNSW list must hold refine x k candidates
         const p = { nprobes, ef, refine };
         const recall = await recallAt(p);
         sweep.push({ ...p, recall });

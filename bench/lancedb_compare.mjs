@@ -108,6 +108,7 @@ async function main() {
   for (const refine of refines) {
     for (const nprobes of a.nprobes.split(",").map(Number)) {
       for (const ef of a.ef.split(",").map(Number)) {
+        if (refine > 0 && ef < k * refine) continue;  // LanceDB: the HNSW list must hold refine x k candidates
         await measure("IVF_HNSW_SQ", `nprobes=${nprobes} ef=${ef} refine=${refine}`, (q) =>
           query(q, nprobes, refine).ef(ef).select(["id", "_distance"]).toArray());
       }

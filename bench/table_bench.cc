@@ -5,6 +5,7 @@
 //               [--dir /tmp/ailake_table_bench] [--threads 0]
 //               [--base B.fvecs --query Q.fvecs --gt G.ivecs] [--metric cosine|euclidean|dot]
 //               [--layout ingested|clustered] [--nprobe-list 0,1,2,4] [--selectivity-list 0.01,0.5]
+//               [--cluster-slack S]   (clustered: a region holds at most rows/files * (1 + S) rows)
 //
 // External data (--base/--query/--gt, e.g. from gen_dataset): the base vectors are ingested in
 // file order (row id = base index) into --files files, the queries are the first --queries of Q,
@@ -73,6 +74,7 @@ struct Args {
   std::string base, query, gt;      // external data (all three or none)
   std::string layout = "ingested";  // ingested | clustered
   std::string metric = "cosine";
+  double cluster_slack = -1;        // < 0 = compaction's default
 };
 
 // fvecs/ivecs: per vector an int32 dimension, then that many float32/int32 (the TEXMEX format).
@@ -206,6 +208,7 @@ bool Parse(int argc, char** argv, Args* a) {
     else if (f == "--ef-list") ok = ParseList(v, &a->efs);
     else if (f == "--nprobe-list") ok = ParseList(v, &a->nprobes, /*allow_zero=*/true);
     else if (f == "--selectivity-list") ok = ParseFractions(v, &a->selectivities);
+    else if (f == "--cluster-slack") ok = ParseDouble(v, &a->cluster_slack) && a->cluster_slack >= 0;
     else if (f == "--clusters") ok = ParseInt(v, &a->clusters);
     else if (f == "--noise") ok = ParseDouble(v, &a->noise);
     else if (f == "--threads") ok = ParseInt(v, &a->threads);
@@ -256,7 +259,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: table_bench [--rows N] [--files F] [--dim D] [--queries Q] [--k K] "
                          "[--ef E | --ef-list E1,E2,...] [--clusters C] [--noise S] [--dir DIR] [--threads T] "
                          "[--base B.fvecs --query Q.fvecs --gt G.ivecs] [--metric M] [--layout ingested|clustered] "
-                         "[--nprobe-list N1,N2,...] [--selectivity-list S1,S2,...]\n");
+                         "[--nprobe-list N1,N2,...] [--selectivity-list S1,S2,...] [--cluster-slack S]\n");
     return 2;
   }
   const bool external = !a.base.empty();
@@ -351,6 +354,7 @@ int main(int argc, char** argv) {
     co.cluster_files = a.files;
     co.build_threads = static_cast<uint32_t>(a.threads);
     co.cluster_threads = static_cast<size_t>(a.threads);
+    if (a.cluster_slack >= 0) co.cluster_slack = a.cluster_slack;
     const auto tc = std::chrono::steady_clock::now();
     auto c = table::CompactTable(**t, co);
     if (!c.ok()) return Fail(c.status().WithContext("clustering"));

@@ -214,6 +214,10 @@ struct CompactOptions {
   // the vector space (0 = ceil(live rows / target file rows)), so search can probe few files.
   bool cluster = false;
   int64_t cluster_files = 0;
+  // A region (file) holds at most (1 + cluster_slack) x the mean rows per region: regions follow the
+  // data's own clusters within that bound (a tight bound splits large clusters across files and
+  // search then needs more files per query).
+  double cluster_slack = 1.0;
   std::function<void(const std::string&)> progress{};
 };
 

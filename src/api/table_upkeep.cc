@@ -58,6 +58,9 @@ Result<CompactResult> Table::Compact(const CompactOptions& options) {
   if (options.target_file_rows < 0) return Status::InvalidArgument("CompactOptions.target_file_rows must not be negative");
   if (options.target_file_bytes < 0) return Status::InvalidArgument("CompactOptions.target_file_bytes must not be negative");
   if (options.cluster_files < 0) return Status::InvalidArgument("CompactOptions.cluster_files must not be negative");
+  if (!(options.cluster_slack >= 0 && options.cluster_slack <= 100)) {
+    return Status::InvalidArgument("CompactOptions.cluster_slack must be between 0 and 100");
+  }
   if (options.cluster_files > 0 && !options.cluster) {
     return Status::InvalidArgument("CompactOptions.cluster_files needs CompactOptions.cluster");
   }
@@ -70,6 +73,7 @@ Result<CompactResult> Table::Compact(const CompactOptions& options) {
     o.build_threads = options.build_threads;
     o.cluster = options.cluster;
     o.cluster_files = options.cluster_files;
+    o.cluster_slack = options.cluster_slack;
     o.progress = options.progress;
     AILAKE_ASSIGN_OR_RETURN(table::CompactResult r, table::CompactTable(t, o));
     CompactResult out;

@@ -262,7 +262,7 @@ TEST_F(ClusterTest, EveryRowOnceDeletesKeptSearchUnchanged) {
   EXPECT_LT(radius_after, 0.8 * radius_before) << radius_before << " -> " << radius_after;
   // Balanced: no region above its capacity.
   for (const auto& e : Files().data_files) {
-    EXPECT_LE(e.file.record_count, static_cast<int64_t>(vec::RegionCapacity(1997, 4, 0.05)));
+    EXPECT_LE(e.file.record_count, static_cast<int64_t>(vec::RegionCapacity(1997, 4, CompactOptions{}.cluster_slack)));
   }
 
   // Exact search: the same ids at the same distances.
