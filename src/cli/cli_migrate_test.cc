@@ -405,6 +405,10 @@ TEST_F(CliMigrateTest, DistributedRunTasksInSeparateProcessesThenCommit) {
   EXPECT_EQ(st["finished"], 5);
   EXPECT_EQ(st["pending"], 0);
   EXPECT_EQ(st["committed"], 0);
+  // The embedder's calls of the five worker processes, summed from their task records.
+  EXPECT_EQ(st["embed_stats"]["texts"], 500) << st["embed_stats"].dump();
+  EXPECT_GE(st["embed_stats"]["calls"].get<int64_t>(), 5) << st["embed_stats"].dump();
+  EXPECT_EQ(st["embed_stats"]["errors"], 0) << st["embed_stats"].dump();
   // Dual write: nothing is visible before the commit.
   EXPECT_EQ(Info()["current_snapshot_id"], before["current_snapshot_id"]);
   EXPECT_EQ(Info()["model"], "hash-32@seed0");

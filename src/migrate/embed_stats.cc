@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "embed/embed_internal.h"
 #include "embed/redact.h"
@@ -75,8 +76,10 @@ nlohmann::json EmbedCallStats::ToJson() const {
   j["texts"] = texts;
   j["failed_calls"] = failed_calls;
   j["retries"] = retries;
-  j["latency_sum_ms"] = latency_sum_ms;
-  j["latency_max_ms"] = latency_max_ms;
+  // Whole microseconds: the documents' numbers are checked as integers (core/json_numbers.h), and a
+  // sum of latencies outgrows the range a fractional number may have there.
+  j["latency_sum_us"] = static_cast<int64_t>(std::llround(std::min(latency_sum_ms * 1000.0, 9e18)));
+  j["latency_max_us"] = static_cast<int64_t>(std::llround(std::min(latency_max_ms * 1000.0, 9e18)));
   j["latency_buckets"] = latency_buckets;
   j["last_error"] = last_error;
   j["last_error_ms"] = last_error_ms;
@@ -86,30 +89,32 @@ nlohmann::json EmbedCallStats::ToJson() const {
 Result<EmbedCallStats> EmbedCallStats::FromJson(const nlohmann::json& j, const std::string& where) {
   auto bad = [&](const std::string& what) { return Status::Corruption(where + ": embedder statistics: " + what); };
   if (!j.is_object()) return bad("not an object");
+  // Every number is a non-negative integer (latencies in whole microseconds).
+  auto count = [&](const nlohmann::json& v, int64_t* out) {
+    if (!v.is_number_integer()) return false;
+    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) return false;
+    *out = v.get<int64_t>();
+    return *out >= 0;
+  };
   EmbedCallStats s;
   try {
-    s.calls = j.at("calls").get<int64_t>();
-    s.texts = j.at("texts").get<int64_t>();
-    s.failed_calls = j.at("failed_calls").get<int64_t>();
-    s.retries = j.at("retries").get<int64_t>();
-    s.latency_sum_ms = j.at("latency_sum_ms").get<double>();
-    s.latency_max_ms = j.at("latency_max_ms").get<double>();
+    int64_t sum_us = 0, max_us = 0;
+    if (!count(j.at("calls"), &s.calls) || !count(j.at("texts"), &s.texts) || !count(j.at("failed_calls"), &s.failed_calls) ||
+        !count(j.at("retries"), &s.retries) || !count(j.at("latency_sum_us"), &sum_us) ||
+        !count(j.at("latency_max_us"), &max_us) || !count(j.at("last_error_ms"), &s.last_error_ms)) {
+      return bad("a count that is not a non-negative integer");
+    }
+    s.latency_sum_ms = static_cast<double>(sum_us) / 1000.0;
+    s.latency_max_ms = static_cast<double>(max_us) / 1000.0;
     const auto& b = j.at("latency_buckets");
     if (!b.is_array() || b.size() != kLatencyBuckets) return bad("latency_buckets must hold " + std::to_string(kLatencyBuckets) + " counts");
     int64_t n = 0;
     for (size_t i = 0; i < kLatencyBuckets; ++i) {
-      s.latency_buckets[i] = b[i].get<int64_t>();
-      if (s.latency_buckets[i] < 0) return bad("a negative latency count");
+      if (!count(b[i], &s.latency_buckets[i]) || s.latency_buckets[i] > INT64_MAX - n) return bad("a bad latency count");
       n += s.latency_buckets[i];
     }
     s.last_error = j.at("last_error").get<std::string>();
-    s.last_error_ms = j.at("last_error_ms").get<int64_t>();
-    if (s.calls < 0 || s.texts < 0 || s.failed_calls < 0 || s.retries < 0 || s.failed_calls > s.calls || n != s.calls) {
-      return bad("inconsistent counts");
-    }
-    if (!std::isfinite(s.latency_sum_ms) || !std::isfinite(s.latency_max_ms) || s.latency_sum_ms < 0 || s.latency_max_ms < 0) {
-      return bad("a latency that is negative or not finite");
-    }
+    if (s.failed_calls > s.calls || n != s.calls) return bad("inconsistent counts");
   } catch (const nlohmann::json::exception& e) {
     return bad(std::string("malformed: ") + e.what());
   }

@@ -46,8 +46,11 @@ struct EmbedCallStats {
   void Merge(const EmbedCallStats& o);
   bool empty() const { return calls == 0 && retries == 0 && last_error.empty(); }
 
+  // {"calls", "texts", "failed_calls", "retries", "latency_sum_us", "latency_max_us" (whole
+  // microseconds), "latency_buckets" (16 counts), "last_error", "last_error_ms"}: integers only.
   nlohmann::json ToJson() const;
-  // Untrusted input: a negative count, a wrong bucket count or a non-number is Corruption.
+  // Untrusted input: anything but non-negative integers, a wrong bucket count, or counts that do
+  // not add up (buckets != calls, failed > calls) is Corruption.
   static Result<EmbedCallStats> FromJson(const nlohmann::json& j, const std::string& where);
 };
 

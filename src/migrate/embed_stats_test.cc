@@ -80,7 +80,14 @@ TEST(EmbedStats, JsonRoundTripAndCorruption) {
   auto back = EmbedCallStats::FromJson(s.ToJson(), "rec");
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->ToJson(), s.ToJson());
+  EXPECT_DOUBLE_EQ(back->latency_sum_ms, 12.75);  // kept in whole microseconds
   EXPECT_DOUBLE_EQ(back->QuantileMs(0.95), s.QuantileMs(0.95));
+  // A month of summed latency still round-trips (the persisted numbers are integers).
+  EmbedCallStats big;
+  for (int i = 0; i < 1000; ++i) big.AddCall(3.0e6, 1, false, 0);
+  auto big_back = EmbedCallStats::FromJson(big.ToJson(), "rec");
+  ASSERT_TRUE(big_back.ok()) << big_back.status().ToString();
+  EXPECT_DOUBLE_EQ(big_back->latency_sum_ms, 3.0e9);
 
   auto broken = [&](auto edit) {
     nlohmann::json j = s.ToJson();
@@ -91,7 +98,8 @@ TEST(EmbedStats, JsonRoundTripAndCorruption) {
   EXPECT_EQ(broken([](nlohmann::json& j) { j["calls"] = 3; }).code(), StatusCode::kCorruption);  // != histogram total
   EXPECT_EQ(broken([](nlohmann::json& j) { j["failed_calls"] = 5; }).code(), StatusCode::kCorruption);
   EXPECT_EQ(broken([](nlohmann::json& j) { j["latency_buckets"] = {1, 1}; }).code(), StatusCode::kCorruption);
-  EXPECT_EQ(broken([](nlohmann::json& j) { j["latency_sum_ms"] = -3.0; }).code(), StatusCode::kCorruption);
+  EXPECT_EQ(broken([](nlohmann::json& j) { j["latency_sum_us"] = -3; }).code(), StatusCode::kCorruption);
+  EXPECT_EQ(broken([](nlohmann::json& j) { j["latency_max_us"] = 1.5; }).code(), StatusCode::kCorruption);
   EXPECT_EQ(broken([](nlohmann::json& j) { j["last_error"] = 7; }).code(), StatusCode::kCorruption);
   EXPECT_EQ(broken([](nlohmann::json& j) { j.erase("retries"); }).code(), StatusCode::kCorruption);
   EXPECT_EQ(EmbedCallStats::FromJson(nlohmann::json::array(), "rec").status().code(), StatusCode::kCorruption);
