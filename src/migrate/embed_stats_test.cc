@@ -4,8 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <thread>
 #include <vector>
+
+#include "migrate/migration_spec.h"
+#include "migrate/task_record.h"
 
 namespace ailake::migrate {
 namespace {
@@ -114,6 +119,34 @@ TEST(EmbedStats, PersistedErrorsAreRedactedAndBounded) {
   EXPECT_EQ(s.last_error.find('\n'), std::string::npos);
   s.SetError(std::string(5000, 'x'), 6);
   EXPECT_LE(s.last_error.size(), 303u);
+}
+
+// The fuzz corpus seeds (fuzz/corpus/metadata/*_embed_stats.json) are valid documents: the metadata
+// fuzzer starts from records that carry statistics.
+TEST(EmbedStats, RecordsAndJobDocumentsCarryThem) {
+  auto read = [](const std::string& name) {
+    std::ifstream in(std::string(AILAKE_SOURCE_DIR) + "/fuzz/corpus/metadata/" + name);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  auto rec = TaskRecord::FromJson(read("task_embed_stats.json"), "task_embed_stats.json");
+  ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+  EXPECT_EQ(rec->embed.calls, 3);
+  EXPECT_EQ(rec->embed.errors(), 3);
+  auto again = TaskRecord::FromJson(rec->ToJson(), "again");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->embed.ToJson(), rec->embed.ToJson());
+  auto plain = TaskRecord::FromJson(read("task.json"), "task.json");  // written before: none
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_TRUE(plain->embed.empty());
+  auto doc = MigrationJobDoc::FromJson(read("job_embed_stats.json"), "job_embed_stats.json");
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_EQ(doc->unrecorded_embed.failed_calls, 1);
+  EXPECT_NE(doc->unrecorded_embed.last_error.find("HTTP 500"), std::string::npos);
+  auto doc_again = MigrationJobDoc::FromJson(doc->ToJson(), "again");
+  ASSERT_TRUE(doc_again.ok()) << doc_again.status().ToString();
+  EXPECT_EQ(doc_again->unrecorded_embed.ToJson(), doc->unrecorded_embed.ToJson());
 }
 
 }  // namespace
