@@ -75,7 +75,9 @@ class AILAKE_EXPORT Embedder {
  protected:
   void CountRequest() { requests_.fetch_add(1, std::memory_order_relaxed); }
   void CountTexts(uint64_t n) { texts_.fetch_add(n, std::memory_order_relaxed); }
-  void CountRetry() { retries_.fetch_add(1, std::memory_order_relaxed); }
+  // Also counted for the calling thread, so a caller running Embed() on its own thread can tell the
+  // retries of that one call (the migration's embedder statistics).
+  void CountRetry();
 
  private:
   std::atomic<uint64_t> requests_{0};

@@ -104,6 +104,21 @@ struct MigrationTask {
   std::string output;
 };
 
+// The job's embedding calls, from any process: each finished task's record carries its run's calls,
+// and the calls of tasks that ended without a record (a failed or stopped run) are added to the job
+// when that run saves its state. Latency is per Embed() call (one batch), from a 16-bucket histogram
+// (p95 interpolated within its bucket, never above max_ms).
+struct MigrationEmbedderStats {
+  int64_t calls = 0;           // Embed() calls, failed ones included
+  int64_t texts = 0;           // texts sent in them
+  int64_t failed_calls = 0;    // calls that returned an error or invalid vectors
+  int64_t retries = 0;         // requests repeated inside calls (http: 429, 5xx, connection errors, timeouts)
+  int64_t errors = 0;          // failed_calls + retries
+  double mean_ms = 0, p95_ms = 0, max_ms = 0;
+  std::string last_error;      // redacted (no credentials, no URL query values); "" = none
+  int64_t last_error_ms = 0;   // when (wall clock ms), 0 = none
+};
+
 struct MigrationStatus {
   MigrationInfo job;
   bool running = false;
@@ -111,6 +126,7 @@ struct MigrationStatus {
   std::vector<MigrationTask> tasks;
   size_t pending = 0, finished = 0, committed = 0;
   int64_t rows_total = 0, rows_done = 0, rows_committed = 0;
+  MigrationEmbedderStats embedder;
 };
 
 struct MigrationRunResult {

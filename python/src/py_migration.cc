@@ -63,6 +63,18 @@ py::dict StatusToDict(const ailake::MigrationStatus& s) {
   d["rows_total"] = s.rows_total;
   d["rows_done"] = s.rows_done;
   d["rows_committed"] = s.rows_committed;
+  py::dict e;
+  e["calls"] = s.embedder.calls;
+  e["texts"] = s.embedder.texts;
+  e["failed_calls"] = s.embedder.failed_calls;
+  e["retries"] = s.embedder.retries;
+  e["errors"] = s.embedder.errors;
+  e["mean_ms"] = s.embedder.mean_ms;
+  e["p95_ms"] = s.embedder.p95_ms;
+  e["max_ms"] = s.embedder.max_ms;
+  e["last_error"] = s.embedder.last_error;
+  e["last_error_ms"] = s.embedder.last_error_ms;
+  d["embed_stats"] = e;
   return d;
 }
 

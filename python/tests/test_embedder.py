@@ -132,6 +132,10 @@ def test_migration_plan_run_task_commit_and_resume(db):
     assert done["rows"] > 0
     for t in tasks[1:]:
         job.run_task(t["task_id"])
+    # Both workers' embedding calls, read back from the task records.
+    stats = tbl.migration_status()["embed_stats"]
+    assert stats["texts"] == 300 and stats["calls"] >= len(tasks) and stats["errors"] == 0
+    assert stats["mean_ms"] > 0 and stats["max_ms"] >= stats["mean_ms"] and stats["last_error"] == ""
     res = job.commit()
     assert res["cut_over"]
     assert tbl.info()["model"]["id"] == "w@2"

@@ -113,6 +113,17 @@ MigrationStatus ToPublic(const migrate::MigrationStatus& st) {
   o.rows_total = st.rows_total;
   o.rows_done = st.rows_done;
   o.rows_committed = st.rows_committed;
+  const migrate::EmbedCallStats& e = st.embed;
+  o.embedder.calls = e.calls;
+  o.embedder.texts = e.texts;
+  o.embedder.failed_calls = e.failed_calls;
+  o.embedder.retries = e.retries;
+  o.embedder.errors = e.errors();
+  o.embedder.mean_ms = e.mean_ms();
+  o.embedder.p95_ms = e.QuantileMs(0.95);
+  o.embedder.max_ms = e.latency_max_ms;
+  o.embedder.last_error = e.last_error;
+  o.embedder.last_error_ms = e.last_error_ms;
   return o;
 }
 

@@ -2,12 +2,14 @@
 // cutover to a model the latest report shows is worse, and allows one shown to be at least as good.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 
 #include "cli/cli_test_util.h"
+#include "testing/chromium.h"
 #include "testing/temp_dir.h"
 
 namespace ailake::cli {
@@ -80,6 +82,53 @@ TEST_F(CliEvalTest, ReportJsonHtmlAndNothingCommitted) {
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
+}
+
+// The HTML report as a reader sees it: headless Chromium renders the file `eval --html` wrote, with
+// every host name unresolvable; the rendered page holds both models, every metric, the four SVG
+// plots and the threshold mapping, and references no URL at all. Screenshot: build/eval_report.png.
+TEST_F(CliEvalTest, HtmlReportRendersInHeadlessChromium) {
+  MakeTable();
+  auto r = Eval("hash:dim=512,seed=0,model=big");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json j = json::parse(r.out);
+  ASSERT_FALSE(j["thresholds"].empty()) << "the report has no threshold mapping to render: " << r.out;
+  test_util::HeadlessChromium chromium(dir_.path() / "chromium-profile");
+  const std::string url = "file://" + P("report.html");
+  std::string dom;
+  ASSERT_TRUE(chromium.DumpDom(url, &dom));
+  for (const char* want : {"Evaluation of big@seed0 against hash-16@seed0", "recall@k", "nDCG@k", "MRR@k", "ms/query",
+                           "95% CI", "Top-k distance histogram", "Per-query nDCG delta", "Threshold mapping",
+                           "share of old top-k hits", "40 judged"}) {
+    EXPECT_NE(dom.find(want), std::string::npos) << "'" << want << "' missing from the rendered report";
+  }
+  // One row per model in the summary table, each under its own name.
+  EXPECT_NE(dom.find("<td>big@seed0</td>"), std::string::npos);
+  EXPECT_NE(dom.find("<td>hash-16@seed0</td>"), std::string::npos);
+  // The four plots, each an inline SVG the browser parsed (it adds nothing it would have to fetch).
+  for (const char* plot : {"aria-label=\"metrics\"", "aria-label=\"distance histogram\"",
+                           "aria-label=\"per-query nDCG delta\"", "aria-label=\"threshold mapping\""}) {
+    EXPECT_NE(dom.find(plot), std::string::npos) << plot << " missing";
+  }
+  size_t svgs = 0;
+  for (size_t at = dom.find("<svg"); at != std::string::npos; at = dom.find("<svg", at + 1)) ++svgs;
+  EXPECT_EQ(svgs, 4u);
+  EXPECT_NE(dom.find("class=\"map\""), std::string::npos) << "the threshold curve is missing";
+  // Every row of the mapping in the report's JSON is a row of the rendered mapping table.
+  const size_t mapping = dom.find("share of old top-k hits");
+  ASSERT_NE(mapping, std::string::npos);
+  const std::string table = dom.substr(mapping, dom.find("</table>", mapping) - mapping);
+  for (const auto& t : j["thresholds"]) {
+    char row[128];
+    std::snprintf(row, sizeof row, "<tr><td>%.4f</td><td>%.2f</td><td>%.4f</td></tr>", t["old"].get<double>(),
+                  t["fraction"].get<double>(), t["new"].get<double>());
+    EXPECT_NE(table.find(row), std::string::npos) << row << " missing from the mapping table: " << table;
+  }
+  EXPECT_TRUE(test_util::OnlyUrlsUnder(dom, ""));
+  EXPECT_EQ(dom.find("<script"), std::string::npos);
+  const fs::path shot = fs::path(AILAKE_BINARY_DIR) / "eval_report.png";
+  ASSERT_TRUE(chromium.Screenshot(url, shot, 1000, 1400));
+  std::printf("eval report screenshot: %s\n", shot.string().c_str());
 }
 
 TEST_F(CliEvalTest, GateRefusesWorseModelAndAllowsBetter) {

@@ -405,6 +405,10 @@ TEST_F(CliMigrateTest, DistributedRunTasksInSeparateProcessesThenCommit) {
   EXPECT_EQ(st["finished"], 5);
   EXPECT_EQ(st["pending"], 0);
   EXPECT_EQ(st["committed"], 0);
+  // The embedder's calls of the five worker processes, summed from their task records.
+  EXPECT_EQ(st["embed_stats"]["texts"], 500) << st["embed_stats"].dump();
+  EXPECT_GE(st["embed_stats"]["calls"].get<int64_t>(), 5) << st["embed_stats"].dump();
+  EXPECT_EQ(st["embed_stats"]["errors"], 0) << st["embed_stats"].dump();
   // Dual write: nothing is visible before the commit.
   EXPECT_EQ(Info()["current_snapshot_id"], before["current_snapshot_id"]);
   EXPECT_EQ(Info()["model"], "hash-32@seed0");
@@ -726,6 +730,75 @@ TEST_F(CliMigrateTest, HttpEmbedderThrottledOnceThenServed) {
   ASSERT_EQ(rows->size(), 300u);
   for (const auto& [id, r] : *rows) ExpectNear(r.vector, WorkerVec(r.text, 16), id);
   EXPECT_EQ(Cli({"verify", "t"}).code, 0);
+}
+
+// `migrate status` reports the embedder's calls, latency and errors from the task records the
+// migrating process wrote: two requests answered 500 (retried) in a run that succeeds, and an error
+// body echoing the URL's password, which never reaches the status.
+TEST_F(CliMigrateTest, HttpEmbedderRetriesAreCountedInMigrateStatus) {
+  MakeTable(300, 100);
+  ASSERT_FALSE(HasFatalFailure());
+  std::atomic<int> failed{0};
+  HttpServer server([&](int n, const json& req) {
+    if (n == 2 || n == 5) {  // after the dimension probe (request 0)
+      ++failed;
+      return HttpReply{500, "Retry-After: 0\r\n", "{\"error\":\"model overloaded for user:s3cretpw\"}"};
+    }
+    return HttpServer::Ok(req, 16);
+  });
+  ASSERT_GT(server.port(), 0);
+  const std::string spec = "http:http://user:s3cretpw@127.0.0.1:" + std::to_string(server.port()) + ",model=emb-x";
+  auto m = Cli({"migrate", "t", "--embedder", spec, "--new-model", "emb-x@1", "--batch-size", "64", "--quiet"});
+  ASSERT_EQ(m.code, 0) << m.err;
+  EXPECT_EQ(failed.load(), 2);
+  auto st = Cli({"migrate", "status", "t", "--format", "json"});
+  ASSERT_EQ(st.code, 0) << st.err;
+  const json e = json::parse(st.out)["embed_stats"];
+  EXPECT_EQ(e["calls"], 6) << "3 files of 100 rows in batches of 64: " << e.dump();
+  EXPECT_EQ(e["texts"], 300) << e.dump();
+  EXPECT_EQ(e["failed_calls"], 0) << e.dump();
+  EXPECT_EQ(e["retries"], 2) << e.dump();
+  EXPECT_EQ(e["errors"], 2) << e.dump();
+  EXPECT_GT(e["mean_ms"].get<double>(), 0.0) << e.dump();
+  EXPECT_GE(e["p95_ms"].get<double>(), 0.0) << e.dump();
+  EXPECT_GE(e["max_ms"].get<double>(), e["mean_ms"].get<double>()) << e.dump();
+  const std::string last = e["last_error"];
+  EXPECT_NE(last.find("HTTP 500"), std::string::npos) << last;
+  EXPECT_NE(last.find("model overloaded"), std::string::npos) << last;
+  EXPECT_GT(e["last_error_ms"].get<int64_t>(), 0);
+  EXPECT_EQ(st.out.find("s3cretpw"), std::string::npos) << "the password leaked into the status: " << st.out;
+  auto text = Cli({"migrate", "status", "t"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("embedder calls: 6 (300 texts)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("errors 2 (0 failed calls, 2 retries)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("last embedder error: "), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("s3cretpw"), std::string::npos) << text.out;
+}
+
+// A run stopped by an embedder that keeps failing: the failed calls (of tasks that got no record)
+// are in the status all the same, from the job document the failing run saved.
+TEST_F(CliMigrateTest, HttpEmbedderFailedCallsAreCountedInMigrateStatus) {
+  MakeTable(300, 100);
+  ASSERT_FALSE(HasFatalFailure());
+  HttpServer server([&](int n, const json& req) {
+    if (n >= 3) return HttpReply{500, "Retry-After: 0\r\n", "{\"error\":\"model crashed\"}"};
+    return HttpServer::Ok(req, 16);  // the probe and two batches
+  });
+  ASSERT_GT(server.port(), 0);
+  auto m = Cli({"migrate", "t", "--embedder", server.Spec("emb-x"), "--new-model", "emb-x@1", "--batch-size", "64",
+                "--embed-retries", "1"});
+  EXPECT_EQ(m.code, 1) << m.err;
+  auto st = Cli({"migrate", "status", "t", "--format", "json"});
+  ASSERT_EQ(st.code, 0) << st.err;
+  const json j = json::parse(st.out);
+  EXPECT_EQ(j["state"], "stopped");
+  const json& e = j["embed_stats"];
+  EXPECT_GE(e["failed_calls"].get<int64_t>(), 1) << e.dump();
+  EXPECT_EQ(e["retries"], e["failed_calls"]) << "each failed call was retried once: " << e.dump();
+  EXPECT_EQ(e["calls"].get<int64_t>(), e["failed_calls"].get<int64_t>() + 2) << e.dump();
+  EXPECT_EQ(e["errors"].get<int64_t>(), 2 * e["failed_calls"].get<int64_t>()) << e.dump();
+  EXPECT_GT(e["mean_ms"].get<double>(), 0.0) << e.dump();
+  EXPECT_NE(e["last_error"].get<std::string>().find("model crashed"), std::string::npos) << e.dump();
 }
 
 TEST_F(CliMigrateTest, HttpEmbedderAlways500FailsAfterRetriesAndTouchesNothing) {

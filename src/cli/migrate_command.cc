@@ -3,6 +3,7 @@
 // or machines that share the warehouse.
 #include <atomic>
 #include <csignal>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -269,6 +270,11 @@ nlohmann::json StatusJson(const MigrationStatus& st, const std::string& last_job
   for (const auto& t : st.tasks) {
     j["tasks"].push_back({{"task", t.task_id}, {"source", t.source}, {"state", t.state}, {"rows", t.rows}});
   }
+  const MigrationEmbedderStats& e = st.embedder;
+  j["embed_stats"] = {{"calls", e.calls},           {"texts", e.texts},         {"failed_calls", e.failed_calls},
+                      {"retries", e.retries},       {"errors", e.errors},       {"mean_ms", e.mean_ms},
+                      {"p95_ms", e.p95_ms},         {"max_ms", e.max_ms},       {"last_error", e.last_error},
+                      {"last_error_ms", e.last_error_ms}};
   return j;
 }
 
@@ -309,6 +315,18 @@ int RunStatus(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
       << "  base snapshot " << d.base_snapshot_id << ", current snapshot " << st->current_snapshot_id << "\n"
       << "  files: " << st->committed << " committed (" << st->rows_committed << " rows), " << st->finished
       << " finished, " << st->pending << " pending; rows " << st->rows_done << "/" << st->rows_total << "\n";
+  {
+    const MigrationEmbedderStats& e = st->embedder;
+    auto ms = [](double v) {
+      char b[32];
+      std::snprintf(b, sizeof b, v < 1 ? "%.3f" : v < 10 ? "%.2f" : "%.0f", v);
+      return std::string(b) + " ms";
+    };
+    out << "  embedder calls: " << e.calls << " (" << e.texts << " texts), latency per call mean " << ms(e.mean_ms) << ", p95 "
+        << ms(e.p95_ms) << ", max " << ms(e.max_ms) << "; errors " << e.errors << " (" << e.failed_calls << " failed calls, "
+        << e.retries << " retries)\n";
+    if (!e.last_error.empty()) out << "  last embedder error: " << e.last_error << "\n";
+  }
   switch (d.state) {
     case MigrationState::kRunning:
     case MigrationState::kStopped:
@@ -529,6 +547,11 @@ Command MigrateStatusCommand() {
   spec.summary = "Show the table's current or last migration job: state, embedder, base snapshot, files committed and remaining";
   spec.positionals = {"TABLE"};
   spec.flags = WithWarehouseFlags(OutputFlags(false));
+  spec.details =
+      "Also the embedder's statistics, read from the warehouse (any process sees them): calls and texts, latency per call "
+      "(mean, p95, max), errors (failed calls + retries of HTTP 429/5xx/timeouts) and the last error, redacted; JSON: "
+      "embed_stats. Counted per finished task, plus the calls of tasks a failed or stopped run left unfinished; a task "
+      "still running is not in them yet.";
   return {spec, RunStatus};
 }
 

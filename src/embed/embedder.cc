@@ -233,6 +233,22 @@ EmbeddingModelInfo ResolveModel(const ParsedSpec& spec, const EmbedderOptions& o
 
 namespace ailake {
 
+namespace embed {
+namespace {
+thread_local uint64_t t_retries = 0;
+thread_local std::string t_last_retry_error;
+}  // namespace
+
+uint64_t RetriesOnThisThread() { return t_retries; }
+const std::string& LastRetryErrorOnThisThread() { return t_last_retry_error; }
+void NoteRetryError(std::string message) { t_last_retry_error = std::move(message); }
+}  // namespace embed
+
+void Embedder::CountRetry() {
+  retries_.fetch_add(1, std::memory_order_relaxed);
+  ++embed::t_retries;
+}
+
 Result<uint32_t> Embedder::Dimension() {
   uint32_t dim = model().dim;
   if (dim == 0) return Status::Internal("embedder " + Describe() + " does not know its dimension");

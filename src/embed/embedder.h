@@ -43,6 +43,13 @@ using ::ailake::EmbedderStats;
 using ::ailake::MakeEmbedder;
 using ::ailake::SpecModel;
 
+// Retries counted on the calling thread (Embedder::CountRetry) and the message of the last failure
+// retried on it (NoteRetryError, already redacted by the embedder), so a caller that runs one Embed()
+// on a thread can attribute them to that call: read before and after the call.
+uint64_t RetriesOnThisThread();
+const std::string& LastRetryErrorOnThisThread();
+void NoteRetryError(std::string message);
+
 // Checks an embedder's output: `floats` must hold exactly count * dim finite values. The message
 // names the embedder and the first bad row.
 Status ValidateEmbeddings(const std::string& embedder, const std::vector<float>& floats, size_t offset, size_t count,

@@ -261,6 +261,7 @@ class HttpEmbedder final : public Embedder {
       if (attempt + 1 == attempts) break;
       int64_t wait_ms = a.retry_after_ms ? *a.retry_after_ms : Backoff(attempt);
       CountRetry();
+      NoteRetryError(Redact(last).message());
       LogInfo(Redact(last).message() + "; retry " + std::to_string(attempt + 1) + "/" +
               std::to_string(options_.max_retries) + " in " + std::to_string(wait_ms) + " ms");
       if (wait_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));

@@ -13,6 +13,7 @@
 #include "ailake/status.h"
 #include "core/thread_pool.h"
 #include "embed/embedder.h"
+#include "migrate/embed_stats.h"
 
 namespace ailake::migrate {
 
@@ -28,9 +29,12 @@ class EmbedPool {
   using AfterFn = std::function<Status(const std::vector<float>&)>;
 
   // Embeds `texts` (views that stay valid until the future is ready, kept alive by `owner`) and
-  // validates the result: texts.size() x dim finite floats; then runs `after` (if any).
+  // validates the result: texts.size() x dim finite floats; then runs `after` (if any). The call
+  // (its latency, texts, retries, and whether it failed, with the redacted error) is added to
+  // `stats` when given.
   std::future<Result<std::vector<float>>> Submit(std::shared_ptr<const void> owner, std::vector<std::string_view> texts,
-                                                 uint32_t dim, AfterFn after = nullptr);
+                                                 uint32_t dim, AfterFn after = nullptr,
+                                                 std::shared_ptr<EmbedStatsSink> stats = nullptr);
 
  private:
   embed::Embedder& embedder_;

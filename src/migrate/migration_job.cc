@@ -66,7 +66,13 @@ Status MigrationJob::SaveState(JobState state) {
   }
   doc_.state = state;
   doc_.finished_ms = state == JobState::kRunning ? 0 : table::NowMs();
-  return SaveJobDoc(store, table_.table_key(), doc_);
+  // Another process (a run that failed meanwhile) may have added its own unrecorded calls.
+  if (now.ok()) doc_.unrecorded_embed = now->unrecorded_embed;
+  const EmbedCallStats mine = unrecorded_->Take();
+  doc_.unrecorded_embed.Merge(mine);
+  Status st = SaveJobDoc(store, table_.table_key(), doc_);
+  if (!st.ok()) unrecorded_->Merge(mine);  // kept for the next save
+  return st;
 }
 
 bool MigrationJob::StoppedByUser(int64_t run_started_ms) {
@@ -180,7 +186,9 @@ Result<MigrationStatus> MigrationJob::GetStatus() {
   st.current_snapshot_id = view.snapshot ? view.snapshot->snapshot_id : 0;
   const bool finished = st.job.state == JobState::kFinished;
   std::set<std::string> seen;
+  st.embed = doc_.unrecorded_embed;
   for (const auto& [source, r] : records) {
+    st.embed.Merge(r.embed);  // every recorded run's calls, also of tasks no longer live
     TaskStatus t;
     t.task_id = r.task_id;
     t.source = source;
@@ -255,6 +263,7 @@ Result<TaskRecord> MigrationJob::RunTask(const std::string& task) {
   AILAKE_ASSIGN_OR_RETURN(TaskRecord rec, RewriteFile(ctx, src));
   AILAKE_ASSIGN_OR_RETURN(bool won, RecordTask(store, table_.table_key(), doc_, rec));
   if (!won) {
+    unrecorded_->Merge(rec.embed);
     AILAKE_ASSIGN_OR_RETURN(records, LoadTaskRecords(store, table_.table_key(), doc_.job_id));
     auto r = records.find(source);
     if (r == records.end()) return Status::Internal("task record vanished");
@@ -410,6 +419,7 @@ Result<TaskContext> MigrationJob::MakeTaskContext(EmbedPool* pool) {
   ctx.job = &doc_;
   ctx.pool = pool;
   ctx.cancel = &stop_;
+  ctx.unrecorded = unrecorded_;
   return ctx;
 }
 

@@ -74,6 +74,8 @@ struct MigrationStatus {
   // Committed work: live rows in files this job committed (AtomicReplace before its cutover; after
   // an abort, the rows the table's model cannot search unless the old column was kept).
   int64_t rows_committed = 0;
+  // The job's embedding calls: every task record's plus the job document's unrecorded ones.
+  EmbedCallStats embed;
 };
 
 struct RunResult {
@@ -194,8 +196,11 @@ class MigrationJob {
   Result<RunResult> DriveAndRecord(bool run_tasks);
   // True when job.json says a later 'abort --finish-later' stopped the job (checked per file).
   bool StoppedByUser(int64_t run_started_ms);
+  // Writes job.json with `state`, adding the embedder statistics of this process's tasks that got
+  // no record since the last save.
   Status SaveState(JobState state);
   std::string user_spec_;
+  std::shared_ptr<EmbedStatsSink> unrecorded_ = std::make_shared<EmbedStatsSink>();
 };
 
 }  // namespace ailake::migrate

@@ -96,6 +96,7 @@ std::string MigrationJobDoc::ToJson() const {
                      {"hnsw_seed", new_policy.hnsw_seed}};
   j["staging_prefix"] = staging_prefix;
   j["rolled_back"] = rolled_back;
+  if (!unrecorded_embed.empty()) j["unrecorded_embed"] = unrecorded_embed.ToJson();
   return j.dump(2);
 }
 
@@ -154,6 +155,9 @@ Result<MigrationJobDoc> MigrationJobDoc::FromJson(const std::string& text, const
     d.new_policy.hnsw_seed = p.at("hnsw_seed").get<uint64_t>();
     d.staging_prefix = j.at("staging_prefix").get<std::string>();
     d.rolled_back = j.value("rolled_back", false);
+    if (auto e = j.find("unrecorded_embed"); e != j.end()) {
+      AILAKE_ASSIGN_OR_RETURN(d.unrecorded_embed, EmbedCallStats::FromJson(*e, where));
+    }
     if (o.batch_size == 0 || o.concurrency == 0 || o.file_parallelism == 0 || o.new_model.dim == 0 ||
         o.new_model.dim > 65536 || d.new_field_id <= 0) {
       return Status::Corruption(where + ": migration job document has out-of-range settings");

@@ -5,7 +5,8 @@
 // Persisted state of job J of table T (keys relative to the warehouse root; guide §5):
 //   T/metadata/migrations/J/job.json          the MigrationJobDoc below (JSON)
 //   T/metadata/migrations/J/tasks/<task>.json one TaskRecord per finished task (task_record.h),
-//                                             created with put-if-absent: first finisher wins
+//                                             created with put-if-absent: first finisher wins; it
+//                                             carries the task's embedder statistics (embed_stats.h)
 //   T/data/migrate-J/<uuid>.parquet           staged output files (unique names)
 //   table property ailake.migration = J       while the job runs (set by the plan commit; removed by
 //                                             the cutover commit or by abort)
@@ -18,6 +19,7 @@
 
 #include "ailake/status.h"
 #include "ailake/types.h"
+#include "migrate/embed_stats.h"
 
 namespace ailake::migrate {
 
@@ -81,6 +83,9 @@ struct MigrationJobDoc {
   std::string staging_prefix;         // store key prefix of staged outputs ("T/data/migrate-J/");
                                       // checked to be exactly StagingPrefix(T, J) when loaded
   bool rolled_back = false;           // aborted with --rollback: the table is at base_snapshot_id again
+  // Embedding calls of tasks that ended without a record (failed, stopped, lost a race), added by
+  // every run that saves the job's state (embed_stats.h); "unrecorded_embed", absent = none.
+  EmbedCallStats unrecorded_embed;
 
   std::string ToJson() const;
   static Result<MigrationJobDoc> FromJson(const std::string& text, const std::string& where);

@@ -82,7 +82,8 @@ bool Cancelled(const TaskContext& ctx) { return ctx.cancel && ctx.cancel->load()
 // Reads the source row group by row group, cuts the kept rows into batches and sends them through
 // the pipeline; returns once every batch is written.
 Status EmbedSourceRows(const TaskContext& ctx, const TaskSource& src, const OpenedSource& source,
-                       const std::shared_ptr<BatchCheckpoint>& checkpoint, BatchPipeline* pipeline, TaskRecord* rec) {
+                       const std::shared_ptr<BatchCheckpoint>& checkpoint, const std::shared_ptr<EmbedStatsSink>& stats,
+                       BatchPipeline* pipeline, TaskRecord* rec) {
   parquet::ParquetReader& pq = source.reader->parquet();
   KeptRows kept(src.deleted);
   int64_t rg_base = 0;  // source position of the row group's first row
@@ -94,7 +95,7 @@ Status EmbedSourceRows(const TaskContext& ctx, const TaskSource& src, const Open
     cursor.runs = kept.RowGroupRuns(rg_base, rg_rows);
     while (!cursor.done()) {
       AILAKE_ASSIGN_OR_RETURN(TaskBatch batch, CutBatch(ctx, rows, rg_base, &cursor));
-      AILAKE_RETURN_IF_ERROR(SubmitBatch(ctx, src, source.text_index, checkpoint, &batch, rec));
+      AILAKE_RETURN_IF_ERROR(SubmitBatch(ctx, src, source.text_index, checkpoint, stats, &batch, rec));
       AILAKE_RETURN_IF_ERROR(pipeline->Push(std::move(batch)));
       if (Cancelled(ctx)) return Status::Aborted("the migration was stopped");
     }
@@ -116,13 +117,15 @@ Result<TaskRecord> RewriteFile(const TaskContext& ctx, const TaskSource& src) {
   AILAKE_ASSIGN_OR_RETURN(std::shared_ptr<BatchCheckpoint> checkpoint,
                           BatchCheckpoint::Open(store, job.staging_prefix, rec.task_id, job.options.new_model.dim, src.rows));
 
+  auto stats = std::make_shared<EmbedStatsSink>();
   BatchPipeline pipeline(ctx, output.writer.get(), &rec);
   auto fail = [&](Status st) -> Status {
-    pipeline.Abandon();
+    pipeline.Abandon();  // every call of this task has ended: its statistics are complete
+    if (ctx.unrecorded) ctx.unrecorded->Merge(stats->Take());
     output.Close();
     return st;
   };
-  if (Status st = EmbedSourceRows(ctx, src, source, checkpoint, &pipeline, &rec); !st.ok()) return fail(st);
+  if (Status st = EmbedSourceRows(ctx, src, source, checkpoint, stats, &pipeline, &rec); !st.ok()) return fail(st);
   const int64_t expected = src.rows - static_cast<int64_t>(src.deleted.size());
   if (rec.rows != expected) {
     return fail(Status::Internal(src.location + ": rewrote " + std::to_string(rec.rows) + " rows, expected " +
@@ -135,6 +138,7 @@ Result<TaskRecord> RewriteFile(const TaskContext& ctx, const TaskSource& src) {
   if (ctx.progress) ctx.progress(0, rec.output_bytes);
   rec.vector_stats = OutputVectorStats(job, *written);
   rec.finished_ms = table::NowMs();
+  rec.embed = stats->Take();
   output.guard->Release();
   return rec;
 }

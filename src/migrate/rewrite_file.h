@@ -43,9 +43,12 @@ struct TaskContext {
   EmbedPool* pool = nullptr;
   const std::atomic<bool>* cancel = nullptr;  // set: stop at the next batch with kCancelled-like error
   TaskProgressFn progress;
+  // Embedder statistics of tasks that end without a record (failed or stopped; embed_stats.h).
+  std::shared_ptr<EmbedStatsSink> unrecorded;
 };
 
-// Runs the task and returns its record (not yet published). The output file is published.
+// Runs the task and returns its record (not yet published), with the task's embedder statistics.
+// The output file is published. On failure the task's embedder statistics go to ctx.unrecorded.
 Result<TaskRecord> RewriteFile(const TaskContext& ctx, const TaskSource& source);
 
 }  // namespace ailake::migrate

@@ -47,7 +47,8 @@ Result<TaskBatch> CutBatch(const TaskContext& ctx, const parquet::Batch& rows, i
 }
 
 Status SubmitBatch(const TaskContext& ctx, const TaskSource& src, int text_index,
-                   const std::shared_ptr<BatchCheckpoint>& checkpoint, TaskBatch* batch, TaskRecord* rec) {
+                   const std::shared_ptr<BatchCheckpoint>& checkpoint, const std::shared_ptr<EmbedStatsSink>& stats,
+                   TaskBatch* batch, TaskRecord* rec) {
   const MigrationOptions& o = ctx.job->options;
   const uint32_t new_dim = o.new_model.dim;
   TaskBatch& p = *batch;
@@ -102,7 +103,8 @@ Status SubmitBatch(const TaskContext& ctx, const TaskSource& src, int text_index
   } else {
     p.embedded = ctx.pool->Submit(p.data, std::move(texts), new_dim,
                                   [checkpoint, send_pos = std::move(send_pos), send_hash = std::move(send_hash)](
-                                      const std::vector<float>& v) { return checkpoint->Append(send_pos, send_hash, v.data()); });
+                                      const std::vector<float>& v) { return checkpoint->Append(send_pos, send_hash, v.data()); },
+                                  stats);
   }
   return Status::OK();
 }

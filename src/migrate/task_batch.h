@@ -43,9 +43,10 @@ Result<TaskBatch> CutBatch(const TaskContext& ctx, const parquet::Batch& rows, i
 
 // Applies the null-text policy and sends the texts the checkpoint does not hold to the pool; each
 // embedded result is appended to the checkpoint on the pool thread. Counts null vectors and texts
-// and characters sent in `rec`.
+// and characters sent in `rec`; the embedding call goes into `stats` (embed_stats.h).
 Status SubmitBatch(const TaskContext& ctx, const TaskSource& src, int text_index,
-                   const std::shared_ptr<BatchCheckpoint>& checkpoint, TaskBatch* batch, TaskRecord* rec);
+                   const std::shared_ptr<BatchCheckpoint>& checkpoint, const std::shared_ptr<EmbedStatsSink>& stats,
+                   TaskBatch* batch, TaskRecord* rec);
 
 // Waits for the embedding and returns the new column's vectors for every row of the batch: reused
 // and fresh ones merged in row order, zeros at rows whose text was null (marked in new_nulls).

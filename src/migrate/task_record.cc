@@ -43,6 +43,7 @@ std::string TaskRecord::ToJson() const {
   j["output_bytes"] = output_bytes;
   j["vector_stats"] = iceberg::VectorStatsToJson({{output, vector_stats}});
   j["finished_ms"] = finished_ms;
+  j["embed"] = embed.ToJson();
   return j.dump();
 }
 
@@ -69,6 +70,9 @@ Result<TaskRecord> TaskRecord::FromJson(const std::string& text, const std::stri
     r.chars_embedded = j.at("chars_embedded").get<int64_t>();
     r.output_bytes = j.at("output_bytes").get<int64_t>();
     r.finished_ms = j.at("finished_ms").get<int64_t>();
+    if (auto e = j.find("embed"); e != j.end()) {
+      AILAKE_ASSIGN_OR_RETURN(r.embed, EmbedCallStats::FromJson(*e, where));
+    }
     AILAKE_ASSIGN_OR_RETURN(iceberg::VectorStatsMap stats,
                             iceberg::VectorStatsFromJson(j.at("vector_stats").get<std::string>(), where));
     auto it = stats.find(r.output);

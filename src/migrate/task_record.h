@@ -18,6 +18,7 @@
 
 #include "ailake/status.h"
 #include "iceberg/manifest.h"
+#include "migrate/embed_stats.h"
 
 namespace ailake::migrate {
 
@@ -37,6 +38,8 @@ struct TaskRecord {
   int64_t output_bytes = 0;
   std::vector<iceberg::FileVectorStats> vector_stats;  // of the output's vector columns
   int64_t finished_ms = 0;
+  EmbedCallStats embed;        // the embedding calls of the run that finished the task ("embed"; absent
+                               // in records written before it was kept: zero)
 
   std::string ToJson() const;
   static Result<TaskRecord> FromJson(const std::string& text, const std::string& where);

@@ -31,7 +31,10 @@ Status RunOneTask(const TaskRunsEnv& env, const std::string& source, std::mutex*
   AILAKE_ASSIGN_OR_RETURN(TaskSource src, now.SourceOf(table, source));
   AILAKE_ASSIGN_OR_RETURN(TaskRecord rec, RewriteFile(*env.ctx, src));
   AILAKE_ASSIGN_OR_RETURN(bool won, RecordTask(store, env.table_key, job, rec));
-  if (!won) return Status::OK();
+  if (!won) {
+    if (env.ctx->unrecorded) env.ctx->unrecorded->Merge(rec.embed);  // another process finished it first
+    return Status::OK();
+  }
   env.progress->TaskRecorded(rec.texts_embedded);
   if (job.options.strategy == Strategy::kAtomicReplace) {
     std::lock_guard<std::mutex> commit_lock(*commit_mu);

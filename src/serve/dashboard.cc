@@ -104,7 +104,20 @@ function renderMigration(name, r) {
   t.appendChild(row(["rows/s", p.rows_per_s === null || p.rows_per_s === undefined ? "–" : p.rows_per_s.toFixed(1)]));
   t.appendChild(row(["ETA", secs(p.eta_s)]));
   const e = p.embedder || {};
-  t.appendChild(row(["embedder", (e.spec || "user embedder") + (e.latency_ms != null ? " · " + e.latency_ms + " ms" : "") + (e.errors != null ? " · " + e.errors + " errors" : "")]));
+  const ms = v => (v === null || v === undefined) ? "–" : (v < 1 ? v.toFixed(3) : v < 10 ? v.toFixed(2) : v.toFixed(0)) + " ms";
+  const er = row(["embedder", e.spec || "user embedder"]);
+  t.appendChild(er);
+  const calls = row(["embed calls", (e.calls || 0) + " calls, " + (e.texts || 0) + " texts"], "embed-calls");
+  calls.dataset.calls = e.calls || 0;
+  t.appendChild(calls);
+  const lat = row(["embed latency", "mean " + ms(e.mean_ms) + " · p95 " + ms(e.p95_ms) + " · max " + ms(e.max_ms)], "embed-latency");
+  lat.dataset.meanMs = e.mean_ms || 0;
+  t.appendChild(lat);
+  const errs = row(["embed errors", (e.errors || 0) + " (" + (e.failed_calls || 0) + " failed calls, " + (e.retries || 0) + " retries)"], "embed-errors");
+  errs.dataset.errors = e.errors || 0;
+  if (e.errors) errs.lastChild.className = "err";
+  t.appendChild(errs);
+  if (e.last_error) t.appendChild(row(["last error", el("td", time(e.last_error_ms) + " " + e.last_error, "err")], "embed-last-error"));
   d.appendChild(t);
   return j.running;
 }

@@ -1,39 +1,38 @@
 // The dashboard in a real browser: headless Chromium loads / from a running server, the page's
-// script fills in the tables, and nothing leaves the machine.
+// script fills in the tables (and a migration's embedder calls, latency and errors), and nothing
+// leaves the machine.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
-#include <regex>
 
+#include "ailake/migration.h"
 #include "serve/routes.h"
 #include "serve/serve_test_util.h"
+#include "testing/chromium.h"
 
 namespace ailake::serve::test {
 namespace {
 
-std::string FindChromium() {
-  for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/lib/chromium/chromium"}) {
-    if (std::filesystem::exists(p)) return p;
+// A 4-d user model whose `fail_on`-th call (from 1) fails, as a model server that fell over would.
+class FlakyEmbedder : public Embedder {
+ public:
+  explicit FlakyEmbedder(int64_t fail_on) : fail_on_(fail_on) { model_ = {.name = "h4", .version = "2", .dim = 4}; }
+  const EmbeddingModelInfo& model() const override { return model_; }
+  Status Embed(const std::vector<std::string_view>& texts, std::vector<float>* out) override {
+    if (calls_.fetch_add(1) + 1 == fail_on_) return Status::Unavailable("flaky model server refused on purpose");
+    for (std::string_view t : texts) {
+      for (uint32_t j = 0; j < 4; ++j) out->push_back(static_cast<float>(t.size() % 7) + 0.25f * static_cast<float>(j + 1));
+    }
+    return Status::OK();
   }
-  return "";
-}
 
-// Runs a shell-free command line through popen with a fixed argv (no user data in it), returns stdout.
-std::string RunCapture(const std::string& cmd, int* exit_code) {
-  std::string out;
-  FILE* f = popen(cmd.c_str(), "r");
-  if (f == nullptr) {
-    *exit_code = -1;
-    return out;
-  }
-  char buf[8192];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
-  const int st = pclose(f);
-  *exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
-}
+ private:
+  EmbeddingModelInfo model_;
+  const int64_t fail_on_;
+  std::atomic<int64_t> calls_{0};
+};
 
 TEST(Dashboard, PageIsSelfContained) {
   const std::string& html = DashboardHtml();
@@ -47,12 +46,9 @@ TEST(Dashboard, PageIsSelfContained) {
   EXPECT_NE(html.find("connect-src 'self'"), std::string::npos);
 }
 
-TEST(Dashboard, HeadlessChromiumRendersTablesModelsAndSnapshots) {
-  const std::string chromium = FindChromium();
-  ASSERT_FALSE(chromium.empty()) << "chromium is not installed: run scripts/setup.sh (it installs the Debian package "
-                                    "'chromium' this test drives headless)";
+TEST(Dashboard, HeadlessChromiumRendersTablesModelsSnapshotsAndMigrationEmbedderStats) {
   Fixture fx(5);
-  // A second commit, so there are two snapshot rows.
+  // A second commit, so there are two files and two snapshot rows.
   {
     auto t = fx.warehouse().OpenTable("docs");
     ASSERT_TRUE(t.ok());
@@ -64,23 +60,45 @@ TEST(Dashboard, HeadlessChromiumRendersTablesModelsAndSnapshots) {
     std::vector<float> v(kDim, 0.25f);
     ASSERT_TRUE((*t)->Add(b, v.data(), kDim, {}).ok());
   }
+  // A migration whose model fails its second call: one file (one call) is rewritten and committed,
+  // the other's call fails and the run stops. Its status then holds both calls and the error.
+  {
+    auto t = fx.warehouse().OpenTable("docs");
+    ASSERT_TRUE(t.ok());
+    FlakyEmbedder flaky(2);
+    MigrationOptions o;
+    o.embedder = &flaky;
+    o.new_model = "h4@2";
+    o.batch_size = 1000;
+    o.concurrency = 1;
+    o.file_parallelism = 1;
+    auto job = Migration::Plan(**t, o);
+    ASSERT_TRUE(job.ok()) << job.status().ToString();
+    auto run = (*job)->Run();
+    ASSERT_FALSE(run.ok());
+    EXPECT_NE(run.status().message().find("refused on purpose"), std::string::npos) << run.status().ToString();
+  }
   fx.StartServer();
   auto c = fx.Client();
   auto hist = Body(c->Get("/v1/tables/docs/history"));
-  ASSERT_EQ(hist["history"].size(), 2u);
+  ASSERT_GE(hist["history"].size(), 3u);  // two appends and the migrated file's commit
+  // The server reads the embedder statistics the migrating code persisted.
+  const Json mig = Body(c->Get("/v1/tables/docs/migration"));
+  const Json& e = mig["progress"]["embedder"];
+  ASSERT_TRUE(e.is_object()) << mig.dump();
+  EXPECT_EQ(e["calls"], 2) << e.dump();
+  EXPECT_EQ(e["failed_calls"], 1) << e.dump();
+  EXPECT_EQ(e["errors"], 1) << e.dump();
+  EXPECT_GT(e["mean_ms"].get<double>(), 0.0) << e.dump();
+  EXPECT_NE(e["last_error"].get<std::string>().find("refused on purpose"), std::string::npos) << e.dump();
+  EXPECT_EQ(mig["state"], "stopped");
+  EXPECT_EQ(mig["tasks"]["committed"], 1);
   const uint64_t before = Body(c->Get("/healthz"))["requests"].get<uint64_t>();
 
-  const std::filesystem::path profile = fx.dir() / "chromium-profile";
-  const std::string url = "http://127.0.0.1:" + std::to_string(fx.port()) + "/";
-  // Every host name resolves to nothing except the loopback address; no proxy.
-  const std::string common = "timeout 120 " + chromium +
-                             " --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-proxy-server"
-                             " --no-first-run --disable-background-networking --disable-sync --disable-extensions"
-                             " --host-resolver-rules='MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'"
-                             " --user-data-dir=" + profile.string() + " --virtual-time-budget=10000";
-  int rc = 0;
-  const std::string dom = RunCapture(common + " --dump-dom " + url + " 2>/dev/null", &rc);
-  ASSERT_EQ(rc, 0) << "chromium failed; its DOM output: " << dom.substr(0, 2000);
+  test_util::HeadlessChromium chromium(fx.dir().path() / "chromium-profile");
+  const std::string origin = "http://127.0.0.1:" + std::to_string(fx.port()) + "/";
+  std::string dom;
+  ASSERT_TRUE(chromium.DumpDom(origin, &dom));
   EXPECT_NE(dom.find("data-loaded=\"1\""), std::string::npos) << "the page's script did not finish: " << dom.substr(0, 4000);
   EXPECT_NE(dom.find("default.docs"), std::string::npos) << dom.substr(0, 4000);
   EXPECT_NE(dom.find(kModel), std::string::npos) << "model missing: " << dom.substr(0, 4000);
@@ -89,22 +107,22 @@ TEST(Dashboard, HeadlessChromiumRendersTablesModelsAndSnapshots) {
     EXPECT_NE(dom.find("data-snapshot=\"" + sid + "\""), std::string::npos) << "snapshot row " << sid << " missing";
   }
   EXPECT_NE(dom.find("no report"), std::string::npos) << "evaluation status missing";
-  // Every URL in the rendered page is this server's.
-  std::regex url_re(R"(https?://[^"'\s<>]+)");
-  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), url_re); it != std::sregex_iterator(); ++it) {
-    EXPECT_EQ(it->str().rfind("http://127.0.0.1:", 0), 0u) << "page references " << it->str();
+  // The migration card: progress, rows/s and ETA rows, and the embedder's calls, latency and errors.
+  for (const char* want : {"h8@1 → h4@2", ">rows/s<", ">ETA<", "data-calls=\"2\"", ">embed latency<", "mean ",
+                           "data-errors=\"1\"", "1 failed calls, 0 retries", ">last error<", "refused on purpose"}) {
+    EXPECT_NE(dom.find(want), std::string::npos) << "'" << want << "' missing from the migration card: "
+                                                 << dom.substr(dom.find("card-"), 4000);
   }
+  EXPECT_EQ(dom.find("data-mean-ms=\"0\""), std::string::npos) << "the mean latency is shown as 0";
+  // Every URL in the rendered page is this server's.
+  EXPECT_TRUE(test_util::OnlyUrlsUnder(dom, "http://127.0.0.1:" + std::to_string(fx.port()) + "/"));
   // The page's script asked this server for the table list, history, migration and eval.
   const uint64_t after = Body(c->Get("/healthz"))["requests"].get<uint64_t>();
   EXPECT_GE(after - before, 5u) << "the browser made fewer requests than the page needs (page, tables, history, migration, eval)";
 
   // A screenshot, kept as a test artifact.
   const std::filesystem::path shot = std::filesystem::path(AILAKE_BINARY_DIR) / "serve_dashboard.png";
-  std::filesystem::remove(shot);
-  (void)RunCapture(common + " --screenshot=" + shot.string() + " --window-size=1200,800 " + url + " 2>/dev/null", &rc);
-  ASSERT_EQ(rc, 0);
-  ASSERT_TRUE(std::filesystem::exists(shot));
-  EXPECT_GT(std::filesystem::file_size(shot), 1000u);
+  ASSERT_TRUE(chromium.Screenshot(origin, shot, 1200, 1000));
   std::printf("dashboard screenshot: %s\n", shot.string().c_str());
 }
 

@@ -371,6 +371,21 @@ Json MigrationStatusJson(const MigrationStatus& s) {
           {"rows", {{"total", s.rows_total}, {"done", s.rows_done}, {"committed", s.rows_committed}}}};
 }
 
+Json EmbedderStatsJson(const MigrationStatus& s) {
+  const MigrationEmbedderStats& e = s.embedder;
+  return {{"spec", s.job.embedder},
+          {"calls", e.calls},
+          {"texts", e.texts},
+          {"failed_calls", e.failed_calls},
+          {"retries", e.retries},
+          {"errors", e.errors},
+          {"mean_ms", e.mean_ms},
+          {"p95_ms", e.p95_ms},
+          {"max_ms", e.max_ms},
+          {"last_error", e.last_error},
+          {"last_error_ms", e.last_error_ms}};
+}
+
 std::string ErrorBody(const std::string& code, const std::string& message) {
   Json j = {{"error", {{"code", code}, {"message", message}}}};
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);

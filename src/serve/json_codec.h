@@ -68,6 +68,8 @@ Json SearchJson(const SearchResult& r);
 Json WriteJson(const WriteResult& r);
 Json DeleteJson(const DeleteResult& r);
 Json MigrationStatusJson(const MigrationStatus& s);
+// The job's embedder statistics (calls, texts, errors, latency, last error) and its redacted spec.
+Json EmbedderStatsJson(const MigrationStatus& s);
 // A column value of a result row: null, bool, number or string (dates and timestamps as text).
 Json ValueJson(const Column& c, size_t row);
 

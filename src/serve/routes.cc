@@ -97,13 +97,24 @@ constexpr const char* kDeleteResult = R"({"type": "object", "properties": {"tabl
   "delete_files": {"type": "integer"}, "data_files_removed": {"type": "integer"},
   "unknown_ids": {"type": "array", "items": {"type": "string"}}}})";
 
-constexpr const char* kMigration = R"({"type": "object", "properties": {"table": {"type": "string"},
+constexpr const char* kMigration = R"J({"type": "object", "properties": {"table": {"type": "string"},
   "job_id": {"type": "string"}, "state": {"type": "string"}, "running": {"type": "boolean"},
   "created_ms": {"type": "integer"}, "finished_ms": {"type": "integer"}, "strategy": {"type": "string"},
   "old_model": {"type": "object"}, "new_model": {"type": "object"},
   "tasks": {"type": "object"}, "rows": {"type": "object"},
-  "progress": {"type": "object", "properties": {"fraction": {"type": "number"}, "rows_per_s": {"type": "number"},
-    "eta_s": {"type": "number"}, "embedder": {"type": "object"}}}}})";
+  "progress": {"type": "object", "properties": {"fraction": {"type": "number"}, "rows_per_s": {"type": "number", "nullable": true},
+    "eta_s": {"type": "number", "nullable": true},
+    "embedder": {"type": "object", "description": "the job's embedding calls so far, from every process that ran its tasks: counted per finished task (and per failed or stopped run), so a task still running is not in them yet",
+      "properties": {"spec": {"type": "string", "description": "the redacted embedder spec (empty for a user embedder)"},
+      "calls": {"type": "integer"}, "texts": {"type": "integer"},
+      "failed_calls": {"type": "integer", "description": "calls that returned an error or invalid vectors"},
+      "retries": {"type": "integer", "description": "requests the embedder repeated inside calls (http: 429, 5xx, timeouts)"},
+      "errors": {"type": "integer", "description": "failed_calls + retries"},
+      "mean_ms": {"type": "number", "description": "mean latency per call (one batch)"},
+      "p95_ms": {"type": "number", "description": "95th percentile latency per call, from a 16-bucket histogram"},
+      "max_ms": {"type": "number"},
+      "last_error": {"type": "string", "description": "the last error, redacted; empty when none"},
+      "last_error_ms": {"type": "integer"}}}}}}})J";
 
 constexpr const char* kEval = R"({"type": "object", "properties": {"table": {"type": "string"},
   "path": {"type": "string", "description": "the report's path inside the table folder"},
@@ -133,7 +144,7 @@ const std::vector<Route>& AllRoutes() {
       {"POST", "/v1/tables/{name}/delete", "deleteRows", "Delete rows matching a predicate, or by id, in one commit", true,
        true, kDeleteRequest, kDeleteResult, "application/json", HandleDelete},
       {"GET", "/v1/tables/{name}/migration", "migrationStatus",
-       "The running (else latest) migration: tasks, rows, rows/s and ETA", true, true, nullptr, kMigration,
+       "The running (else latest) migration: tasks, rows, rows/s, ETA and embedder calls, latency and errors", true, true, nullptr, kMigration,
        "application/json", HandleMigration},
       {"GET", "/v1/tables/{name}/eval", "latestEval", "The latest evaluation report stored under the table (404 when none)",
        true, true, nullptr, kEval, "application/json", HandleEval},

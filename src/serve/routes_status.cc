@@ -61,9 +61,8 @@ Result<Reply> HandleMigration(ServeContext& ctx, const RouteRequest& req) {
     progress["rows_per_s"] = nullptr;
     progress["eta_s"] = nullptr;
   }
-  // The persisted job carries no embedder counters; the process running it has them.
-  progress["embedder"] = {{"spec", st.job.embedder}, {"latency_ms", nullptr}, {"errors", nullptr},
-                          {"note", "embedder latency and errors are known to the migrating process only"}};
+  // Persisted per finished task (and per failed run), so they come from whichever process migrates.
+  progress["embedder"] = EmbedderStatsJson(st);
   out["progress"] = progress;
   return Reply::Json(out);
 }
