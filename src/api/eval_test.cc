@@ -397,6 +397,22 @@ TEST_F(EvalTest, ShadowErrorsSayWhatToRun) {
   EXPECT_EQ(some->pending_rows, 150u);
 }
 
+TEST_F(EvalTest, ShadowAtomicReplaceWithoutOldColumnComparesOnlyUncommittedTasks) {
+  auto job = Plan("hash:dim=512,model=big", MigrationStrategy::kAtomicReplace, false);
+  ASSERT_TRUE(job);
+  RunTasks(*job, 0, 2);
+  ASSERT_FALSE(HasFatalFailure());
+  auto c = job->Commit();  // files 0 and 1 now hold only the new model's vectors
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  RunTasks(*job, 2, 3);
+  ASSERT_FALSE(HasFatalFailure());
+  auto r = Shadow("hash:dim=512,model=big");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->sample_rows, 50u);     // task 2: old file live, new vectors in its uncommitted output
+  EXPECT_EQ(r->unpaired_rows, 100u);  // committed without the old column: no old vectors left
+  EXPECT_EQ(r->pending_rows, 50u);    // task 3 never ran
+}
+
 TEST(EvalFiles, ReadsBeirAndTrecQrelsAndQueries) {
   migrate::testing::TestWarehouse tmp;
   const std::string beir = tmp.dir() + "/q.tsv", trec = tmp.dir() + "/q.trec", jsonl = tmp.dir() + "/q.jsonl";
