@@ -140,8 +140,8 @@ TEST_F(CliEvalTest, ShadowModeOnAStagedDualWriteJob) {
   EXPECT_FALSE(j["job_id"].get<std::string>().empty());
   EXPECT_GT(j["new"]["ndcg"].get<double>(), j["old"]["ndcg"].get<double>());
   EXPECT_EQ(MetadataFiles(), before);  // nothing committed
-  auto text = Cli({"eval", "t", "--mode", "shadow", "--queries", P("q.jsonl"), "--embedder", "hash:dim=512,seed=0,model=big",
-                   "--old-embedder", "hash:dim=16,seed=0"});
+  auto text = Cli({"eval", "t", "--mode", "shadow", "--queries", P("q.jsonl"), "--qrels", P("qrels.tsv"), "--embedder",
+                   "hash:dim=512,seed=0,model=big", "--old-embedder", "hash:dim=16,seed=0"});
   ASSERT_EQ(text.code, 0) << text.err;
   EXPECT_NE(text.out.find("shadow"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("200 rows covered, 0 not reached"), std::string::npos) << text.out;
@@ -149,6 +149,10 @@ TEST_F(CliEvalTest, ShadowModeOnAStagedDualWriteJob) {
                       "hash:dim=512,seed=0,model=big", "--old-embedder", "hash:dim=16,seed=0"});
   EXPECT_EQ(sampled.code, 2);
   EXPECT_NE(sampled.err.find("--mode pilot"), std::string::npos) << sampled.err;
+  // The shadow report gates the cutover like a pilot one.
+  auto cut = Cli({"migrate", "commit", "t", "--require", "ndcg@10>=old", "--format", "json"});
+  ASSERT_EQ(cut.code, 0) << cut.err;
+  EXPECT_EQ(json::parse(cut.out)["cut_over"], true);
 }
 
 }  // namespace
