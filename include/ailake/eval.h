@@ -1,6 +1,6 @@
 // Evaluate a new embedding model against the table's current one before switching (docs/EVAL.md):
-// pilot mode embeds a sample of the table in memory (never committed), shadow mode searches both
-// columns of a running dual-column migration. The report is stored under <table>/eval/ and the
+// pilot mode embeds a sample of the table in memory (never committed), shadow mode ranks both models
+// over the live rows a running migration has already embedded (staged or committed, before cutover). The report is stored under <table>/eval/ and the
 // migration cutover can be gated on it (CheckEvalGate).
 #pragma once
 
@@ -68,8 +68,13 @@ struct EvalReport {
   std::string table{};
   std::string mode{};           // "pilot" | "shadow"
   size_t k = 10;
-  size_t queries = 0, judged_queries = 0, sample_rows = 0;
+  size_t queries = 0, judged_queries = 0;
+  size_t sample_rows = 0;       // pilot: the sample; shadow: the covered rows (both models' vectors)
   int64_t snapshot_id = 0;
+  // Shadow mode: the running job, the live rows it has not embedded yet, and the embedded live rows
+  // lacking one model's vector (null text; a committed file written without the old column).
+  std::string job_id{};
+  size_t pending_rows = 0, unpaired_rows = 0;
   EvalModelSide old_side{}, new_side{};
   std::vector<EvalDelta> deltas{};                 // with judgments
   std::vector<std::string> wins{}, losses{};       // query ids where new nDCG > / < old
@@ -84,7 +89,8 @@ struct EvalReport {
   static Result<EvalReport> FromJson(const std::string& json);
 };
 
-// Runs the evaluation. Pilot mode never writes data files or metadata: only the report file.
+// Runs the evaluation. Neither mode writes data files or metadata: only the report file. Shadow mode
+// needs the table's running migration to have finished at least one task (InvalidArgument otherwise).
 AILAKE_EXPORT Result<EvalReport> Evaluate(Table& table, const EvalOptions& options);
 // The newest stored report of the table (NotFound when there is none).
 AILAKE_EXPORT Result<EvalReport> LatestEvalReport(Table& table);

@@ -1,6 +1,7 @@
 // ailake::Evaluate (docs/EVAL.md): runs both models on the user's queries and builds the report.
 // Pilot mode reads the table only through searches and keeps the new embeddings in memory, so it
-// cannot change a snapshot or a metadata file; the only write is the report object.
+// cannot change a snapshot or a metadata file; the only write is the report object. Shadow mode
+// (eval_shadow.cc) only reads too: the live files, the running job's records and staged outputs.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -10,6 +11,7 @@
 #include "ailake/eval.h"
 #include "ailake/migration.h"
 #include "api/api_internal.h"
+#include "api/eval_shadow.h"
 #include "core/uuid.h"
 #include "migrate/eval_bootstrap.h"
 #include "migrate/eval_metrics.h"
@@ -183,22 +185,17 @@ Result<EvalReport> Evaluate(Table& table, const EvalOptions& o) {
 
   Hits old_hits, new_hits;
   if (o.mode == EvalMode::kShadow) {
-    // Both columns are searchable while the job keeps them: each model searches its own files.
-    if (info.running_migration.empty()) return Status::InvalidArgument("eval --mode shadow needs a running migration that keeps both columns");
-    SearchOptions so;
-    so.k = o.k;
-    so.exact = true;
-    so.model = info.model.Id();
-    t0 = Clock::now();
-    AILAKE_ASSIGN_OR_RETURN(auto r_old, table.SearchBatch(old_q.data(), n, old_dim, so));
-    old_ms += MsSince(t0);
-    so.model = report.new_side.model;
-    t0 = Clock::now();
-    AILAKE_ASSIGN_OR_RETURN(auto r_new, table.SearchBatch(new_q.data(), n, new_dim, so));
-    new_ms += MsSince(t0);
-    old_hits = FromResults(r_old);
-    new_hits = FromResults(r_new);
-    report.sample_rows = static_cast<size_t>(info.live_rows);
+    // Both models ranked exactly over the live rows the running job has embedded (eval_shadow.cc).
+    api::ShadowQueries sq{old_q.data(), old_dim, new_q.data(), new_dim, n, o.k};
+    AILAKE_ASSIGN_OR_RETURN(api::ShadowResult sh, api::ShadowSearch(table, *o.new_embedder, sq));
+    old_ms += sh.old_ms;
+    new_ms += sh.new_ms;
+    old_hits = std::move(sh.old_hits);
+    new_hits = std::move(sh.new_hits);
+    report.sample_rows = sh.covered_rows;
+    report.pending_rows = sh.pending_rows;
+    report.unpaired_rows = sh.unpaired_rows;
+    report.job_id = sh.job_id;
   } else {
     // Every live row with its text: one exact search with k = all rows (reads only).
     SearchOptions all;

@@ -126,6 +126,11 @@ std::string EvalReportHtml(const EvalReport& r) {
   s << "<h1>Evaluation of " << Esc(r.new_side.model) << " against " << Esc(r.old_side.model) << "</h1>";
   s << "<p>Table " << Esc(r.table) << ", snapshot " << r.snapshot_id << ", " << Esc(r.mode) << " mode, k=" << r.k << ", " << r.queries
     << " queries (" << r.judged_queries << " judged), " << r.sample_rows << " rows compared. Report " << Esc(r.id) << ".</p>";
+  if (r.mode == "shadow") {
+    s << "<p>Migration job " << Esc(r.job_id) << ": " << r.pending_rows << " live rows not reached by the job yet";
+    if (r.unpaired_rows > 0) s << ", " << r.unpaired_rows << " without one model's vector";
+    s << " (not compared).</p>";
+  }
   s << "<p><span class='k' style='background:#888'></span> old &nbsp; <span class='k' style='background:#2a7ae2'></span> new</p>";
   s << "<table><tr><th>model</th><th>recall@k</th><th>nDCG@k</th><th>MRR@k</th><th>top-1 p50</th><th>ms/query</th></tr>";
   for (const auto* side : {&r.old_side, &r.new_side}) {

@@ -65,6 +65,9 @@ std::string EvalReport::ToJson() const {
             {"judged_queries", judged_queries},
             {"sample_rows", sample_rows},
             {"snapshot_id", snapshot_id},
+            {"job_id", job_id},
+            {"pending_rows", pending_rows},
+            {"unpaired_rows", unpaired_rows},
             {"old", SideJson(old_side)},
             {"new", SideJson(new_side)},
             // The server and the gate look these up by name: keep them flat.
@@ -98,6 +101,9 @@ Result<EvalReport> EvalReport::FromJson(const std::string& text) {
     r.judged_queries = j.value("judged_queries", size_t{0});
     r.sample_rows = j.value("sample_rows", size_t{0});
     r.snapshot_id = j.value("snapshot_id", int64_t{0});
+    r.job_id = j.value("job_id", "");
+    r.pending_rows = j.value("pending_rows", size_t{0});
+    r.unpaired_rows = j.value("unpaired_rows", size_t{0});
     r.old_side = SideOf(j.at("old"));
     r.new_side = SideOf(j.at("new"));
     for (const auto& d : j.at("deltas")) {

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "ailake/eval.h"
+#include "ailake/migration.h"
 #include "ailake/warehouse.h"
 #include "migrate/migrate_test_util.h"
 
@@ -58,10 +59,19 @@ class EvalTest : public ::testing::Test {
         qrels_[qid]["d" + std::to_string(d)] = 1;
       }
     }
+    // Four adds of 50 rows: four data files, so a migration has four tasks.
     WriteOptions wo;
     wo.embedder = old_.get();
-    auto r = table_->Add(rows, nullptr, 0, wo);
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    for (int f = 0; f < 4; ++f) {
+      RecordBatch part;
+      part.columns = {{"id", ValueType::kString}, {"chunk_text", ValueType::kString}};
+      for (int d = f * 50; d < (f + 1) * 50; ++d) {
+        part.columns[0].AppendString(rows.columns[0].strings[static_cast<size_t>(d)]);
+        part.columns[1].AppendString(rows.columns[1].strings[static_cast<size_t>(d)]);
+      }
+      auto r = table_->Add(part, nullptr, 0, wo);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+    }
   }
 
   Result<EvalReport> Run(const std::string& new_spec, size_t sample = 1000, bool save = true) {
@@ -77,6 +87,47 @@ class EvalTest : public ::testing::Test {
     o.sample = sample;
     o.save = save;
     return Evaluate(*table_, o);
+  }
+
+  Result<EvalReport> Shadow(const std::string& new_spec) {
+    auto e = MakeEmbedder(new_spec);
+    if (!e.ok()) return e.status();
+    new_ = std::move(*e);
+    EvalOptions o;
+    o.queries = queries_;
+    o.qrels = qrels_;
+    o.k = 10;
+    o.mode = EvalMode::kShadow;
+    o.old_embedder = old_.get();
+    o.new_embedder = new_.get();
+    return Evaluate(*table_, o);
+  }
+
+  // A job to the spec's model (a hash: spec, so RunTask needs no embedder object).
+  std::unique_ptr<Migration> Plan(const std::string& spec, MigrationStrategy strategy, bool keep_old) {
+    MigrationOptions mo;
+    mo.embedder_spec = spec;
+    mo.strategy = strategy;
+    mo.keep_old_column = keep_old;
+    if (keep_old) mo.new_column = "embedding_v2";
+    auto e = MakeEmbedder(spec);
+    EXPECT_TRUE(e.ok()) << e.status().ToString();
+    if (!e.ok()) return nullptr;
+    mo.new_model = (*e)->model().Id();
+    auto job = Migration::Plan(*table_, mo);
+    EXPECT_TRUE(job.ok()) << job.status().ToString();
+    return job.ok() ? std::move(*job) : nullptr;
+  }
+
+  // Runs the job's tasks number `from` .. `to` - 1 (in status order), recorded, not committed.
+  static void RunTasks(Migration& job, size_t from, size_t to) {
+    auto st = job.GetStatus();
+    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    ASSERT_GE(st->tasks.size(), to);
+    for (size_t i = from; i < to; ++i) {
+      auto r = job.RunTask(st->tasks[i].task_id);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+    }
   }
 
   static double Delta(const EvalReport& r, const std::string& metric) {
@@ -178,6 +229,188 @@ TEST_F(EvalTest, GateAllowsAndRefuses) {
   ASSERT_TRUE(Run("hash:dim=2,model=tiny").ok());
   EXPECT_EQ(CheckEvalGate(*table_, "ndcg@10>=old", "tiny@seed0").code(), StatusCode::kAborted);
   EXPECT_EQ(CheckEvalGate(*table_, "overlap@10>=0.8", "tiny@seed0").code(), StatusCode::kAborted);
+}
+
+// ---- shadow mode: both models over the live rows a running job has embedded --------------------
+
+std::vector<std::string> Added(const std::vector<std::string>& before, const std::vector<std::string>& after) {
+  std::vector<std::string> added;
+  std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(added));
+  return added;
+}
+
+TEST_F(EvalTest, ShadowDualWriteRanksWorseBelowBetterAbove) {
+  const fs::path root = fs::path(wh_.dir());
+  std::map<std::string, EvalReport> reports;
+  for (const std::string spec : {"hash:dim=512,model=big", "hash:dim=2,model=tiny"}) {
+    auto job = Plan(spec, MigrationStrategy::kDualWriteThenCutover, false);
+    ASSERT_TRUE(job);
+    RunTasks(*job, 0, 4);
+    ASSERT_FALSE(HasFatalFailure());
+    ASSERT_TRUE(table_->Refresh().ok());
+    auto info = table_->Info();
+    ASSERT_TRUE(info.ok());
+    const auto before = FilesUnder(root);
+    auto r = Shadow(spec);
+    ASSERT_TRUE(r.ok()) << spec << ": " << r.status().ToString();
+    // Read-only: same snapshot and metadata; the only new file is the report.
+    ASSERT_TRUE(table_->Refresh().ok());
+    auto after_info = table_->Info();
+    ASSERT_TRUE(after_info.ok());
+    EXPECT_EQ(after_info->snapshot_id, info->snapshot_id);
+    EXPECT_EQ(after_info->metadata_location, info->metadata_location);
+    EXPECT_EQ(r->snapshot_id, info->snapshot_id);
+    for (const auto& a : Added(before, FilesUnder(root))) EXPECT_NE(a.find("/eval"), std::string::npos) << a;
+    EXPECT_EQ(r->mode, "shadow");
+    EXPECT_EQ(r->job_id, (*job).info().job_id);
+    EXPECT_EQ(r->sample_rows, 200u);  // every live row: all four staged outputs
+    EXPECT_EQ(r->pending_rows, 0u);
+    EXPECT_EQ(r->unpaired_rows, 0u);
+    EXPECT_EQ(r->judged_queries, 40u);
+    auto latest = LatestEvalReport(*table_);
+    ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+    EXPECT_EQ(latest->id, r->id);
+    EXPECT_EQ(latest->mode, "shadow");
+    EXPECT_EQ(latest->sample_rows, 200u);
+    EXPECT_EQ(latest->job_id, r->job_id);
+    reports[spec] = std::move(*r);
+    // The job is still running with nothing committed: the eval did not cut over.
+    auto st = job->GetStatus();
+    ASSERT_TRUE(st.ok());
+    EXPECT_TRUE(st->running);
+    EXPECT_EQ(st->finished, 4u);
+    EXPECT_EQ(st->committed, 0u);
+    ASSERT_TRUE(job->Abort().ok());
+  }
+  const EvalReport& better = reports["hash:dim=512,model=big"];
+  const EvalReport& worse = reports["hash:dim=2,model=tiny"];
+  EXPECT_GT(Delta(better, "ndcg@10"), 0.0);
+  EXPECT_GT(Delta(better, "recall@10"), 0.0);
+  EXPECT_LT(Delta(worse, "ndcg@10"), 0.0);
+  EXPECT_LT(Delta(worse, "mrr@10"), 0.0);
+  EXPECT_GT(better.wins.size(), better.losses.size());
+  EXPECT_GT(worse.losses.size(), worse.wins.size());
+  // The full table both ways: shadow ranks the stored vectors, pilot the same rows embedded in
+  // memory, so they agree up to the stored precision.
+  auto pilot = Run("hash:dim=512,model=big");
+  ASSERT_TRUE(pilot.ok()) << pilot.status().ToString();
+  EXPECT_NEAR(*better.old_side.ndcg, *pilot->old_side.ndcg, 1e-9);
+  EXPECT_NEAR(*better.new_side.ndcg, *pilot->new_side.ndcg, 0.02);
+}
+
+TEST_F(EvalTest, ShadowAtomicReplaceKeepOldColumnCommittedAndFinished) {
+  std::map<std::string, EvalReport> reports;
+  for (const std::string spec : {"hash:dim=512,model=big", "hash:dim=2,model=tiny"}) {
+    auto job = Plan(spec, MigrationStrategy::kAtomicReplace, true);
+    ASSERT_TRUE(job);
+    // Tasks 0 and 1 committed (their outputs are live, old vectors kept beside the new ones),
+    // task 2 finished only (its output is uncommitted, its source live), task 3 never run.
+    RunTasks(*job, 0, 2);
+    ASSERT_FALSE(HasFatalFailure());
+    auto c = job->Commit();
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_FALSE(c->cut_over);
+    RunTasks(*job, 2, 3);
+    ASSERT_FALSE(HasFatalFailure());
+    auto st = job->GetStatus();
+    ASSERT_TRUE(st.ok());
+    EXPECT_EQ(st->committed, 2u);
+    EXPECT_EQ(st->finished, 1u);
+    EXPECT_EQ(st->pending, 1u);
+    ASSERT_TRUE(table_->Refresh().ok());
+    auto info = table_->Info();
+    ASSERT_TRUE(info.ok());
+    auto r = Shadow(spec);
+    ASSERT_TRUE(r.ok()) << spec << ": " << r.status().ToString();
+    EXPECT_EQ(r->sample_rows, 150u);
+    EXPECT_EQ(r->pending_rows, 50u);
+    EXPECT_EQ(r->unpaired_rows, 0u);
+    ASSERT_TRUE(table_->Refresh().ok());
+    auto after = table_->Info();
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ(after->snapshot_id, info->snapshot_id);
+    auto st2 = job->GetStatus();
+    ASSERT_TRUE(st2.ok());
+    EXPECT_EQ(st2->committed, 2u);  // the eval committed nothing
+    reports[spec] = std::move(*r);
+    auto undo = job->AbortWithRollback();
+    ASSERT_TRUE(undo.ok()) << undo.ToString();
+  }
+  EXPECT_GT(Delta(reports["hash:dim=512,model=big"], "ndcg@10"), 0.0);
+  EXPECT_LT(Delta(reports["hash:dim=2,model=tiny"], "ndcg@10"), 0.0);
+}
+
+TEST_F(EvalTest, ShadowLeavesOutRowsDeletedAfterTheTasksRan) {
+  // d1 deleted before the job: its task skips it, so staged rows are shifted against the source.
+  ASSERT_TRUE(table_->DeleteIds({"d1"}).ok());
+  auto job = Plan("hash:dim=512,model=big", MigrationStrategy::kDualWriteThenCutover, false);
+  ASSERT_TRUE(job);
+  RunTasks(*job, 0, 4);
+  ASSERT_FALSE(HasFatalFailure());
+  auto full = Shadow("hash:dim=512,model=big");
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  EXPECT_EQ(full->sample_rows, 199u);
+  ASSERT_EQ(full->new_side.per_query_ndcg.size(), 40u);
+  EXPECT_GT(full->new_side.per_query_ndcg[0], 0.0);  // q0 finds d0, q5 finds d5
+  EXPECT_GT(full->new_side.per_query_ndcg[1], 0.0);
+  EXPECT_GT(full->new_side.per_query_ndcg[12], 0.0);
+  // Deleted after the tasks ran: the staged outputs still hold d0, d5 and d60, the table does not.
+  ASSERT_TRUE(table_->DeleteIds({"d0", "d5", "d60"}).ok());
+  auto r = Shadow("hash:dim=512,model=big");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->sample_rows, 196u);
+  EXPECT_EQ(r->pending_rows, 0u);
+  ASSERT_EQ(r->new_side.per_query_ndcg.size(), full->new_side.per_query_ndcg.size());
+  // Their only relevant rows are gone from both sides.
+  for (size_t q : {0u, 1u, 12u}) {  // q0, q5, q60
+    EXPECT_EQ(r->new_side.per_query_ndcg[q], 0.0) << q;
+    EXPECT_EQ(r->old_side.per_query_ndcg[q], 0.0) << q;
+  }
+  // The source -> staged row mapping holds across the skipped row: the new model still wins.
+  EXPECT_GT(Delta(*r, "ndcg@10"), 0.0);
+}
+
+TEST_F(EvalTest, ShadowErrorsSayWhatToRun) {
+  const fs::path root = fs::path(wh_.dir());
+  const auto before = FilesUnder(root);
+  auto none = Shadow("hash:dim=512,model=big");
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(none.status().message().find("migrate plan"), std::string::npos) << none.status().message();
+  auto job = Plan("hash:dim=512,model=big", MigrationStrategy::kDualWriteThenCutover, false);
+  ASSERT_TRUE(job);
+  auto nothing = Shadow("hash:dim=512,model=big");
+  ASSERT_FALSE(nothing.ok());
+  EXPECT_EQ(nothing.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(nothing.status().message().find("ailake migrate run-task"), std::string::npos) << nothing.status().message();
+  RunTasks(*job, 0, 1);
+  ASSERT_FALSE(HasFatalFailure());
+  auto other = Shadow("hash:dim=64,model=mid");  // not the job's model
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(other.status().message().find("big@seed0"), std::string::npos) << other.status().message();
+  // No report was stored by a refused evaluation.
+  for (const auto& a : Added(before, FilesUnder(root))) EXPECT_EQ(a.find("/eval"), std::string::npos) << a;
+  auto some = Shadow("hash:dim=512,model=big");  // one task of four: a quarter of the table
+  ASSERT_TRUE(some.ok()) << some.status().ToString();
+  EXPECT_EQ(some->sample_rows, 50u);
+  EXPECT_EQ(some->pending_rows, 150u);
+}
+
+TEST_F(EvalTest, ShadowAtomicReplaceWithoutOldColumnComparesOnlyUncommittedTasks) {
+  auto job = Plan("hash:dim=512,model=big", MigrationStrategy::kAtomicReplace, false);
+  ASSERT_TRUE(job);
+  RunTasks(*job, 0, 2);
+  ASSERT_FALSE(HasFatalFailure());
+  auto c = job->Commit();  // files 0 and 1 now hold only the new model's vectors
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  RunTasks(*job, 2, 3);
+  ASSERT_FALSE(HasFatalFailure());
+  auto r = Shadow("hash:dim=512,model=big");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->sample_rows, 50u);     // task 2: old file live, new vectors in its uncommitted output
+  EXPECT_EQ(r->unpaired_rows, 100u);  // committed without the old column: no old vectors left
+  EXPECT_EQ(r->pending_rows, 50u);    // task 3 never ran
 }
 
 TEST(EvalFiles, ReadsBeirAndTrecQrelsAndQueries) {

@@ -162,5 +162,47 @@ TEST_F(CliEvalTest, GateRefusesWorseModelAndAllowsBetter) {
   EXPECT_EQ(also.code, 0) << also.err;
 }
 
+TEST_F(CliEvalTest, ShadowModeOnAStagedDualWriteJob) {
+  MakeTable();
+  // Before any job: a usage error that says what to run.
+  auto early = Cli({"eval", "t", "--mode", "shadow", "--queries", P("q.jsonl"), "--qrels", P("qrels.tsv"), "--embedder",
+                    "hash:dim=512,seed=0,model=big", "--old-embedder", "hash:dim=16,seed=0"});
+  EXPECT_EQ(early.code, 2);
+  EXPECT_NE(early.err.find("migrate plan"), std::string::npos) << early.err;
+  auto plan = Cli({"migrate", "plan", "t", "--embedder", "hash:dim=512,seed=0,model=big", "--strategy", "dual-write-then-cutover",
+                   "--format", "json"});
+  ASSERT_EQ(plan.code, 0) << plan.err;
+  auto pj = json::parse(plan.out);
+  ASSERT_GE(pj["tasks"].size(), 1u);
+  for (const auto& t : pj["tasks"]) {
+    auto r = Cli({"migrate", "run-task", "t", "--task", t["task"].get<std::string>()});
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+  const auto before = MetadataFiles();
+  auto r = Cli({"eval", "t", "--mode", "shadow", "--queries", P("q.jsonl"), "--qrels", P("qrels.tsv"), "--embedder",
+                "hash:dim=512,seed=0,model=big", "--old-embedder", "hash:dim=16,seed=0", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["mode"], "shadow");
+  EXPECT_EQ(j["sample_rows"], 200);  // covered: every live row, from the staged outputs
+  EXPECT_EQ(j["pending_rows"], 0);
+  EXPECT_FALSE(j["job_id"].get<std::string>().empty());
+  EXPECT_GT(j["new"]["ndcg"].get<double>(), j["old"]["ndcg"].get<double>());
+  EXPECT_EQ(MetadataFiles(), before);  // nothing committed
+  auto text = Cli({"eval", "t", "--mode", "shadow", "--queries", P("q.jsonl"), "--qrels", P("qrels.tsv"), "--embedder",
+                   "hash:dim=512,seed=0,model=big", "--old-embedder", "hash:dim=16,seed=0"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("shadow"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("200 rows covered, 0 not reached"), std::string::npos) << text.out;
+  auto sampled = Cli({"eval", "t", "--mode", "shadow", "--sample", "10", "--queries", P("q.jsonl"), "--embedder",
+                      "hash:dim=512,seed=0,model=big", "--old-embedder", "hash:dim=16,seed=0"});
+  EXPECT_EQ(sampled.code, 2);
+  EXPECT_NE(sampled.err.find("--mode pilot"), std::string::npos) << sampled.err;
+  // The shadow report gates the cutover like a pilot one.
+  auto cut = Cli({"migrate", "commit", "t", "--require", "ndcg@10>=old", "--format", "json"});
+  ASSERT_EQ(cut.code, 0) << cut.err;
+  EXPECT_EQ(json::parse(cut.out)["cut_over"], true);
+}
+
 }  // namespace
 }  // namespace ailake::cli

@@ -21,6 +21,11 @@ std::string Num(const std::optional<double>& v) {
 void PrintText(const EvalReport& r, std::ostream& out) {
   out << "eval " << r.table << " (" << r.mode << ", k=" << r.k << ", " << r.queries << " queries, " << r.judged_queries
       << " judged, " << r.sample_rows << " rows): " << r.old_side.model << " -> " << r.new_side.model << "\n";
+  if (r.mode == "shadow") {
+    out << "  migration " << r.job_id << ": " << r.sample_rows << " rows covered, " << r.pending_rows << " not reached by the job yet";
+    if (r.unpaired_rows > 0) out << ", " << r.unpaired_rows << " without one model's vector";
+    out << "\n";
+  }
   for (const auto& d : r.deltas) {
     out << "  " << d.metric << ": old " << Num(d.old_value) << "  new " << Num(d.new_value) << "  diff " << Num(d.mean_diff) << "  95% CI ["
         << Num(d.low) << ", " << Num(d.high) << "]\n";
@@ -52,6 +57,9 @@ int RunEval(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (args.has("sample") && args.has("fraction")) return ReportError(Status::InvalidArgument("give --sample or --fraction, not both"), err);
   const std::string mode = args.get("mode");
   if (mode != "pilot" && mode != "shadow") return ReportError(Status::InvalidArgument("--mode must be pilot or shadow"), err);
+  if (mode == "shadow" && (args.has("sample") || args.has("fraction"))) {
+    return ReportError(Status::InvalidArgument("--sample and --fraction are for --mode pilot: shadow mode compares every row the job has embedded"), err);
+  }
   auto k = args.GetInt("k", 1, 10000);
   if (!k.ok()) return ReportError(k.status(), err);
   auto sample = args.GetInt("sample", 1, INT64_MAX);
@@ -116,7 +124,7 @@ int RunEval(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 Command EvalCommand() {
   CommandSpec spec;
   spec.name = "eval";
-  spec.summary = "Compare a new embedding model with the table's on your queries (pilot sample or shadow columns)";
+  spec.summary = "Compare a new embedding model with the table's on your queries (pilot: a sample; shadow: during a migration)";
   spec.positionals = {"TABLE"};
   spec.flags = WithWarehouseFlags({
       {"queries", "", "Q.jsonl", "queries, one {\"id\", \"text\"} per line", ""},
@@ -127,13 +135,19 @@ Command EvalCommand() {
       {"k", "", "K", "hits per query", "10"},
       {"sample", "", "N", "pilot: rows embedded with the new model (every judged row is added)", "1000"},
       {"fraction", "", "F", "pilot: this share of the rows instead of --sample", ""},
-      {"mode", "", "pilot|shadow", "pilot: a sample embedded in memory; shadow: both columns of a running job", "pilot"},
+      {"mode", "", "pilot|shadow",
+       "pilot: a sample embedded in memory; shadow: the live rows the running migration has embedded (finished tasks, "
+       "staged or committed), before its cutover",
+       "pilot"},
       {"seed", "", "S", "sample choice and bootstrap seed", "1"},
       {"html", "", "REPORT.html", "also write a self-contained HTML report", ""},
       {"format", "", "text|json", "output format", "text"},
   });
   spec.details =
-      "Pilot mode never commits: the sample's new embeddings stay in memory. The report is stored under the table folder at "
+      "Neither mode commits. Pilot: the sample's new embeddings stay in memory. Shadow (during 'migrate plan' ... 'migrate "
+      "commit'): both models are ranked exactly over the live rows whose tasks have finished (dual-write staged outputs, "
+      "atomic-replace outputs committed or not; the old vectors from the live files or the kept old column); run tasks with "
+      "'ailake migrate run-task' first. The report is stored under the table folder at "
       "eval/<time>-<uuid>.json (the newest is what 'migrate commit --require' and 'ailake serve' read). See docs/EVAL.md.";
   return {spec, RunEval};
 }
