@@ -40,10 +40,12 @@ struct CachedFile {
 
   // Decoded data columns of the row groups that held hits, keyed by (row group, file column
   // index): fetching the text of a hit again does not decompress and decode its column chunk again
-  // (the cost of a warm search that returns text). At most kMaxColumnBytes per file, reserved in
-  // `bytes`; past it the memo is emptied and refilled. Guarded by reader_mu.
+  // (the cost of a warm search that returns text). At most column_budget bytes per file: a quarter of the
+  // file's decoded vectors, at most kMaxColumnBytes, reserved in `bytes` so the cache's budget
+  // holds; past it the memo is emptied and refilled. Guarded by reader_mu.
   static constexpr uint64_t kMaxColumnBytes = 8ull << 20;
   std::map<std::pair<int, int>, std::shared_ptr<const parquet::Column>> columns;
+  uint64_t column_budget = 0;
   uint64_t column_bytes = 0;
 };
 

@@ -241,8 +241,9 @@ Result<std::shared_ptr<CachedFile>> LoadFile(Table& table, const ModelFile& f, F
   AILAKE_ASSIGN_OR_RETURN(auto column, reader->LoadColumn(f.stats->column));
   cf = std::make_shared<CachedFile>();
   // Room for the filter memos and the decoded-column memo, which fill up later.
-  cf->bytes = column->rows().size() + column->count() * 64 + CachedFile::kMaxFilterMemos * (column->count() / 8 + 128) +
-              CachedFile::kMaxColumnBytes;
+  cf->column_budget = std::min<uint64_t>(column->rows().size() / 4, CachedFile::kMaxColumnBytes);
+  cf->bytes = column->rows().size() + column->count() * 64 + CachedFile::kMaxFilterMemos * (column->count() / 8 + 64) +
+              cf->column_budget;
   // Ids by field id (a file written before a rename still has its id column under the same id).
   const iceberg::NestedField* id_field = table.schema().FindField("id");
   const int id_idx = ResolveFileField(reader->parquet().schema(), "id", id_field ? id_field->id : -1);
@@ -341,7 +342,7 @@ uint64_t ColumnBytes(const parquet::Column& c) {
 
 // Row group `rg`'s columns `fields` (file column indexes), each decoded once per cached file: from
 // cf->columns when there, else read (only the missing ones) and remembered while the memo has room
-// (past CachedFile::kMaxColumnBytes it is emptied and refilled: the hot row groups come back).
+// (past its column_budget it is emptied and refilled: the hot row groups come back).
 // Caller holds cf->reader_mu when cf is given.
 Result<std::vector<std::shared_ptr<const parquet::Column>>> GroupColumns(parquet::ParquetReader& reader, CachedFile* cf,
                                                                          int rg, const std::vector<int>& fields) {
@@ -367,8 +368,8 @@ Result<std::vector<std::shared_ptr<const parquet::Column>>> GroupColumns(parquet
     out[missing_at[j]] = col;
     if (!cf) continue;
     const uint64_t bytes = ColumnBytes(*col);
-    if (bytes > CachedFile::kMaxColumnBytes) continue;
-    if (cf->column_bytes + bytes > CachedFile::kMaxColumnBytes) {
+    if (bytes > cf->column_budget) continue;
+    if (cf->column_bytes + bytes > cf->column_budget) {
       cf->columns.clear();
       cf->column_bytes = 0;
     }
