@@ -119,9 +119,10 @@ class Connection:
 
 
 def connect(warehouse=None, catalog=None, create=True, cache_bytes=None):
-    """Opens a warehouse: a local folder (created when missing unless create=False) with the "fs"
-    (default) or "sqlite" catalog. Defaults come from AILAKE_WAREHOUSE / AILAKE_CATALOG, else
-    "./warehouse" and "fs". cache_bytes: each opened table's warm-search cache budget (default 1 GiB)."""
+    """Opens a warehouse: a local folder (created when missing unless create=False) or an S3 location
+    ("s3://bucket/prefix", credentials and endpoint from the AWS_* variables: docs/STORAGE.md) with the
+    "fs" (default), "sqlite" (local only) or PostgreSQL ("postgresql://user@host:port/db") catalog.
+    Defaults come from AILAKE_WAREHOUSE / AILAKE_CATALOG, else "./warehouse" and "fs". cache_bytes: each opened table's warm-search cache budget (default 1 GiB)."""
     if warehouse is None:
         warehouse = _os.environ.get("AILAKE_WAREHOUSE", "warehouse")
     if catalog is None:

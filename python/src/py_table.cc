@@ -13,6 +13,7 @@ py::dict InfoToDict(const ailake::TableInfo& i) {
   py::dict d;
   d["name"] = i.name;
   d["location"] = i.location;
+  d["metadata_location"] = i.metadata_location;
   d["uuid"] = i.uuid;
   d["vector_column"] = i.vector_column;
   d["text_column"] = i.text_column;

@@ -1,5 +1,5 @@
 """ailake.dask.migrate on a LocalCluster of worker processes, one of which dies mid-task, on a local
-warehouse and on an S3 one (moto, started here on loopback; the fs catalog on S3).
+warehouse and on an S3 one (moto, started on loopback by conftest's `moto` fixture; the fs catalog on S3).
 
 Table sizes: AILAKE_DASK_ROWS for the local warehouse (default 200000, the issue's figure: 64-75 s
 on the loaded 2-core build box), AILAKE_DASK_S3_ROWS for S3 (default 20000; 200000 took 129-176 s
@@ -7,13 +7,8 @@ there, moto being one Python process on the same cores, so CI runs the smaller t
 
 import hashlib
 import os
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 import uuid
 
 import numpy as np
@@ -21,6 +16,7 @@ import pytest
 
 import ailake
 import ailake.dask
+from conftest import create_bucket  # the `moto` fixture (module scope) is conftest's too
 
 import distributed  # noqa: E402
 import cloudpickle  # noqa: E402
@@ -65,59 +61,6 @@ class HashEmbedder:
         return out
 
 
-def _moto_python():
-    p = os.environ.get("AILAKE_TEST_PYTHON")
-    if p:
-        return p
-    return "/root/.pyenv/shims/python3" if os.access("/root/.pyenv/shims/python3", os.X_OK) else "python3"
-
-
-@pytest.fixture(scope="module")
-def moto():
-    """A moto S3 server on loopback for this module; its endpoint and test credentials are put in the
-    environment before the cluster starts, so the worker processes inherit them. Fails (never skips)
-    when moto cannot start."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    logdir = tempfile.mkdtemp(prefix="ailake-dask-moto-")
-    log = open(os.path.join(logdir, "moto.log"), "wb")
-    proc = subprocess.Popen([_moto_python(), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    endpoint = "http://127.0.0.1:%d" % port
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            log.close()
-            tail = open(os.path.join(logdir, "moto.log"), "rb").read()[-2000:].decode(errors="replace")
-            pytest.fail("moto did not start (pip install \"moto[server]\" for %s, or set AILAKE_TEST_PYTHON): %s"
-                        % (_moto_python(), tail))
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            assert time.monotonic() < deadline, "moto did not accept connections within 60 s"
-            time.sleep(0.1)  # polling the port with a deadline, not synchronisation by sleeping
-    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION",
-                                            "AWS_ENDPOINT_URL_S3")}
-    os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_S3": endpoint})
-    yield endpoint
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
-    shutil.rmtree(logdir, ignore_errors=True)
-
-
 @pytest.fixture(scope="module")
 def cluster(moto):
     c = distributed.LocalCluster(n_workers=3, threads_per_worker=1, processes=True, dashboard_address=None)
@@ -144,7 +87,7 @@ def _all_ids(tbl, probe, rows):
 def test_dask_migration_survives_a_lost_worker(tmp_path, cluster, moto, store):
     if store == "s3":
         bucket = "dask-" + uuid.uuid4().hex[:12]
-        urllib.request.urlopen(urllib.request.Request(moto + "/" + bucket, method="PUT"), timeout=30).close()
+        create_bucket(moto, bucket)
         wh = "s3://%s/wh" % bucket
     else:
         wh = str(tmp_path / "wh")
