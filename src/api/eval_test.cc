@@ -74,7 +74,8 @@ class EvalTest : public ::testing::Test {
     }
   }
 
-  Result<EvalReport> Run(const std::string& new_spec, size_t sample = 1000, bool save = true) {
+  Result<EvalReport> Run(const std::string& new_spec, size_t sample = 1000, bool save = true,
+                         EvalMode mode = EvalMode::kPilot) {
     auto e = MakeEmbedder(new_spec);
     if (!e.ok()) return e.status();
     new_ = std::move(*e);
@@ -82,6 +83,7 @@ class EvalTest : public ::testing::Test {
     o.queries = queries_;
     o.qrels = qrels_;
     o.k = 10;
+    o.mode = mode;
     o.old_embedder = old_.get();
     o.new_embedder = new_.get();
     o.sample = sample;
@@ -89,19 +91,7 @@ class EvalTest : public ::testing::Test {
     return Evaluate(*table_, o);
   }
 
-  Result<EvalReport> Shadow(const std::string& new_spec) {
-    auto e = MakeEmbedder(new_spec);
-    if (!e.ok()) return e.status();
-    new_ = std::move(*e);
-    EvalOptions o;
-    o.queries = queries_;
-    o.qrels = qrels_;
-    o.k = 10;
-    o.mode = EvalMode::kShadow;
-    o.old_embedder = old_.get();
-    o.new_embedder = new_.get();
-    return Evaluate(*table_, o);
-  }
+  Result<EvalReport> Shadow(const std::string& new_spec) { return Run(new_spec, 1000, true, EvalMode::kShadow); }
 
   // A job to the spec's model (a hash: spec, so RunTask needs no embedder object).
   std::unique_ptr<Migration> Plan(const std::string& spec, MigrationStrategy strategy, bool keep_old) {
