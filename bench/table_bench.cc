@@ -6,6 +6,7 @@
 //               [--base B.fvecs --query Q.fvecs --gt G.ivecs] [--metric cosine|euclidean|dot]
 //               [--layout ingested|clustered] [--nprobe-list 0,1,2,4] [--selectivity-list 0.01,0.5]
 //               [--cluster-slack S]   (clustered: a region holds at most rows/files * (1 + S) rows)
+//               [--reuse 1]   (external data: search the table an earlier run left in --dir, as is)
 //
 // External data (--base/--query/--gt, e.g. from gen_dataset): the base vectors are ingested in
 // file order (row id = base index) into --files files, the queries are the first --queries of Q,
@@ -78,6 +79,7 @@ struct Args {
   std::string layout = "ingested";  // ingested | clustered
   std::string metric = "cosine";
   double cluster_slack = -1;        // < 0 = compaction's default
+  bool reuse = false;               // search the table an earlier run left in --dir (external data only)
 };
 
 // fvecs/ivecs: per vector an int32 dimension, then that many float32/int32 (the TEXMEX format).
@@ -212,6 +214,10 @@ bool Parse(int argc, char** argv, Args* a) {
     else if (f == "--nprobe-list") ok = ParseList(v, &a->nprobes, /*allow_zero=*/true);
     else if (f == "--selectivity-list") ok = ParseFractions(v, &a->selectivities);
     else if (f == "--cluster-slack") ok = ParseDouble(v, &a->cluster_slack) && a->cluster_slack >= 0;
+    else if (f == "--reuse") {
+      ok = v == "0" || v == "1";
+      a->reuse = v == "1";
+    }
     else if (f == "--clusters") ok = ParseInt(v, &a->clusters);
     else if (f == "--noise") ok = ParseDouble(v, &a->noise);
     else if (f == "--threads") ok = ParseInt(v, &a->threads);
@@ -228,6 +234,7 @@ bool Parse(int argc, char** argv, Args* a) {
   const bool external = !a->base.empty() || !a->query.empty() || !a->gt.empty();
   if (external && (a->base.empty() || a->query.empty() || a->gt.empty())) return false;
   if (a->layout != "ingested" && a->layout != "clustered") return false;
+  if (a->reuse && !external) return false;  // synthetic queries depend on the ingest's random stream
   return a->rows > 0 && a->files > 0 && a->dim > 0 && a->dim <= 65536 && a->queries > 0 && a->k > 0 &&
          a->clusters > 0 && a->clusters <= a->rows && a->noise >= 0 && a->threads >= 0;
 }
@@ -262,7 +269,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: table_bench [--rows N] [--files F] [--dim D] [--queries Q] [--k K] "
                          "[--ef E | --ef-list E1,E2,...] [--clusters C] [--noise S] [--dir DIR] [--threads T] "
                          "[--base B.fvecs --query Q.fvecs --gt G.ivecs] [--metric M] [--layout ingested|clustered] "
-                         "[--nprobe-list N1,N2,...] [--selectivity-list S1,S2,...] [--cluster-slack S]\n");
+                         "[--nprobe-list N1,N2,...] [--selectivity-list S1,S2,...] [--cluster-slack S] [--reuse 1]\n");
     return 2;
   }
   const bool external = !a.base.empty();
@@ -284,7 +291,7 @@ int main(int argc, char** argv) {
   auto metric = ParseMetric(a.metric);
   if (!metric.ok()) return Fail(metric.status());
   std::error_code ec;
-  std::filesystem::remove_all(a.dir, ec);  // a stale table from an earlier run; absent is fine
+  if (!a.reuse) std::filesystem::remove_all(a.dir, ec);  // a stale table from an earlier run; absent is fine
   auto cat = catalog::OpenCatalog("fs", a.dir);
   if (!cat.ok()) return Fail(cat.status());
   table::TableOptions o;
@@ -292,7 +299,8 @@ int main(int argc, char** argv) {
   o.policy.precision = VectorPrecision::kF16;
   o.target_file_rows = (a.rows + a.files - 1) / a.files;
   o.extra_columns = {{"bucket", "long"}};
-  auto t = table::Table::Create(**cat, *catalog::TableIdent::Parse("bench"), o);
+  auto t = a.reuse ? table::Table::Open(**cat, *catalog::TableIdent::Parse("bench"))
+                   : table::Table::Create(**cat, *catalog::TableIdent::Parse("bench"), o);
   if (!t.ok()) return Fail(t.status());
   const size_t dim = static_cast<size_t>(a.dim);
   const float noise = static_cast<float>(a.noise), query_noise = 1.25f * noise;
@@ -304,68 +312,71 @@ int main(int argc, char** argv) {
 
   // Ingest in batches. Synthetic: row r belongs to cluster r * clusters / rows (cluster order).
   // External: row r is base vector r.
-  table::TableWriterOptions wo;
-  wo.build_threads = static_cast<uint32_t>(a.threads);
-  auto w = table::TableWriter::Open(**t, wo);
-  if (!w.ok()) return Fail(w.status());
-  auto schema = (*t)->DataSchema();
-  const int64_t kBatch = 10000;
-  std::vector<float> vec;
-  const auto t0 = std::chrono::steady_clock::now();
-  for (int64_t start = 0; start < a.rows; start += kBatch) {
-    const int64_t n = std::min(kBatch, a.rows - start);
-    parquet::Batch b = parquet::Batch::Empty(*schema);
-    vec.assign(static_cast<size_t>(n) * dim, 0);
-    for (int64_t i = 0; i < n; ++i) {
-      const int64_t r = start + i;
-      const int64_t c = external ? 0 : r * a.clusters / a.rows;
-      float* v = vec.data() + static_cast<size_t>(i) * dim;
-      if (external) {
-        std::memcpy(v, base.f.data() + static_cast<size_t>(r) * dim, dim * sizeof(float));
-      } else {
-        const float* centre = centres.data() + static_cast<size_t>(c) * dim;
-        for (size_t d = 0; d < dim; ++d) v[d] = centre[d] + noise * g(rng);
-        Normalize(v, a.dim);
+  size_t files = 0;
+  if (!a.reuse) {
+    table::TableWriterOptions wo;
+    wo.build_threads = static_cast<uint32_t>(a.threads);
+    auto w = table::TableWriter::Open(**t, wo);
+    if (!w.ok()) return Fail(w.status());
+    auto schema = (*t)->DataSchema();
+    const int64_t kBatch = 10000;
+    std::vector<float> vec;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int64_t start = 0; start < a.rows; start += kBatch) {
+      const int64_t n = std::min(kBatch, a.rows - start);
+      parquet::Batch b = parquet::Batch::Empty(*schema);
+      vec.assign(static_cast<size_t>(n) * dim, 0);
+      for (int64_t i = 0; i < n; ++i) {
+        const int64_t r = start + i;
+        const int64_t c = external ? 0 : r * a.clusters / a.rows;
+        float* v = vec.data() + static_cast<size_t>(i) * dim;
+        if (external) {
+          std::memcpy(v, base.f.data() + static_cast<size_t>(r) * dim, dim * sizeof(float));
+        } else {
+          const float* centre = centres.data() + static_cast<size_t>(c) * dim;
+          for (size_t d = 0; d < dim; ++d) v[d] = centre[d] + noise * g(rng);
+          Normalize(v, a.dim);
+        }
+        b.columns[0].AppendString(std::to_string(r));
+        b.columns[1].AppendString("doc-" + std::to_string(r / 20));
+        b.columns[2].AppendString("chunk " + std::to_string(r) + " of cluster " + std::to_string(c));
+        b.columns[3].AppendNull();
+        b.columns[4].AppendInt64(FilterValue(r));
       }
-      b.columns[0].AppendString(std::to_string(r));
-      b.columns[1].AppendString("doc-" + std::to_string(r / 20));
-      b.columns[2].AppendString("chunk " + std::to_string(r) + " of cluster " + std::to_string(c));
-      b.columns[3].AppendNull();
-      b.columns[4].AppendInt64(FilterValue(r));
+      b.num_rows = n;
+      Status st = (*w)->Append(b, vec.data());
+      if (!st.ok()) return Fail(st);
     }
-    b.num_rows = n;
-    Status st = (*w)->Append(b, vec.data());
-    if (!st.ok()) return Fail(st);
-  }
-  auto committed = (*w)->Commit();
-  if (!committed.ok()) return Fail(committed.status());
-  const double ingest_s = Seconds(t0);
-  size_t files = (*w)->last_commit_files();
-  std::printf("ingest: %lld rows, %zu files, %lld-d f16, HNSW per file: %.1f s, %.0f rows/s\n",
-              static_cast<long long>(a.rows), files, static_cast<long long>(a.dim), ingest_s, a.rows / ingest_s);
-  std::printf("ingest rows=%lld files=%zu dim=%lld seconds=%.2f rows_per_s=%.0f\n", static_cast<long long>(a.rows),
-              files, static_cast<long long>(a.dim), ingest_s, a.rows / ingest_s);
-  if (external) {
-    std::printf("data base=%s queries=%lld gt=%s\n", a.base.c_str(), static_cast<long long>(a.queries), a.gt.c_str());
-  } else {
-    std::printf("data clusters=%lld noise=%.4f query_noise=%.4f\n", static_cast<long long>(a.clusters), a.noise,
-                1.25 * a.noise);
-  }
-  if (a.layout == "clustered") {
-    table::CompactOptions co;
-    co.cluster = true;
-    co.cluster_files = a.files;
-    co.build_threads = static_cast<uint32_t>(a.threads);
-    co.cluster_threads = static_cast<size_t>(a.threads);
-    if (a.cluster_slack >= 0) co.cluster_slack = a.cluster_slack;
-    const auto tc = std::chrono::steady_clock::now();
-    auto c = table::CompactTable(**t, co);
-    if (!c.ok()) return Fail(c.status().WithContext("clustering"));
-    files = c->files_added;
-    std::printf("cluster regions=%zu files=%zu seconds=%.2f rows=%lld\n", c->regions, files, Seconds(tc),
-                static_cast<long long>(c->rows_written));
-  }
-  std::printf("layout %s files=%zu\n", a.layout.c_str(), files);
+    auto committed = (*w)->Commit();
+    if (!committed.ok()) return Fail(committed.status());
+    const double ingest_s = Seconds(t0);
+    files = (*w)->last_commit_files();
+    std::printf("ingest: %lld rows, %zu files, %lld-d f16, HNSW per file: %.1f s, %.0f rows/s\n",
+                static_cast<long long>(a.rows), files, static_cast<long long>(a.dim), ingest_s, a.rows / ingest_s);
+    std::printf("ingest rows=%lld files=%zu dim=%lld seconds=%.2f rows_per_s=%.0f\n", static_cast<long long>(a.rows),
+                files, static_cast<long long>(a.dim), ingest_s, a.rows / ingest_s);
+    if (external) {
+      std::printf("data base=%s queries=%lld gt=%s\n", a.base.c_str(), static_cast<long long>(a.queries), a.gt.c_str());
+    } else {
+      std::printf("data clusters=%lld noise=%.4f query_noise=%.4f\n", static_cast<long long>(a.clusters), a.noise,
+                  1.25 * a.noise);
+    }
+    if (a.layout == "clustered") {
+      table::CompactOptions co;
+      co.cluster = true;
+      co.cluster_files = a.files;
+      co.build_threads = static_cast<uint32_t>(a.threads);
+      co.cluster_threads = static_cast<size_t>(a.threads);
+      if (a.cluster_slack >= 0) co.cluster_slack = a.cluster_slack;
+      const auto tc = std::chrono::steady_clock::now();
+      auto c = table::CompactTable(**t, co);
+      if (!c.ok()) return Fail(c.status().WithContext("clustering"));
+      files = c->files_added;
+      std::printf("cluster regions=%zu files=%zu seconds=%.2f rows=%lld\n", c->regions, files, Seconds(tc),
+                  static_cast<long long>(c->rows_written));
+    }
+  }  // !a.reuse
+  if (!a.reuse) std::printf("layout %s files=%zu\n", a.layout.c_str(), files);
   std::fflush(stdout);  // long runs are polled through a redirected file
 
   table::FileCache cache(64ull << 30);
@@ -385,6 +396,10 @@ int main(int argc, char** argv) {
     warm.k = 1;
     auto r = search_one(external ? queries.f.data() : centres.data(), warm);
     if (!r.ok()) return Fail(r.status());
+    if (a.reuse) {
+      files = r->files_total;
+      std::printf("reused the table in %s: %zu files\n", a.dir.c_str(), files);
+    }
   }
   std::printf("first search (loads and validates every file): %.2f s\n", Seconds(tw));
 
