@@ -151,32 +151,29 @@ bool ParseDouble(const std::string& s, double* out) {
   return true;
 }
 
-// "32,64,128" -> {32, 64, 128}; every entry must be a positive integer (or zero, when allowed).
-bool ParseList(const std::string& s, std::vector<int64_t>* out, bool allow_zero = false) {
+// "a,b,c" -> {a, b, c}: every entry must parse with `one` and be accepted by `ok`.
+template <typename T, typename Parser, typename Check>
+bool ParseCommaList(const std::string& s, std::vector<T>* out, Parser one, Check ok) {
   out->clear();
   size_t pos = 0;
   while (pos <= s.size()) {
     const size_t comma = std::min(s.find(',', pos), s.size());
-    int64_t v = 0;
-    if (!ParseInt(s.substr(pos, comma - pos), &v) || v < (allow_zero ? 0 : 1)) return false;
+    T v{};
+    if (!one(s.substr(pos, comma - pos), &v) || !ok(v)) return false;
     out->push_back(v);
     pos = comma + 1;
   }
   return !out->empty();
 }
 
+// "32,64,128" -> {32, 64, 128}; every entry must be a positive integer (or zero, when allowed).
+bool ParseList(const std::string& s, std::vector<int64_t>* out, bool allow_zero = false) {
+  return ParseCommaList(s, out, ParseInt, [&](int64_t v) { return v >= (allow_zero ? 0 : 1); });
+}
+
 // "0.01,0.5" -> {0.01, 0.5}; every entry in (0, 1].
 bool ParseFractions(const std::string& s, std::vector<double>* out) {
-  out->clear();
-  size_t pos = 0;
-  while (pos <= s.size()) {
-    const size_t comma = std::min(s.find(',', pos), s.size());
-    double v = 0;
-    if (!ParseDouble(s.substr(pos, comma - pos), &v) || v <= 0 || v > 1) return false;
-    out->push_back(v);
-    pos = comma + 1;
-  }
-  return !out->empty();
+  return ParseCommaList(s, out, ParseDouble, [](double v) { return v > 0 && v <= 1; });
 }
 
 // The `bucket` value of row r: uniform over [0, kFilterSpan) and independent of the row's cluster
