@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <thread>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -140,6 +141,37 @@ TEST(ThreadPool, RunsEverythingAndParallelForCoversRange) {
   pool.ParallelFor(hits.size(), [&](size_t i) { hits[i].fetch_add(1); });
   for (auto& h : hits) EXPECT_EQ(h.load(), 1);
   pool.ParallelFor(0, [&](size_t) { FAIL(); });
+}
+
+// A table search calls ParallelFor with a handful of items many times per query, from several
+// threads at once, right after the pool's workers went idle (and spin before sleeping): every
+// item runs exactly once, every call returns only after all its items ran, and the pool can be
+// destroyed while its workers are still spinning.
+TEST(ThreadPool, SmallParallelForsFromManyThreadsEachRunEveryItemOnce) {
+  for (size_t threads : {1u, 2u, 3u}) {
+    auto pool = std::make_unique<ThreadPool>(threads);
+    std::atomic<int64_t> total{0};
+    std::vector<std::thread> callers;
+    std::atomic<int> wrong{0};
+    for (int c = 0; c < 3; ++c) {
+      callers.emplace_back([&, c] {
+        for (int round = 0; round < 400; ++round) {
+          const size_t n = static_cast<size_t>((round + c) % 4);  // 0..3 items
+          std::vector<int> seen(n, 0);
+          pool->ParallelFor(n, [&](size_t i) { seen[i] += 1; });
+          for (int v : seen) {
+            if (v != 1) wrong.fetch_add(1);  // read after the call returned: it must be complete
+          }
+          total.fetch_add(static_cast<int64_t>(n));
+        }
+      });
+    }
+    for (auto& t : callers) t.join();
+    EXPECT_EQ(wrong.load(), 0) << threads;
+    EXPECT_EQ(total.load(), 3 * 100 * (0 + 1 + 2 + 3)) << threads;
+    pool->Submit([] {});
+    pool.reset();  // a worker that just ran a task is spinning: joining must still finish
+  }
 }
 
 TEST(Io, LocalFilesRoundTripAndRangeErrors) {

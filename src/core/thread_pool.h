@@ -2,6 +2,8 @@
 // submitted task has finished. ParallelFor splits [0, n) over the pool's threads.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -39,6 +41,16 @@ class ThreadPool {
   std::condition_variable cv_idle_;
   size_t active_ = 0;
   bool stop_ = false;
+  // queue_.size(), readable without mu_: an idle worker watches it for a moment before sleeping.
+  std::atomic<size_t> queued_{0};
 };
+
+// Spins for up to `budget` while `done()` is false (pausing the core between checks); true when
+// done() became true. Waking a sleeping thread costs tens of microseconds on a virtual machine,
+// longer than a small search task itself, so a pool worker that just finished a task, and a
+// ParallelFor caller that finished its own share, look for the next event this long before they
+// block on a condition variable.
+bool SpinUntil(const std::function<bool()>& done, std::chrono::microseconds budget);
+inline constexpr std::chrono::microseconds kPoolSpin{50};
 
 }  // namespace ailake

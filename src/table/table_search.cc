@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 
@@ -11,6 +12,7 @@
 #include "table/column_resolve.h"
 #include "table/live_file.h"
 #include "table/predicate_file.h"
+#include "vec/distance.h"
 
 namespace ailake::table {
 
@@ -28,62 +30,33 @@ struct Candidate {
   double centre_distance;  // query to the file's centroid, in the metric's space (nprobe ranking)
 };
 
-double Norm(const float* v, size_t n) {
-  double s = 0;
-  for (size_t i = 0; i < n; ++i) s += double(v[i]) * v[i];
-  return std::sqrt(s);
-}
-
-// The query's distance to the file's centroid (radius ignored): the nprobe ranking. Cosine uses
-// the normalized query, as the centroid is over unit vectors.
-double CentreDistance(VectorMetric metric, const float* q, double qnorm, const iceberg::FileVectorStats& s) {
-  const size_t n = s.dim;
-  if (metric == VectorMetric::kDot) {
-    double dot = 0;
-    for (size_t i = 0; i < n; ++i) dot += double(q[i]) * s.centroid[i];
-    return -dot;
-  }
-  const bool unit = metric != VectorMetric::kEuclidean;
-  const double scale = unit && qnorm != 0 ? 1.0 / qnorm : 1.0;
-  double d2 = 0;
-  for (size_t i = 0; i < n; ++i) {
-    double d = double(q[i]) * scale - s.centroid[i];
-    d2 += d * d;
-  }
-  return d2;
-}
-
-double LowerBound(VectorMetric metric, const float* q, double qnorm, const iceberg::FileVectorStats& s) {
+// The query's distance to a file's centroid in the metric's space (the visiting order and the
+// nprobe ranking) and the exact lower bound on its distance to any row of the file (step 3), from
+// one float kernel pass over the centroid. The bound is lowered by a relative 1e-4 so float rounding
+// in the kernel can never push it above a true distance (the bound prunes exact searches).
+void CentreDistanceAndBound(VectorMetric metric, const float* q, const float* q_unit, double qnorm,
+                            const iceberg::FileVectorStats& s, double* centre, double* bound) {
+  const vec::Kernels& kern = vec::ActiveKernels();
   const size_t n = s.dim;
   const double r = s.radius;
-  switch (metric) {
-    case VectorMetric::kEuclidean: {
-      double d2 = 0;
-      for (size_t i = 0; i < n; ++i) {
-        double d = double(q[i]) - s.centroid[i];
-        d2 += d * d;
-      }
-      double lb = std::max(0.0, std::sqrt(d2) - r);
-      return lb * lb;
-    }
-    case VectorMetric::kCosine:
-    case VectorMetric::kNormalizedCosine: {
-      if (qnorm == 0) return 0;  // a zero query is at distance 1 from everything; no pruning
-      double d2 = 0;
-      for (size_t i = 0; i < n; ++i) {
-        double d = double(q[i]) / qnorm - s.centroid[i];
-        d2 += d * d;
-      }
-      double lb = std::max(0.0, std::sqrt(d2) - r);
-      return lb * lb / 2.0;
-    }
-    case VectorMetric::kDot: {
-      double dot = 0;
-      for (size_t i = 0; i < n; ++i) dot += double(q[i]) * s.centroid[i];
-      return -dot - qnorm * r;
-    }
+  constexpr double kSafety = 1e-4;
+  if (metric == VectorMetric::kDot) {
+    const double dot = kern.dot_f32(q, s.centroid.data(), n);
+    const double cnorm = std::sqrt(double(kern.norm_sq_f32(s.centroid.data(), n)));
+    *centre = -dot;
+    *bound = -dot - qnorm * r - kSafety * qnorm * (cnorm + r);
+    return;
   }
-  return 0;
+  const bool unit = metric != VectorMetric::kEuclidean;
+  if (unit && qnorm == 0) {  // a zero query is at distance 1 from everything: no pruning, no ranking
+    *centre = 0;
+    *bound = 0;
+    return;
+  }
+  const double d2 = kern.l2sq_f32(unit ? q_unit : q, s.centroid.data(), n);
+  *centre = d2;
+  const double lb = std::max(0.0, std::sqrt(d2) * (1 - kSafety) - r);
+  *bound = unit ? lb * lb / 2.0 : lb * lb;
 }
 
 // Keeps the k best hits (ascending distance; ties by file then row for determinism).
@@ -212,12 +185,17 @@ Status SelectModelFiles(Table& table, const SnapshotPlan& plan, ModelFiles* mf) 
 // Step 3: the files in ascending lower-bound order for one query; with nprobe > 0 only the nprobe
 // files of nearest centroid (ties by manifest order, so the choice is deterministic).
 std::vector<Candidate> PruningOrder(const ModelFiles& mf, const float* query, size_t nprobe) {
-  const double qnorm = Norm(query, mf.dim);
+  const double qnorm = std::sqrt(double(vec::ActiveKernels().norm_sq_f32(query, mf.dim)));
+  std::vector<float> unit(query, query + mf.dim);
+  if (qnorm > 0) {
+    for (float& x : unit) x = static_cast<float>(x / qnorm);
+  }
   std::vector<Candidate> candidates;
   candidates.reserve(mf.files.size());
   for (const auto& f : mf.files) {
-    candidates.push_back({&f, LowerBound(f.stats->metric, query, qnorm, *f.stats),
-                          CentreDistance(f.stats->metric, query, qnorm, *f.stats)});
+    Candidate c{&f, 0, 0};
+    CentreDistanceAndBound(f.stats->metric, query, unit.data(), qnorm, *f.stats, &c.centre_distance, &c.lower_bound);
+    candidates.push_back(c);
   }
   if (nprobe > 0 && nprobe < candidates.size()) {
     std::stable_sort(candidates.begin(), candidates.end(),
@@ -462,8 +440,16 @@ Result<parquet::Batch> FetchColumns(Table& table, const SnapshotPlan& plan, cons
   return values;
 }
 
-// One query against a planned snapshot: steps 3-5. `parallel`: search each wave's files on the pool
-// (a single query); otherwise on this thread (a batch already runs its queries on the pool).
+// One query against a planned snapshot: steps 3-5. `parallel`: search on the pool (a single
+// query); otherwise on this thread (a batch already runs its queries on the pool). Both run the
+// same schedule, so a query's answer and its pruning do not depend on which one ran it:
+//   first the `lanes` (pool size) files of lowest bound at once;
+//   then the rest, still in bound order, dealt round-robin to `lanes` lanes, each searching its
+//   files one after another and skipping a file whose bound cannot beat the lane's k-th best (the
+//   first files' hits and its own).
+// Lanes share nothing but the first files' hits, so the answer is deterministic for a given pool
+// size. One barrier for the rest instead of one per wave of `lanes` files: a wave waits for its
+// slowest file, and a lane's files even out.
 Result<SearchResult> SearchOne(Table& table, const float* query, const SearchOptions& o, const SnapshotPlan& plan,
                                const ModelFiles& mf, const std::optional<BoundFilter>& where,
                                const parquet::Schema& projected, FileCache* cache, ThreadPool& pool, bool parallel) {
@@ -476,44 +462,67 @@ Result<SearchResult> SearchOne(Table& table, const float* query, const SearchOpt
   const std::vector<Candidate> candidates = PruningOrder(mf, query, o.nprobe);
   // Files nprobe left out count as pruned: files_searched + files_pruned = files_total still holds.
   result.files_pruned = mf.files.size() - candidates.size();
-  const size_t wave = pool.size();
+  const size_t lanes = std::max<size_t>(1, pool.size());
+  struct Lane {
+    std::vector<SearchHit> best;   // the lane's k best (the first files' hits included), for pruning
+    std::vector<SearchHit> found;  // hits of the lane's own files
+    std::map<std::string, std::shared_ptr<CachedFile>> loaded;
+    size_t searched = 0;
+    size_t pruned = 0;
+    Status status;
+  };
+  auto search_file = [&](Lane& lane, const Candidate& c) -> Status {
+    AILAKE_ASSIGN_OR_RETURN(auto cf, LoadFile(table, *c.file, cache));
+    AILAKE_ASSIGN_OR_RETURN(auto hits, SearchFile(*c.file, *cf, query, o, where, plan, &skipped_groups));
+    lane.loaded[c.file->entry->file.file_path] = std::move(cf);
+    lane.found.insert(lane.found.end(), hits.begin(), hits.end());
+    ++lane.searched;
+    return Status::OK();
+  };
+  auto run_parallel = [&](size_t n, const std::function<void(size_t)>& fn) {
+    if (parallel && n > 1) {
+      pool.ParallelFor(n, fn);
+    } else {
+      for (size_t i = 0; i < n; ++i) fn(i);
+    }
+  };
+  // The first files: one per lane.
+  const size_t first = std::min(lanes, candidates.size());
+  std::vector<Lane> head(first);
+  run_parallel(first, [&](size_t i) { head[i].status = search_file(head[i], candidates[i]); });
   std::vector<SearchHit> best;
   std::map<std::string, std::shared_ptr<CachedFile>> loaded;
-  size_t next = 0;
-  while (next < candidates.size()) {
-    std::vector<const Candidate*> batch;
-    while (next < candidates.size() && batch.size() < wave) {
-      const Candidate& c = candidates[next++];
-      // A bound never beats the k-th best: this file and every later (worse-bounded) file are skipped.
-      if (o.prune && best.size() >= o.k && c.lower_bound > best.back().distance) {
-        result.files_pruned += candidates.size() - next + 1;
-        next = candidates.size();
-        break;
+  auto absorb = [&](Lane& lane) -> Status {
+    AILAKE_RETURN_IF_ERROR(lane.status);
+    best.insert(best.end(), lane.found.begin(), lane.found.end());
+    loaded.merge(lane.loaded);
+    result.files_searched += lane.searched;
+    result.files_pruned += lane.pruned;
+    return Status::OK();
+  };
+  for (Lane& lane : head) AILAKE_RETURN_IF_ERROR(absorb(lane));
+  MergeTopK(&best, o.k);
+  // The rest, lane by lane.
+  if (candidates.size() > first) {
+    std::vector<Lane> tail(std::min(lanes, candidates.size() - first));
+    run_parallel(tail.size(), [&](size_t l) {
+      Lane& lane = tail[l];
+      lane.best = best;
+      for (size_t i = first + l; i < candidates.size(); i += tail.size()) {
+        const Candidate& c = candidates[i];
+        // Its bound cannot beat the lane's k-th best: no row of this file can enter the answer.
+        if (o.prune && lane.best.size() >= o.k && c.lower_bound > lane.best.back().distance) {
+          ++lane.pruned;
+          continue;
+        }
+        const size_t before = lane.found.size();
+        lane.status = search_file(lane, c);
+        if (!lane.status.ok()) return;
+        lane.best.insert(lane.best.end(), lane.found.begin() + static_cast<std::ptrdiff_t>(before), lane.found.end());
+        MergeTopK(&lane.best, o.k);
       }
-      batch.push_back(&c);
-    }
-    std::vector<Result<std::vector<SearchHit>>> found(batch.size(), Status::Internal("not searched"));
-    std::vector<std::shared_ptr<CachedFile>> files(batch.size());
-    auto run = [&](size_t i) {
-      auto cf = LoadFile(table, *batch[i]->file, cache);
-      if (!cf.ok()) {
-        found[i] = cf.status();
-        return;
-      }
-      files[i] = *cf;
-      found[i] = SearchFile(*batch[i]->file, **cf, query, o, where, plan, &skipped_groups);
-    };
-    if (parallel && batch.size() > 1) {
-      pool.ParallelFor(batch.size(), run);
-    } else {
-      for (size_t i = 0; i < batch.size(); ++i) run(i);
-    }
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (!found[i].ok()) return found[i].status();
-      best.insert(best.end(), found[i]->begin(), found[i]->end());
-      loaded[batch[i]->file->entry->file.file_path] = files[i];
-    }
-    result.files_searched += batch.size();
+    });
+    for (Lane& lane : tail) AILAKE_RETURN_IF_ERROR(absorb(lane));
     MergeTopK(&best, o.k);
   }
   result.hits = std::move(best);

@@ -9,8 +9,9 @@
 //       euclidean          max(0, |q - c| - r)^2
 //       cosine, normalized max(0, |q^ - c| - r)^2 / 2       (q^ = q / |q|; c, r on unit vectors)
 //       dot                -(q . c) - |q| r
-//     Files are visited in ascending bound order, a wave of `threads` files at a time, and a file is
-//     skipped once its bound cannot beat the current k-th best distance.
+//     Files are visited in ascending bound order: the first `threads` files at once, then the rest
+//     dealt round-robin to `threads` lanes that each search their files in turn, skipping a file
+//     whose bound cannot beat the lane's k-th best distance (SearchOne in table_search.cc).
 //  4. Each file's index (cached, validated on load) is searched with its deleted rows (Iceberg v2
 //     position deletes) and predicate misses excluded; results are merged into the global top k.
 //  5. Requested columns are read for the winners only, from the row groups that hold them (ids
@@ -125,7 +126,7 @@ struct SearchContext {
 
 // n queries (n x dim floats, row-major, dim = the query model's) against one snapshot: the snapshot
 // plan and the model check are made once; queries run in parallel on the pool (each query's files
-// in waves of pool-size, the same pruning as SearchTable, so each result equals SearchTable's).
+// in the same lanes as SearchTable, run on the query's thread, so each result equals SearchTable's).
 Result<std::vector<SearchResult>> SearchTableBatch(Table& table, const float* queries, size_t n,
                                                    const SearchOptions& options, const SearchContext& context);
 

@@ -1,0 +1,161 @@
+// The search schedule of one query (table_search.cc SearchOne): the lowest-bound files first, one
+// per lane, then the rest in lanes that each prune against their own k-th best. For every metric:
+//   - the lower bound (float kernels, lowered by a safety margin) never prunes a true neighbour:
+//     exact search with pruning equals exact search without it, hit for hit;
+//   - a query run alone (lanes on the pool) and the same query in a batch (lanes one after another
+//     on the query's thread) give the same hits and the same files searched and pruned, for pool
+//     sizes 1, 2 and 3, exact and through the HNSW indexes;
+//   - pruning does skip files (the test data has topics, so it could).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+#include <tuple>
+
+#include "core/thread_pool.h"
+#include "core/uuid.h"
+#include "table/table_search.h"
+#include "table/table_writer.h"
+
+namespace ailake::table {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kDim = 24;
+constexpr size_t kTopics = 3;
+constexpr int64_t kRowsPerFile = 120;
+constexpr int64_t kFiles = 12;
+
+class SearchScheduleTest : public ::testing::TestWithParam<VectorMetric> {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("ailake_schedule_" + Uuid::Random().ToString());
+    cat_ = std::move(*catalog::OpenCatalog("fs", dir_.string()));
+    std::mt19937_64 rng(11);
+    std::normal_distribution<float> g(0, 1);
+    topics_.resize(kTopics * kDim);
+    for (auto& x : topics_) x = 3.0f * g(rng);
+    TableOptions o;
+    o.model = {"planted", "1", static_cast<uint32_t>(kDim), GetParam(), false};
+    auto t = Table::Create(*cat_, *catalog::TableIdent::Parse("t"), o);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    table_ = std::move(*t);
+    // One commit per file; each file holds one topic (four files per topic), so a query's bound
+    // can rule out the files of other topics, and a topic's answer is spread over several files.
+    for (int64_t f = 0; f < kFiles; ++f) {
+      auto w = TableWriter::Open(*table_, {});
+      ASSERT_TRUE(w.ok()) << w.status().ToString();
+      auto schema = table_->DataSchema();
+      ASSERT_TRUE(schema.ok());
+      parquet::Batch b = parquet::Batch::Empty(*schema);
+      std::vector<float> vecs;
+      for (int64_t i = f * kRowsPerFile; i < (f + 1) * kRowsPerFile; ++i) {
+        b.columns[0].AppendString("r" + std::to_string(i));
+        b.columns[1].AppendString("d");
+        b.columns[2].AppendString("text " + std::to_string(i));
+        b.columns[3].AppendNull();
+        auto v = Around(static_cast<size_t>(f) % kTopics, static_cast<uint64_t>(i), 0.6f);
+        vecs.insert(vecs.end(), v.begin(), v.end());
+      }
+      b.num_rows = kRowsPerFile;
+      ASSERT_TRUE((*w)->Append(b, vecs.data()).ok());
+      ASSERT_TRUE((*w)->Commit().ok());
+    }
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::vector<float> Around(size_t topic, uint64_t seed, float noise) const {
+    std::mt19937_64 rng(seed + 5000);
+    std::normal_distribution<float> g(0, 1);
+    std::vector<float> v(kDim);
+    for (size_t d = 0; d < kDim; ++d) v[d] = topics_[topic * kDim + d] + noise * g(rng);
+    return v;
+  }
+  // Even queries sit in a topic; odd ones halfway between two, where both topics' files have
+  // bounds close to the k-th best distance (a bound that is too high would prune a true neighbour).
+  std::vector<float> Query(int64_t q) const {
+    const size_t a = static_cast<size_t>(q / 2) % kTopics;
+    auto v = Around(a, 900000 + static_cast<uint64_t>(q), 0.8f);
+    if (q % 2 == 1) {
+      const size_t b = (a + 1) % kTopics;
+      for (size_t d = 0; d < kDim; ++d) v[d] = 0.5f * (v[d] + topics_[b * kDim + d]);
+    }
+    return v;
+  }
+
+  static std::vector<std::tuple<std::string, uint32_t, float>> Hits(const SearchResult& r) {
+    std::vector<std::tuple<std::string, uint32_t, float>> out;
+    for (const auto& h : r.hits) out.emplace_back(h.file, h.row, h.distance);
+    return out;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<catalog::Catalog> cat_;
+  std::unique_ptr<Table> table_;
+  std::vector<float> topics_;
+};
+
+TEST_P(SearchScheduleTest, PruningLosesNothingAndAQueryAloneEqualsItInABatch) {
+  constexpr int64_t kQueries = 30;
+  std::vector<float> batch;
+  for (int64_t q = 0; q < kQueries; ++q) {
+    auto v = Query(q);
+    batch.insert(batch.end(), v.begin(), v.end());
+  }
+  FileCache cache;
+  SnapshotPlanCache plans;
+  size_t pruned_exact = 0;
+  for (size_t threads : {1u, 2u, 3u}) {
+    ThreadPool pool(threads);
+    SearchContext ctx{&cache, &plans, &pool};
+    for (bool exact : {true, false}) {
+      SearchOptions o;
+      o.k = 8;
+      o.ef = 32;
+      o.exact = exact;
+      auto together = SearchTableBatch(*table_, batch.data(), kQueries, o, ctx);
+      ASSERT_TRUE(together.ok()) << together.status().ToString();
+      SearchOptions unpruned = o;
+      unpruned.prune = false;
+      auto all = SearchTableBatch(*table_, batch.data(), kQueries, unpruned, ctx);
+      ASSERT_TRUE(all.ok()) << all.status().ToString();
+      for (int64_t q = 0; q < kQueries; ++q) {
+        const SearchResult& in_batch = (*together)[static_cast<size_t>(q)];
+        auto alone = SearchTableBatch(*table_, batch.data() + q * kDim, 1, o, ctx);
+        ASSERT_TRUE(alone.ok()) << alone.status().ToString();
+        const SearchResult& one = (*alone)[0];
+        EXPECT_EQ(Hits(one), Hits(in_batch)) << "threads " << threads << " exact " << exact << " query " << q;
+        EXPECT_EQ(one.files_searched, in_batch.files_searched) << threads << " " << q;
+        EXPECT_EQ(one.files_pruned, in_batch.files_pruned) << threads << " " << q;
+        EXPECT_EQ(one.files_searched + one.files_pruned, static_cast<size_t>(kFiles));
+        ASSERT_EQ(one.hits.size(), o.k);
+        const SearchResult& full = (*all)[static_cast<size_t>(q)];
+        EXPECT_EQ(full.files_pruned, 0u);
+        if (exact) {
+          // The bound is a true lower bound: pruning never changes an exact answer.
+          EXPECT_EQ(Hits(one), Hits(full)) << "threads " << threads << " query " << q;
+          pruned_exact += one.files_pruned;
+        }
+      }
+    }
+  }
+  // A query's topic lives in 4 of 12 files; a bound that never prunes would pass the rest.
+  EXPECT_GT(pruned_exact, static_cast<size_t>(kQueries));
+}
+
+INSTANTIATE_TEST_SUITE_P(Metrics, SearchScheduleTest,
+                         ::testing::Values(VectorMetric::kCosine, VectorMetric::kEuclidean, VectorMetric::kDot,
+                                           VectorMetric::kNormalizedCosine),
+                         [](const ::testing::TestParamInfo<VectorMetric>& p) {
+                           switch (p.param) {
+                             case VectorMetric::kCosine: return std::string("Cosine");
+                             case VectorMetric::kEuclidean: return std::string("Euclidean");
+                             case VectorMetric::kDot: return std::string("Dot");
+                             case VectorMetric::kNormalizedCosine: return std::string("NormalizedCosine");
+                           }
+                           return std::string("Unknown");
+                         });
+
+}  // namespace
+}  // namespace ailake::table
