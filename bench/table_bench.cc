@@ -7,6 +7,7 @@
 //               [--layout ingested|clustered] [--nprobe-list 0,1,2,4] [--selectivity-list 0.01,0.5]
 //               [--cluster-slack S]   (clustered: a region holds at most rows/files * (1 + S) rows)
 //               [--reuse 1]   (external data: search the table an earlier run left in --dir, as is)
+//               [--probe-patience P]   (SearchOptions::probe_patience for every search; 0 = off)
 //
 // External data (--base/--query/--gt, e.g. from gen_dataset): the base vectors are ingested in
 // file order (row id = base index) into --files files, the queries are the first --queries of Q,
@@ -70,6 +71,7 @@ struct Args {
   int64_t k = 10;
   std::vector<int64_t> efs = {64};
   std::vector<int64_t> nprobes = {0};
+  int64_t probe_patience = 0;
   std::vector<double> selectivities;
   int64_t clusters = 100;
   double noise = 0.03;
@@ -209,6 +211,7 @@ bool Parse(int argc, char** argv, Args* a) {
     }
     else if (f == "--ef-list") ok = ParseList(v, &a->efs);
     else if (f == "--nprobe-list") ok = ParseList(v, &a->nprobes, /*allow_zero=*/true);
+    else if (f == "--probe-patience") ok = ParseInt(v, &a->probe_patience) && a->probe_patience >= 0;
     else if (f == "--selectivity-list") ok = ParseFractions(v, &a->selectivities);
     else if (f == "--cluster-slack") ok = ParseDouble(v, &a->cluster_slack) && a->cluster_slack >= 0;
     else if (f == "--reuse") {
@@ -266,7 +269,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: table_bench [--rows N] [--files F] [--dim D] [--queries Q] [--k K] "
                          "[--ef E | --ef-list E1,E2,...] [--clusters C] [--noise S] [--dir DIR] [--threads T] "
                          "[--base B.fvecs --query Q.fvecs --gt G.ivecs] [--metric M] [--layout ingested|clustered] "
-                         "[--nprobe-list N1,N2,...] [--selectivity-list S1,S2,...] [--cluster-slack S] [--reuse 1]\n");
+                         "[--nprobe-list N1,N2,...] [--probe-patience P] [--selectivity-list S1,S2,...] [--cluster-slack S] [--reuse 1]\n");
     return 2;
   }
   const bool external = !a.base.empty();
@@ -472,6 +475,7 @@ int main(int argc, char** argv) {
           fast.k = static_cast<size_t>(a.k);
           fast.ef = static_cast<size_t>(ef);
           fast.nprobe = static_cast<size_t>(nprobe);
+          fast.probe_patience = static_cast<size_t>(a.probe_patience);
           fast.threads = static_cast<size_t>(a.threads);
           fast.columns = {"id"};
           fast.where = where;
@@ -496,16 +500,17 @@ int main(int argc, char** argv) {
         const double prune_rate = considered ? double(pruned) / double(considered) : 0;
         const double per_query = static_cast<double>(searched) / static_cast<double>(nq);
         const auto [rss, hwm] = RssMb();
-        std::printf("search: k=%lld ef=%lld nprobe=%lld filter=%.3f over %lld queries: p50 %.2f ms, p99 %.2f ms, "
-                    "%.0f QPS, recall@10 %.4f, files searched %.2f/query (%.1f%% of %zu), pruned %.1f%%, RSS %.0f MB "
-                    "(peak %.0f)\n",
-                    static_cast<long long>(a.k), static_cast<long long>(ef), static_cast<long long>(nprobe), share,
+        std::printf("search: k=%lld ef=%lld nprobe=%lld patience=%lld filter=%.3f over %lld queries: p50 %.2f ms, "
+                    "p99 %.2f ms, %.0f QPS, recall@10 %.4f, files searched %.2f/query (%.1f%% of %zu), pruned %.1f%%, "
+                    "RSS %.0f MB (peak %.0f)\n",
+                    static_cast<long long>(a.k), static_cast<long long>(ef), static_cast<long long>(nprobe),
+                    static_cast<long long>(a.probe_patience), share,
                     static_cast<long long>(a.queries), p50, p99, qps, recall, per_query,
                     files ? 100.0 * per_query / static_cast<double>(files) : 0.0, files, prune_rate * 100, rss, hwm);
-        std::printf("search layout=%s k=%lld ef=%lld nprobe=%lld filter=%.3f queries=%lld p50_ms=%.3f p99_ms=%.3f "
-                    "qps=%.1f recall10=%.4f files_searched=%.3f pruned=%.3f rss_mb=%.0f peak_rss_mb=%.0f\n",
+        std::printf("search layout=%s k=%lld ef=%lld nprobe=%lld patience=%lld filter=%.3f queries=%lld p50_ms=%.3f "
+                    "p99_ms=%.3f qps=%.1f recall10=%.4f files_searched=%.3f pruned=%.3f rss_mb=%.0f peak_rss_mb=%.0f\n",
                     a.layout.c_str(), static_cast<long long>(a.k), static_cast<long long>(ef),
-                    static_cast<long long>(nprobe), share, static_cast<long long>(a.queries), p50, p99, qps, recall,
+                    static_cast<long long>(nprobe), static_cast<long long>(a.probe_patience), share, static_cast<long long>(a.queries), p50, p99, qps, recall,
                     per_query, prune_rate, rss, hwm);
         std::fflush(stdout);
       }

@@ -112,7 +112,7 @@ class Table:
 
     # ---- search ----------------------------------------------------------------------------------
     def search(self, query, k=10, where=None, columns=None, ef=64, exact=False, embedder=None, model=None,
-               snapshot_id=None, as_of=None, threads=0, prune=True, nprobe=0):
+               snapshot_id=None, as_of=None, threads=0, prune=True, nprobe=0, probe_patience=0):
         """Nearest rows to ``query``.
 
         query: a 1-D vector -> SearchResult; a 2-D (n, dim) matrix -> SearchResults (one per row);
@@ -121,11 +121,12 @@ class Table:
         snapshot_id / as_of (datetime, ISO string or ms): time travel; model: the query vectors'
         model "NAME@VERSION" (default: the table's); exact: brute force; nprobe: search only the
         nprobe files whose regions are nearest the query (a clustered table, see compact(cluster=True);
-        0 = every file the exact bound cannot skip).
+        0 = every file the exact bound cannot skip); probe_patience: stop early once P files in a row
+        (per lane, after the first file per thread) add no hit to the k best (approximate; 0 = never).
         """
         opts = dict(k=k, ef=ef, exact=exact, snapshot_id=snapshot_id, as_of_ms=_data.to_ms(as_of),
                     columns=list(columns or []), where=where or "", model=model or "", threads=threads,
-                    prune=prune, nprobe=nprobe)
+                    prune=prune, nprobe=nprobe, probe_patience=probe_patience)
         texts = None
         if isinstance(query, str):
             texts = [query]

@@ -29,6 +29,14 @@ def test_cluster_compaction_and_nprobe(db):
         one = tbl.search(q, k=10, ef=64, nprobe=1)
         assert one.stats()["files_searched"] == 1
         assert len(one.ids) == 10
+        # probe_patience reaches the native search: with every file a region, a query whose
+        # neighbours are in its own region stops after the files that add nothing (one thread:
+        # the first file, then one lane of the other three).
+        patient = tbl.search(q, k=10, exact=True, prune=False, probe_patience=1, threads=1)
+        assert patient.ids.tolist() == exact.ids.tolist()
+        st = patient.stats()
+        assert st["files_searched"] + st["files_pruned"] == 4
+        assert st["files_searched"] < 4
 
 
 def test_cluster_files_without_cluster_is_refused(db):

@@ -337,6 +337,14 @@ TEST_F(CliTableTest, CompactClusterAndSearchNprobe) {
   ASSERT_EQ(text.code, 0) << text.err;
   EXPECT_NE(text.out.find("searched 1 of 2 file(s)"), std::string::npos) << text.out;
   EXPECT_NE(Cli({"search", "docs", "--vector-file", qf, "--nprobe", "0"}).code, 0);  // N >= 1
+  // --probe-patience 1: the second file (the other region) adds nothing to the top 3 and is the
+  // lane's only file, so it is searched; P >= 1 is checked.
+  auto patient = Cli({"search", "docs", "--vector-file", qf, "-k", "3", "--probe-patience", "1", "--format", "json"});
+  ASSERT_EQ(patient.code, 0) << patient.err;
+  EXPECT_EQ(nlohmann::json::parse(patient.out)["results"], all["results"]);
+  auto zero = Cli({"search", "docs", "--vector-file", qf, "--probe-patience", "0"});
+  EXPECT_NE(zero.code, 0);
+  EXPECT_NE(zero.err.find("probe-patience"), std::string::npos) << zero.err;
 }
 
 TEST_F(CliTableTest, DuckDbReadsTableDataFiles) {

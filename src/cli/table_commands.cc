@@ -269,6 +269,11 @@ int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (!n.ok()) return ReportError(n.status(), err);
     o.nprobe = static_cast<size_t>(*n);
   }
+  if (args.has("probe-patience")) {
+    auto n = args.GetInt("probe-patience", 1, 1000000);
+    if (!n.ok()) return ReportError(n.status(), err);
+    o.probe_patience = static_cast<size_t>(*n);
+  }
   o.where = args.get("where");
   o.columns = args.has("columns") ? SplitCommaList(args.get("columns")) : std::vector<std::string>{"id", info->text_column};
   if (args.has("snapshot")) {
@@ -607,6 +612,9 @@ Command SearchCommand() {
       {"ef", "", "N", "HNSW search list size", "64"},
       {"nprobe", "", "N", "search only the N files of nearest centroid (a clustered table: its regions); "
                           "default all the exact bound cannot skip", ""},
+      {"probe-patience", "", "P", "stop early: after the first files (one per thread), a lane of the rest stops once P "
+                                  "of its files in a row add no hit to its k best (approximate; for clustered tables, "
+                                  "with --nprobe as the cap); default: never", ""},
       {"columns", "", "a,b,...", "columns to print (default: id and the text column)", ""},
       {"where", "", "EXPR", "only rows matching EXPR, e.g. \"year >= 2020 AND lang IN ('en','fr')\"", ""},
       {"snapshot", "", "ID", "search this snapshot (time travel)", ""},

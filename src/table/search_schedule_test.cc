@@ -5,7 +5,10 @@
 //   - a query run alone (lanes on the pool) and the same query in a batch (lanes one after another
 //     on the query's thread) give the same hits and the same files searched and pruned, for pool
 //     sizes 1, 2 and 3, exact and through the HNSW indexes;
-//   - pruning does skip files (the test data has topics, so it could).
+//   - pruning does skip files (the test data has topics, so it could);
+//   - probe_patience stops a lane once its files stop adding hits: a query inside a topic still
+//     gets the exact answer (its topic's files come first) from fewer files, and the schedule stays
+//     deterministic (alone == in a batch).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -142,6 +145,52 @@ TEST_P(SearchScheduleTest, PruningLosesNothingAndAQueryAloneEqualsItInABatch) {
   }
   // A query's topic lives in 4 of 12 files; a bound that never prunes would pass the rest.
   EXPECT_GT(pruned_exact, static_cast<size_t>(kQueries));
+}
+
+TEST_P(SearchScheduleTest, ProbePatienceStopsOnceFilesAddNothing) {
+  constexpr int64_t kQueries = 30;
+  std::vector<float> batch;
+  for (int64_t q = 0; q < kQueries; ++q) {
+    auto v = Query(q);
+    batch.insert(batch.end(), v.begin(), v.end());
+  }
+  FileCache cache;
+  SnapshotPlanCache plans;
+  for (size_t threads : {1u, 2u}) {
+    ThreadPool pool(threads);
+    SearchContext ctx{&cache, &plans, &pool};
+    SearchOptions full;
+    full.k = 8;
+    full.exact = true;
+    full.prune = false;  // every file searched: the reference answer and file count
+    SearchOptions patient = full;
+    patient.probe_patience = 1;
+    auto want = SearchTableBatch(*table_, batch.data(), kQueries, full, ctx);
+    ASSERT_TRUE(want.ok()) << want.status().ToString();
+    auto got = SearchTableBatch(*table_, batch.data(), kQueries, patient, ctx);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    size_t searched_full = 0, searched_patient = 0;
+    for (int64_t q = 0; q < kQueries; ++q) {
+      const SearchResult& w = (*want)[static_cast<size_t>(q)];
+      const SearchResult& g = (*got)[static_cast<size_t>(q)];
+      searched_full += w.files_searched;
+      searched_patient += g.files_searched;
+      EXPECT_EQ(g.files_searched + g.files_pruned, static_cast<size_t>(kFiles)) << q;
+      EXPECT_LE(g.files_searched, w.files_searched) << q;
+      ASSERT_EQ(g.hits.size(), full.k) << q;
+      if (q % 2 == 0) {
+        // Inside a topic: its 4 files have the lowest centroid distances and come first.
+        EXPECT_EQ(Hits(g), Hits(w)) << "threads " << threads << " query " << q;
+      }
+      auto alone = SearchTableBatch(*table_, batch.data() + q * kDim, 1, patient, ctx);
+      ASSERT_TRUE(alone.ok()) << alone.status().ToString();
+      EXPECT_EQ(Hits((*alone)[0]), Hits(g)) << "threads " << threads << " query " << q;
+      EXPECT_EQ((*alone)[0].files_searched, g.files_searched) << q;
+    }
+    // The other topics' 8 files add nothing to an in-topic query, so a lane stops at its first one
+    // (about 5-6 of 12 files per query; queries between two topics search more).
+    EXPECT_LT(searched_patient * 3, searched_full * 2) << threads;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Metrics, SearchScheduleTest,

@@ -182,8 +182,9 @@ Status SelectModelFiles(Table& table, const SnapshotPlan& plan, ModelFiles* mf) 
   return Status::OK();
 }
 
-// Step 3: the files in ascending lower-bound order for one query; with nprobe > 0 only the nprobe
-// files of nearest centroid (ties by manifest order, so the choice is deterministic).
+// Step 3: the files in ascending lower-bound order for one query (equal bounds by centroid
+// distance); with nprobe > 0 only the nprobe files of nearest centroid (ties by manifest order, so
+// the choice is deterministic).
 std::vector<Candidate> PruningOrder(const ModelFiles& mf, const float* query, size_t nprobe) {
   const double qnorm = std::sqrt(double(vec::ActiveKernels().norm_sq_f32(query, mf.dim)));
   std::vector<float> unit(query, query + mf.dim);
@@ -202,8 +203,11 @@ std::vector<Candidate> PruningOrder(const ModelFiles& mf, const float* query, si
                      [](const Candidate& a, const Candidate& b) { return a.centre_distance < b.centre_distance; });
     candidates.resize(nprobe);
   }
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const Candidate& a, const Candidate& b) { return a.lower_bound < b.lower_bound; });
+  // Equal bounds (every bound is 0 when the query is inside each file's ball, as in high dimension)
+  // fall back to centroid distance, so the likeliest files still come first (probe_patience).
+  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return a.lower_bound != b.lower_bound ? a.lower_bound < b.lower_bound : a.centre_distance < b.centre_distance;
+  });
   return candidates;
 }
 
@@ -508,10 +512,13 @@ Result<SearchResult> SearchOne(Table& table, const float* query, const SearchOpt
     run_parallel(tail.size(), [&](size_t l) {
       Lane& lane = tail[l];
       lane.best = best;
+      size_t idle = 0;  // the lane's last files in a row that put no hit into its k best
       for (size_t i = first + l; i < candidates.size(); i += tail.size()) {
         const Candidate& c = candidates[i];
         // Its bound cannot beat the lane's k-th best: no row of this file can enter the answer.
-        if (o.prune && lane.best.size() >= o.k && c.lower_bound > lane.best.back().distance) {
+        // Or the lane has run out of patience (SearchOptions::probe_patience).
+        if ((o.prune && lane.best.size() >= o.k && c.lower_bound > lane.best.back().distance) ||
+            (o.probe_patience > 0 && idle >= o.probe_patience)) {
           ++lane.pruned;
           continue;
         }
@@ -520,6 +527,9 @@ Result<SearchResult> SearchOne(Table& table, const float* query, const SearchOpt
         if (!lane.status.ok()) return;
         lane.best.insert(lane.best.end(), lane.found.begin() + static_cast<std::ptrdiff_t>(before), lane.found.end());
         MergeTopK(&lane.best, o.k);
+        const std::string& path = c.file->entry->file.file_path;
+        const bool added = std::any_of(lane.best.begin(), lane.best.end(), [&](const SearchHit& h) { return h.file == path; });
+        idle = added ? 0 : idle + 1;
       }
     });
     for (Lane& lane : tail) AILAKE_RETURN_IF_ERROR(absorb(lane));

@@ -57,6 +57,12 @@ struct SearchOptions {
   // and it works the same for unclustered tables. Approximate: a true neighbour in an unprobed
   // file is missed.
   size_t nprobe = 0;
+  // Stop early (approximate): once the first files (one per thread) are searched, the rest are
+  // searched in lanes (table_search.cc SearchOne), and a lane stops after `probe_patience` of its
+  // files in a row put no hit into its k best; its remaining files count as pruned. 0 = never.
+  // A clustered table's neighbours sit in few regions, so the files ranked after them add
+  // nothing and are skipped; an unclustered table's files each hold some neighbours, so few are.
+  size_t probe_patience = 0;
   // How a file's --where allow-list is searched. A predicate that leaves few rows makes a filtered
   // graph walk slow (most visited nodes are rejected, the walk widens, recall drops), so when the
   // matching rows are fewer than max(k * 50, 2% of the file's rows) they are scanned exactly
