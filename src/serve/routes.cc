@@ -67,7 +67,10 @@ constexpr const char* kSearchRequest = R"({"type": "object", "description":
     "k": {"type": "integer", "minimum": 1, "default": 10}, "ef": {"type": "integer", "minimum": 1, "default": 64},
     "where": {"type": "string"}, "columns": {"type": "array", "items": {"type": "string"}},
     "snapshot_id": {"type": "integer"}, "as_of": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-    "exact": {"type": "boolean", "default": false}, "model": {"type": "string"}}})";
+    "exact": {"type": "boolean", "default": false}, "model": {"type": "string"},
+    "nprobe": {"type": "integer", "minimum": 1, "description": "search only the N files of nearest centroid"},
+    "probe_patience": {"type": "integer", "minimum": 1,
+      "description": "stop a search lane once this many of its files in a row add no hit"}}})";
 
 constexpr const char* kSearchResult = R"({"type": "object", "properties": {
   "snapshot_id": {"type": "integer"},

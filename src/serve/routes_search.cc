@@ -1,5 +1,6 @@
 // POST /v1/tables/{name}/search: one vector, a batch of vectors, or text(s) for the server's
-// embedder; the options of Table::Search (k, ef, where, columns, snapshot_id/as_of, exact, model).
+// embedder; the options of Table::Search (k, ef, where, columns, snapshot_id/as_of, exact, model,
+// nprobe, probe_patience).
 #include "ailake/time.h"
 #include "serve/routes.h"
 
@@ -21,6 +22,10 @@ Result<SearchOptions> ParseSearchOptions(const Fields& f, const ServeLimits& lim
   }
   AILAKE_ASSIGN_OR_RETURN(auto ef, f.Int("ef", 1, 100000));
   if (ef) o.ef = static_cast<size_t>(*ef);
+  AILAKE_ASSIGN_OR_RETURN(auto nprobe, f.Int("nprobe", 1, 1000000));
+  if (nprobe) o.nprobe = static_cast<size_t>(*nprobe);
+  AILAKE_ASSIGN_OR_RETURN(auto patience, f.Int("probe_patience", 1, 1000000));
+  if (patience) o.probe_patience = static_cast<size_t>(*patience);
   AILAKE_ASSIGN_OR_RETURN(auto exact, f.Bool("exact"));
   if (exact) o.exact = *exact;
   AILAKE_ASSIGN_OR_RETURN(auto where, f.String("where"));
@@ -84,7 +89,7 @@ Result<Reply> HandleSearch(ServeContext& ctx, const RouteRequest& req) {
   AILAKE_ASSIGN_OR_RETURN(Json body, ParseBody(req.body, ctx.limits.max_json_depth));
   Fields f(body, "search");
   AILAKE_RETURN_IF_ERROR(f.OnlyKnown({"vector", "vectors", "text", "texts", "k", "ef", "where", "columns", "snapshot_id",
-                                      "as_of", "exact", "model"}));
+                                      "as_of", "exact", "model", "nprobe", "probe_patience"}));
   const int given = int(f.Has("vector")) + int(f.Has("vectors")) + int(f.Has("text")) + int(f.Has("texts"));
   if (given != 1) {
     return Status::InvalidArgument("search: give exactly one of 'vector', 'vectors', 'text', 'texts' (got " +

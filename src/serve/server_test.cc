@@ -85,6 +85,21 @@ TEST(Serve, ConcurrentSearchesAndInsertsLoseNothing) {
       EXPECT_EQ(Body(s)["hits"][0]["id"], "t" + std::to_string(t) + "-" + std::to_string(i));
     }
   }
+  // nprobe and probe_patience reach the search: one file searched, the rest counted as pruned; a
+  // row stays its own nearest neighbour when its file is the one of nearest centroid.
+  auto one = c->Post("/v1/tables/docs/search", Json({{"vector", inserted[0][0]}, {"k", 1}, {"nprobe", 1}}).dump(),
+                     "application/json");
+  ASSERT_TRUE(one);
+  ASSERT_EQ(one->status, 200) << one->body;
+  EXPECT_EQ(Body(one)["files"]["searched"], 1);
+  EXPECT_EQ(Body(one)["files"]["searched"].get<int64_t>() + Body(one)["files"]["pruned"].get<int64_t>(),
+            Body(one)["files"]["total"].get<int64_t>());
+  auto patient = c->Post("/v1/tables/docs/search",
+                         Json({{"vector", inserted[0][0]}, {"k", 1}, {"exact", true}, {"probe_patience", 1}}).dump(),
+                         "application/json");
+  ASSERT_TRUE(patient);
+  ASSERT_EQ(patient->status, 200) << patient->body;
+  EXPECT_LT(Body(patient)["files"]["searched"].get<int64_t>(), Body(patient)["files"]["total"].get<int64_t>());
   // History: one commit per insert.
   auto h = c->Get("/v1/tables/docs/history");
   ASSERT_TRUE(h);
@@ -161,6 +176,9 @@ TEST(Serve, ErrorsAreJsonWithMappedCodes) {
       {"/v1/tables/docs/search", R"({"vector": [1,2,3,4,5,6,7,8], "k": "ten"})", 400, "InvalidArgument", "'k'"},
       {"/v1/tables/docs/search", R"({"vector": [1,2,3,4,5,6,7,8], "k": 1001})", 400, "InvalidArgument", "--max-k"},
       {"/v1/tables/docs/search", R"({"vector": [1,2,3,4,5,6,7,8], "topk": 3})", 400, "InvalidArgument", "topk"},
+      {"/v1/tables/docs/search", R"({"vector": [1,2,3,4,5,6,7,8], "nprobe": 0})", 400, "InvalidArgument", "'nprobe'"},
+      {"/v1/tables/docs/search", R"({"vector": [1,2,3,4,5,6,7,8], "probe_patience": 0})", 400, "InvalidArgument",
+       "'probe_patience'"},
       {"/v1/tables/docs/search", R"({"text": "hello"})", 400, "InvalidArgument", "--embedder"},
       {"/v1/tables/docs/search", R"({"vector": [1,2,3,4,5,6,7,8], "where": "nocol = 1"})", 400, "InvalidArgument", "nocol"},
       {"/v1/tables/docs/search", R"({"vector": [1,2,)", 400, "InvalidArgument", "not valid JSON"},
