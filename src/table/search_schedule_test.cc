@@ -29,6 +29,7 @@ constexpr size_t kDim = 24;
 constexpr size_t kTopics = 3;
 constexpr int64_t kRowsPerFile = 120;
 constexpr int64_t kFiles = 12;
+constexpr int64_t kQueries = 30;
 
 class SearchScheduleTest : public ::testing::TestWithParam<VectorMetric> {
  protected:
@@ -87,6 +88,16 @@ class SearchScheduleTest : public ::testing::TestWithParam<VectorMetric> {
     return v;
   }
 
+  // Queries 0..kQueries-1, one after another (n x kDim).
+  std::vector<float> Queries() const {
+    std::vector<float> batch;
+    for (int64_t q = 0; q < kQueries; ++q) {
+      auto v = Query(q);
+      batch.insert(batch.end(), v.begin(), v.end());
+    }
+    return batch;
+  }
+
   static std::vector<std::tuple<std::string, uint32_t, float>> Hits(const SearchResult& r) {
     std::vector<std::tuple<std::string, uint32_t, float>> out;
     for (const auto& h : r.hits) out.emplace_back(h.file, h.row, h.distance);
@@ -100,12 +111,7 @@ class SearchScheduleTest : public ::testing::TestWithParam<VectorMetric> {
 };
 
 TEST_P(SearchScheduleTest, PruningLosesNothingAndAQueryAloneEqualsItInABatch) {
-  constexpr int64_t kQueries = 30;
-  std::vector<float> batch;
-  for (int64_t q = 0; q < kQueries; ++q) {
-    auto v = Query(q);
-    batch.insert(batch.end(), v.begin(), v.end());
-  }
+  const std::vector<float> batch = Queries();
   FileCache cache;
   SnapshotPlanCache plans;
   size_t pruned_exact = 0;
@@ -148,12 +154,7 @@ TEST_P(SearchScheduleTest, PruningLosesNothingAndAQueryAloneEqualsItInABatch) {
 }
 
 TEST_P(SearchScheduleTest, ProbePatienceStopsOnceFilesAddNothing) {
-  constexpr int64_t kQueries = 30;
-  std::vector<float> batch;
-  for (int64_t q = 0; q < kQueries; ++q) {
-    auto v = Query(q);
-    batch.insert(batch.end(), v.begin(), v.end());
-  }
+  const std::vector<float> batch = Queries();
   FileCache cache;
   SnapshotPlanCache plans;
   for (size_t threads : {1u, 2u}) {
