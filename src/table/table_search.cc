@@ -22,6 +22,7 @@ namespace {
 struct ModelFile {
   const iceberg::ManifestEntry* entry;
   const iceberg::FileVectorStats* stats;
+  double centroid_norm;  // |centroid|, for the dot bound's rounding margin (0 for other metrics)
 };
 
 struct Candidate {
@@ -34,17 +35,18 @@ struct Candidate {
 // nprobe ranking) and the exact lower bound on its distance to any row of the file (step 3), from
 // one float kernel pass over the centroid. The bound is lowered by a relative 1e-4 so float rounding
 // in the kernel can never push it above a true distance (the bound prunes exact searches).
-void CentreDistanceAndBound(VectorMetric metric, const float* q, const float* q_unit, double qnorm,
-                            const iceberg::FileVectorStats& s, double* centre, double* bound) {
+void CentreDistanceAndBound(const float* q, const float* q_unit, double qnorm, const ModelFile& f, double* centre,
+                            double* bound) {
   const vec::Kernels& kern = vec::ActiveKernels();
+  const iceberg::FileVectorStats& s = *f.stats;
+  const VectorMetric metric = s.metric;
   const size_t n = s.dim;
   const double r = s.radius;
   constexpr double kSafety = 1e-4;
   if (metric == VectorMetric::kDot) {
     const double dot = kern.dot_f32(q, s.centroid.data(), n);
-    const double cnorm = std::sqrt(double(kern.norm_sq_f32(s.centroid.data(), n)));
     *centre = -dot;
-    *bound = -dot - qnorm * r - kSafety * qnorm * (cnorm + r);
+    *bound = -dot - qnorm * r - kSafety * qnorm * (f.centroid_norm + r);
     return;
   }
   const bool unit = metric != VectorMetric::kEuclidean;
@@ -171,7 +173,11 @@ Status SelectModelFiles(Table& table, const SnapshotPlan& plan, ModelFiles* mf) 
       return Status::Corruption("files of model '" + mf->model.Id() + "' disagree on the metric (" + e.file.file_path + ")");
     }
     metric = stats->metric;
-    mf->files.push_back({&e, stats});
+    // Once per batch, not per query and file.
+    const double cnorm = stats->metric == VectorMetric::kDot
+                             ? std::sqrt(double(vec::ActiveKernels().norm_sq_f32(stats->centroid.data(), stats->dim)))
+                             : 0.0;
+    mf->files.push_back({&e, stats, cnorm});
   }
   if (mf->files.empty() && mf->other_model > 0) {
     return Status::InvalidArgument("no file of this snapshot has a vector column embedded by model '" + mf->model.Id() +
@@ -195,7 +201,7 @@ std::vector<Candidate> PruningOrder(const ModelFiles& mf, const float* query, si
   candidates.reserve(mf.files.size());
   for (const auto& f : mf.files) {
     Candidate c{&f, 0, 0};
-    CentreDistanceAndBound(f.stats->metric, query, unit.data(), qnorm, *f.stats, &c.centre_distance, &c.lower_bound);
+    CentreDistanceAndBound(query, unit.data(), qnorm, f, &c.centre_distance, &c.lower_bound);
     candidates.push_back(c);
   }
   if (nprobe > 0 && nprobe < candidates.size()) {
