@@ -26,7 +26,8 @@
 //
 // Clustered layout (`cluster`): instead of merging small files, every live row of the table's
 // current model is rewritten into `cluster_files` files, each one region of the vector space:
-// k-means centres are trained on a deterministic sample of the vectors (vec/kmeans.h), every row
+// k-means centres are trained on a deterministic sample of the vectors (vec/kmeans.h, balanced
+// training for the same capacity, so regions follow the data's density), every row
 // goes to a region by the balanced assignment (a region holds at most (1 + `cluster_slack`) x the
 // mean size), and each region's rows become one file per layout group (same writer, same carried
 // deletes and commit validation as above). The commit also records the centres as the table's

@@ -402,6 +402,7 @@ Result<WrittenGroups> WriteClustered(Table& table, const Planned& planned, const
   ko.k = static_cast<size_t>(want);
   ko.sample_rows = 0;  // the sample above is the training set
   ko.seed = options.cluster_seed;
+  ko.balance_slack = options.cluster_slack;  // train for the capacities the assignment enforces
   // Fewer regions when fewer rows have a finite vector than were asked for.
   size_t finite = 0;
   std::vector<float> scratch(dim);

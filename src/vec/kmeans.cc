@@ -50,6 +50,38 @@ void NormalizeInPlace(float* v, size_t dim) {
   for (size_t i = 0; i < dim; ++i) v[i] *= inv;
 }
 
+// The out->m nearest centres of n rows (AddRegionCandidates); `raw`: the rows are as stored and
+// are moved into the clustering space first, else they are in it already (training's sample).
+void AddCandidates(const KMeansModel& model, const float* rows, size_t n, bool raw, RegionCandidates* out,
+                   ThreadPool* pool) {
+  const size_t k = model.k(), dim = model.dim;
+  const size_t m = std::clamp<size_t>(out->m, 1, std::max<size_t>(1, k));
+  out->m = m;
+  const size_t base = out->region.size();
+  out->region.resize(base + n * m, 0);
+  out->distance.resize(base + n * m, 0.0f);
+  const Kernels& kern = ActiveKernels();
+  ForBlocks(pool, n, [&](size_t b, size_t e) {
+    std::vector<float> buf(dim);
+    std::vector<std::pair<float, uint32_t>> all(k);
+    for (size_t i = b; i < e; ++i) {
+      uint32_t* reg = out->region.data() + base + i * m;
+      float* dist = out->distance.data() + base + i * m;
+      const float* x = rows + i * dim;
+      if (raw) {
+        if (!ToClusterSpace(model.metric, x, dim, buf.data())) continue;  // region 0, distance 0
+        x = buf.data();
+      }
+      for (size_t c = 0; c < k; ++c) all[c] = {kern.l2sq_f32(x, model.centroids.data() + c * dim, dim), uint32_t(c)};
+      std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(m), all.end());
+      for (size_t j = 0; j < m; ++j) {
+        reg[j] = all[j].second;
+        dist[j] = all[j].first;
+      }
+    }
+  });
+}
+
 }  // namespace
 
 bool ClustersDirections(VectorMetric metric) { return metric != VectorMetric::kEuclidean; }
@@ -151,17 +183,9 @@ Result<KMeansModel> TrainKMeans(VectorMetric metric, const float* data, size_t n
   std::vector<uint32_t> assign(s, std::numeric_limits<uint32_t>::max());
   std::vector<double> sums(k * dim);
   std::vector<size_t> counts(k);
-  for (size_t it = 0; it < options.max_iterations; ++it) {
-    std::vector<uint8_t> changed(s, 0);
-    ForBlocks(pool, s, [&](size_t b, size_t e) {
-      for (size_t i = b; i < e; ++i) {
-        auto [c, d] = Nearest(kern, model.centroids.data(), k, dim, point(i));
-        changed[i] = c != assign[i];
-        assign[i] = c;
-        d2[i] = d;
-      }
-    });
-    const size_t moved = static_cast<size_t>(std::count(changed.begin(), changed.end(), 1));
+  // Moves every centre to the mean of its points (`assign`); d2 holds each point's squared
+  // distance to its centre, for re-seeding an empty region.
+  auto update = [&]() {
     std::fill(sums.begin(), sums.end(), 0.0);
     std::fill(counts.begin(), counts.end(), 0);
     for (size_t i = 0; i < s; ++i) {
@@ -182,8 +206,113 @@ Result<KMeansModel> TrainKMeans(VectorMetric metric, const float* data, size_t n
       for (size_t j = 0; j < dim; ++j) cc[j] = static_cast<float>(sums[c * dim + j] / static_cast<double>(counts[c]));
       if (ClustersDirections(metric)) NormalizeInPlace(cc, dim);
     }
-    if (it > 0 && static_cast<double>(moved) <= options.tolerance * static_cast<double>(s)) break;
+  };
+  // Assigns every point its nearest centre; returns how many points changed region.
+  auto assign_nearest = [&]() {
+    std::vector<uint8_t> changed(s, 0);
+    ForBlocks(pool, s, [&](size_t b, size_t e) {
+      for (size_t i = b; i < e; ++i) {
+        auto [c, d] = Nearest(kern, model.centroids.data(), k, dim, point(i));
+        changed[i] = c != assign[i];
+        assign[i] = c;
+        d2[i] = d;
+      }
+    });
+    return static_cast<size_t>(std::count(changed.begin(), changed.end(), 1));
+  };
+  auto lloyd = [&](size_t iterations) {
+    for (size_t it = 0; it < iterations; ++it) {
+      const size_t moved = assign_nearest();
+      update();
+      if (it > 0 && static_cast<double>(moved) <= options.tolerance * static_cast<double>(s)) break;
+    }
+  };
+  lloyd(options.max_iterations);
+
+  // Balanced training (file comment). First, while some centre's cell holds more than a region's
+  // capacity of the sample, the centre with the smallest cell gives up its points (they go to
+  // their next nearest centres) and moves into the largest cell, which is split in two along its
+  // principal direction; a few Lloyd iterations settle the centres again. Every step is a pure
+  // function of the sample, so the result stays independent of the thread count.
+  if (options.balance_slack >= 0 && k > 1) {
+    const size_t cap = RegionCapacity(s, k, options.balance_slack);
+    std::vector<double> dir(dim), next(dim), mean(dim), side_a(dim), side_b(dim);
+    std::vector<size_t> members;
+    for (size_t round = 0; round < 4 * k; ++round) {
+      assign_nearest();
+      std::fill(counts.begin(), counts.end(), 0);
+      for (size_t i = 0; i < s; ++i) ++counts[assign[i]];
+      const size_t big = static_cast<size_t>(std::max_element(counts.begin(), counts.end()) - counts.begin());
+      if (counts[big] <= cap) break;
+      const size_t small = static_cast<size_t>(std::min_element(counts.begin(), counts.end()) - counts.begin());
+      members.clear();
+      for (size_t i = 0; i < s; ++i) {
+        if (assign[i] == big) members.push_back(i);
+      }
+      // Principal direction of the cell by power iteration, from its farthest point's offset.
+      std::fill(mean.begin(), mean.end(), 0.0);
+      size_t far = members[0];
+      for (size_t i : members) {
+        for (size_t j = 0; j < dim; ++j) mean[j] += point(i)[j];
+        if (d2[i] > d2[far]) far = i;
+      }
+      for (size_t j = 0; j < dim; ++j) mean[j] /= static_cast<double>(members.size());
+      for (size_t j = 0; j < dim; ++j) dir[j] = point(far)[j] - mean[j];
+      for (int iter = 0; iter < 8; ++iter) {
+        std::fill(next.begin(), next.end(), 0.0);
+        for (size_t i : members) {
+          double proj = 0;
+          for (size_t j = 0; j < dim; ++j) proj += (point(i)[j] - mean[j]) * dir[j];
+          for (size_t j = 0; j < dim; ++j) next[j] += proj * (point(i)[j] - mean[j]);
+        }
+        double n2 = 0;
+        for (double x : next) n2 += x * x;
+        if (!(n2 > 0)) break;
+        const double inv = 1.0 / std::sqrt(n2);
+        for (size_t j = 0; j < dim; ++j) dir[j] = next[j] * inv;
+      }
+      std::fill(side_a.begin(), side_a.end(), 0.0);
+      std::fill(side_b.begin(), side_b.end(), 0.0);
+      size_t na = 0, nb = 0;
+      for (size_t i : members) {
+        double proj = 0;
+        for (size_t j = 0; j < dim; ++j) proj += (point(i)[j] - mean[j]) * dir[j];
+        std::vector<double>& side = proj > 0 ? side_a : side_b;
+        (proj > 0 ? na : nb) += 1;
+        for (size_t j = 0; j < dim; ++j) side[j] += point(i)[j];
+      }
+      if (na == 0 || nb == 0) break;  // identical points: no split can shrink the cell
+      for (size_t j = 0; j < dim; ++j) {
+        centre(big)[j] = static_cast<float>(side_a[j] / static_cast<double>(na));
+        centre(small)[j] = static_cast<float>(side_b[j] / static_cast<double>(nb));
+      }
+      if (ClustersDirections(metric)) {
+        NormalizeInPlace(centre(big), dim);
+        NormalizeInPlace(centre(small), dim);
+      }
+      lloyd(5);
+    }
   }
+  // Then Lloyd iterations on the balanced assignment itself (each centre moves to the mean of the
+  // rows the capacities let it have), which settles the centres of the regions that must still
+  // take overflow.
+  auto balanced_lloyd = [&]() {
+    for (size_t it = 0; it < options.max_iterations; ++it) {
+      RegionCandidates cand;
+      cand.m = std::min<size_t>(k, 8);
+      AddCandidates(model, sample.data(), s, false, &cand, pool);
+      const std::vector<uint32_t> balanced = BalancedAssign(model, cand, options.balance_slack);
+      size_t moved = 0;
+      for (size_t i = 0; i < s; ++i) moved += balanced[i] != assign[i];
+      assign = balanced;
+      ForBlocks(pool, s, [&](size_t b, size_t e) {
+        for (size_t i = b; i < e; ++i) d2[i] = kern.l2sq_f32(point(i), centre(assign[i]), dim);
+      });
+      update();
+      if (static_cast<double>(moved) <= options.tolerance * static_cast<double>(s)) break;
+    }
+  };
+  if (options.balance_slack >= 0 && k > 1) balanced_lloyd();
   return model;
 }
 
@@ -195,28 +324,7 @@ uint32_t NearestRegion(const KMeansModel& model, const float* v) {
 
 void AddRegionCandidates(const KMeansModel& model, const float* rows, size_t n, RegionCandidates* out,
                          ThreadPool* pool) {
-  const size_t k = model.k(), dim = model.dim;
-  const size_t m = std::clamp<size_t>(out->m, 1, std::max<size_t>(1, k));
-  out->m = m;
-  const size_t base = out->region.size();
-  out->region.resize(base + n * m, 0);
-  out->distance.resize(base + n * m, 0.0f);
-  const Kernels& kern = ActiveKernels();
-  ForBlocks(pool, n, [&](size_t b, size_t e) {
-    std::vector<float> x(dim);
-    std::vector<std::pair<float, uint32_t>> all(k);
-    for (size_t i = b; i < e; ++i) {
-      uint32_t* reg = out->region.data() + base + i * m;
-      float* dist = out->distance.data() + base + i * m;
-      if (!ToClusterSpace(model.metric, rows + i * dim, dim, x.data())) continue;  // region 0, distance 0
-      for (size_t c = 0; c < k; ++c) all[c] = {kern.l2sq_f32(x.data(), model.centroids.data() + c * dim, dim), uint32_t(c)};
-      std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(m), all.end());
-      for (size_t j = 0; j < m; ++j) {
-        reg[j] = all[j].second;
-        dist[j] = all[j].first;
-      }
-    }
-  });
+  AddCandidates(model, rows, n, true, out, pool);
 }
 
 size_t RegionCapacity(size_t n, size_t k, double slack) {

@@ -98,11 +98,14 @@ TEST(KMeans, RecoversPlantedClustersForEveryMetric) {
 }
 
 TEST(KMeans, DeterministicAcrossThreadCountsAndRuns) {
+ for (double balance : {-1.0, 0.2}) {
+  SCOPED_TRACE("balance_slack " + std::to_string(balance));
   Planted p = MakePlanted(24, {500, 200, 700, 100}, 0.3f, 3);
   KMeansOptions o;
   o.k = 5;
   o.sample_rows = 900;  // a real sample (fewer than the 1500 rows)
   o.seed = 42;
+  o.balance_slack = balance;
   auto a = TrainKMeans(VectorMetric::kCosine, p.rows.data(), p.label.size(), 24, o, nullptr);
   ThreadPool pool(3);
   auto b = TrainKMeans(VectorMetric::kCosine, p.rows.data(), p.label.size(), 24, o, &pool);
@@ -114,6 +117,55 @@ TEST(KMeans, DeterministicAcrossThreadCountsAndRuns) {
   auto d = TrainKMeans(VectorMetric::kCosine, p.rows.data(), p.label.size(), 24, o, &pool);
   ASSERT_TRUE(d.ok());
   EXPECT_NE(a->centroids, d->centroids);  // the seed is used
+ }
+}
+
+// One tight planted cluster holds 60% of the rows, 3 times a region's capacity. Plain k-means gives
+// it one centre, so the balanced assignment must push most of its rows into regions whose centres
+// are elsewhere; balanced training moves centres into it until nearly every row fits in the
+// region of its nearest centre (what makes nearest-centre routing find a row's file).
+TEST(KMeans, BalancedTrainingPutsRowsInTheirNearestRegion) {
+  for (VectorMetric metric : {VectorMetric::kCosine, VectorMetric::kEuclidean}) {
+    for (uint64_t seed : {1, 2, 3}) {
+      SCOPED_TRACE(std::string(MetricName(metric)) + " seed " + std::to_string(seed));
+      std::vector<size_t> sizes(10, 200);
+      sizes[0] = 3000;  // of 4800 rows
+      Planted p = MakePlanted(16, sizes, 0.05f, 100 + seed);
+      const size_t n = p.label.size(), k = 10;
+      const double slack = 1.0;  // capacity 960
+      ThreadPool pool(2);
+      auto home_fraction = [&](const KMeansModel& m) {
+        RegionCandidates c;
+        c.m = 8;
+        AddRegionCandidates(m, p.rows.data(), n, &c, &pool);
+        const std::vector<uint32_t> a = BalancedAssign(m, c, slack);
+        std::vector<size_t> count(k, 0);
+        size_t home = 0;
+        for (size_t i = 0; i < n; ++i) {
+          ++count[a[i]];
+          home += a[i] == c.region[i * c.m];
+        }
+        for (size_t r = 0; r < k; ++r) EXPECT_LE(count[r], RegionCapacity(n, k, slack));
+        return double(home) / double(n);
+      };
+      KMeansOptions o;
+      o.k = k;
+      o.seed = seed;
+      auto plain = TrainKMeans(metric, p.rows.data(), n, 16, o, &pool);
+      o.balance_slack = slack;
+      auto balanced = TrainKMeans(metric, p.rows.data(), n, 16, o, &pool);
+      ASSERT_TRUE(plain.ok() && balanced.ok());
+      const double plain_home = home_fraction(*plain), balanced_home = home_fraction(*balanced);
+      EXPECT_LT(plain_home, 0.8);  // the data does exercise the overflow
+      EXPECT_GE(balanced_home, 0.95) << "plain k-means: " << plain_home;
+      // The large cluster got the ceil(3000 / 960) = 4 regions it needs.
+      std::set<uint32_t> big;
+      for (size_t i = 0; i < n; ++i) {
+        if (p.label[i] == 0) big.insert(NearestRegion(*balanced, p.rows.data() + i * 16));
+      }
+      EXPECT_GE(big.size(), 4u);
+    }
+  }
 }
 
 TEST(KMeans, RejectsMoreRegionsThanFiniteRows) {
