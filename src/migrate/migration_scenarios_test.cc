@@ -105,8 +105,10 @@ class MigrationScenarioTest : public ::testing::TestWithParam<Strategy> {
   }
 
   // Searches with `embedder`'s vector of `text`, returning the hits' ids.
+  // With `ctx`, through its caches (a warm caller's path) instead of cold.
   static Result<table::SearchResult> Search(table::Table& t, embed::Embedder& embedder, const std::string& text,
-                                            size_t k, const EmbeddingModelInfo& model, bool exact = false) {
+                                            size_t k, const EmbeddingModelInfo& model, bool exact = false,
+                                            const table::SearchContext* ctx = nullptr) {
     std::vector<float> q;
     AILAKE_RETURN_IF_ERROR(embedder.Embed({text}, &q));
     table::SearchOptions so;
@@ -115,6 +117,10 @@ class MigrationScenarioTest : public ::testing::TestWithParam<Strategy> {
     so.model = model;
     so.columns = {"id"};
     so.threads = 2;
+    if (ctx) {
+      AILAKE_ASSIGN_OR_RETURN(auto r, table::SearchTableBatch(t, q.data(), 1, so, *ctx));
+      return std::move(r[0]);
+    }
     return table::SearchTable(t, q.data(), so, nullptr);
   }
   static std::vector<std::string> HitIds(const table::SearchResult& r) {
@@ -421,6 +427,29 @@ TEST_P(MigrationScenarioTest, KeepOldColumnServesBothModels) {
   ASSERT_EQ(HitIds(*new_hits).size(), 1u);
   EXPECT_EQ(HitIds(*new_hits)[0], "r321");
   EXPECT_EQ(new_hits->files_other_model, 0u);
+  // A warm caller's snapshot plan remembers each model's files apart (SnapshotPlan::model_files):
+  // old, new and old again through one plan cache answer as the cold searches did.
+  table::FileCache cache;
+  table::SnapshotPlanCache plans;
+  const table::SearchContext warm{&cache, &plans, nullptr};
+  for (int round = 0; round < 2; ++round) {
+    for (bool use_new : {false, true}) {
+      SCOPED_TRACE(std::string(use_new ? "new" : "old") + " model, round " + std::to_string(round));
+      auto r = use_new ? Search(*table_, new_embedder_, RowText(321), 3, NewModel(), false, &warm)
+                       : Search(*table_, old_embedder_, RowText(321), 3, old_embedder_.model(), false, &warm);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      ASSERT_FALSE(HitIds(*r).empty());
+      EXPECT_EQ(HitIds(*r)[0], "r321");
+      EXPECT_EQ(r->files_total, 4u);
+      EXPECT_EQ(r->files_other_model, 0u);
+      auto cold = use_new ? Search(*table_, new_embedder_, RowText(321), 3, NewModel())
+                          : Search(*table_, old_embedder_, RowText(321), 3, old_embedder_.model());
+      ASSERT_TRUE(cold.ok());
+      EXPECT_EQ(HitIds(*r), HitIds(*cold));
+      ASSERT_EQ(r->hits.size(), cold->hits.size());
+      for (size_t i = 0; i < r->hits.size(); ++i) EXPECT_EQ(r->hits[i].distance, cold->hits[i].distance);
+    }
+  }
   ExpectNoStrayStaged(*table_, (*job)->doc());
 }
 

@@ -111,6 +111,9 @@ namespace {
 
 // Step 2 (shared by every query of a batch): the query's model and dimension, and the snapshot's
 // files that hold a vector column of it.
+
+}  // namespace
+
 struct ModelFiles {
   EmbeddingModelInfo model;
   size_t dim = 0;
@@ -118,6 +121,8 @@ struct ModelFiles {
   size_t other_model = 0;
   std::map<std::string, size_t> other_models;
 };
+
+namespace {
 
 Result<ModelFiles> ResolveQueryModel(Table& table, const SearchOptions& o) {
   const VectorConfig& vc = table.vectors();
@@ -188,6 +193,26 @@ Status SelectModelFiles(Table& table, const SnapshotPlan& plan, ModelFiles* mf) 
   return Status::OK();
 }
 
+// SelectModelFiles through the plan's memo (SnapshotPlan::model_files), keyed by everything it
+// depends on besides the plan: the query model, its dim and the table's vector column.
+Result<std::shared_ptr<const ModelFiles>> PlannedModelFiles(Table& table, const SnapshotPlan& plan, ModelFiles mf) {
+  const std::string key =
+      mf.model.name + '\n' + mf.model.version + '\n' + std::to_string(mf.dim) + '\n' + table.vectors().vector_column;
+  {
+    std::lock_guard<std::mutex> lock(plan.memo_mu);
+    for (const auto& [k, v] : plan.model_files) {
+      if (k == key) return v;
+    }
+  }
+  AILAKE_RETURN_IF_ERROR(SelectModelFiles(table, plan, &mf));  // errors are not remembered
+  auto made = std::make_shared<const ModelFiles>(std::move(mf));
+  std::lock_guard<std::mutex> lock(plan.memo_mu);
+  constexpr size_t kMaxModels = 8;  // a table rarely has more than two models live
+  if (plan.model_files.size() >= kMaxModels) plan.model_files.erase(plan.model_files.begin());
+  plan.model_files.emplace_back(key, made);
+  return made;
+}
+
 // Step 3: the files in ascending lower-bound order for one query (equal bounds by centroid
 // distance); with nprobe > 0 only the nprobe files of nearest centroid (ties by manifest order, so
 // the choice is deterministic).
@@ -204,15 +229,20 @@ std::vector<Candidate> PruningOrder(const ModelFiles& mf, const float* query, si
     CentreDistanceAndBound(query, unit.data(), qnorm, f, &c.centre_distance, &c.lower_bound);
     candidates.push_back(c);
   }
+  // Ties go to the file listed first (`file` points into mf.files, in manifest order), so the
+  // order is deterministic without a stable sort.
   if (nprobe > 0 && nprobe < candidates.size()) {
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.centre_distance < b.centre_distance; });
+    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(nprobe), candidates.end(),
+                     [](const Candidate& a, const Candidate& b) {
+                       return a.centre_distance != b.centre_distance ? a.centre_distance < b.centre_distance : a.file < b.file;
+                     });
     candidates.resize(nprobe);
   }
   // Equal bounds (every bound is 0 when the query is inside each file's ball, as in high dimension)
   // fall back to centroid distance, so the likeliest files still come first (probe_patience).
-  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    return a.lower_bound != b.lower_bound ? a.lower_bound < b.lower_bound : a.centre_distance < b.centre_distance;
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.lower_bound != b.lower_bound) return a.lower_bound < b.lower_bound;
+    return a.centre_distance != b.centre_distance ? a.centre_distance < b.centre_distance : a.file < b.file;
   });
   return candidates;
 }
@@ -597,7 +627,8 @@ Result<std::vector<SearchResult>> SearchTableBatch(Table& table, const float* qu
   }
   std::vector<SearchResult> results(n);
   if (snap == nullptr) return results;  // empty table
-  AILAKE_RETURN_IF_ERROR(SelectModelFiles(table, *plan, &mf));
+  AILAKE_ASSIGN_OR_RETURN(std::shared_ptr<const ModelFiles> model_files, PlannedModelFiles(table, *plan, std::move(mf)));
+  const ModelFiles& files = *model_files;
   std::optional<BoundFilter> where;
   if (!o.where.empty()) {
     AILAKE_ASSIGN_OR_RETURN(Predicate p, ParsePredicate(o.where));
@@ -619,12 +650,12 @@ Result<std::vector<SearchResult>> SearchTableBatch(Table& table, const float* qu
     pool = own_pool.get();
   }
   if (n == 1) {
-    AILAKE_ASSIGN_OR_RETURN(results[0], SearchOne(table, queries, o, *plan, mf, where, projected, ctx.cache, *pool, true));
+    AILAKE_ASSIGN_OR_RETURN(results[0], SearchOne(table, queries, o, *plan, files, where, projected, ctx.cache, *pool, true));
     return results;
   }
   std::vector<Status> status(n);
   pool->ParallelFor(n, [&](size_t q) {
-    auto r = SearchOne(table, queries + q * mf.dim, o, *plan, mf, where, projected, ctx.cache, *pool, false);
+    auto r = SearchOne(table, queries + q * files.dim, o, *plan, files, where, projected, ctx.cache, *pool, false);
     if (r.ok()) {
       results[q] = std::move(*r);
     } else {

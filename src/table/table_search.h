@@ -101,11 +101,17 @@ Result<SearchResult> SearchTable(Table& table, const float* query, const SearchO
 
 // Step 1: what a snapshot holds, read once. Immutable after PlanSnapshot (a snapshot never changes),
 // so it may be shared between threads and queries.
+struct ModelFiles;  // one query model's files of a plan, with their statistics (table_search.cc)
 struct SnapshotPlan {
   int64_t snapshot_id = 0;  // 0 = the table has no snapshot yet
   iceberg::SnapshotFiles files;
   std::map<std::string, std::vector<int64_t>> deletes;  // position deletes per data-file location
   std::map<std::string, int64_t> file_size;             // data-file location -> manifest size
+  // Step 2's answer per query model (model id, dim and vector column), worked out by the first
+  // search that needs it: a single-query search of a 100-file table otherwise spent 8 us per query
+  // looking up every file's statistics again. The only mutable part; guarded by memo_mu.
+  mutable std::mutex memo_mu;
+  mutable std::vector<std::pair<std::string, std::shared_ptr<const ModelFiles>>> model_files;
 };
 Result<std::shared_ptr<const SnapshotPlan>> PlanSnapshot(Table& table, const iceberg::Snapshot* snapshot);
 
