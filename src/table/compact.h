@@ -63,7 +63,8 @@ struct CompactOptions {
   // A region holds at most ceil(rows / regions * (1 + slack)) rows. 1.0 (twice the mean): a tight
   // balance (0.05) pushes the rows of large natural clusters into other regions, where the nearest
   // centroids no longer point to them (measured on text-embedding-like data, 10 regions: recall@10
-  // with the nearest 2 files 0.77 at 0.05, 0.89 at 0.5, 0.99 at 1.5; docs/BENCHMARKS.md).
+  // with the nearest 2 files 0.77 at 0.05, 0.89 at 0.5, 0.99 at 1.5, before k-means training was
+  // balanced for the same bound; docs/BENCHMARKS.md).
   double cluster_slack = 1.0;
   size_t cluster_threads = 0;     // k-means threads (0 = cores)
   // Called with one line per step ("planned ...", "wrote ...", "committing ...", "committed ...").
