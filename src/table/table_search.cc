@@ -109,11 +109,11 @@ Result<std::map<std::string, std::vector<int64_t>>> ReadPositionDeletes(
 
 namespace {
 
-// Step 2 (shared by every query of a batch): the query's model and dimension, and the snapshot's
-// files that hold a vector column of it.
-
 }  // namespace
 
+// Step 2 (shared by every query of a batch): the query's model and dimension, and the snapshot's
+// files that hold a vector column of it. Outside the anonymous namespace: SnapshotPlan remembers
+// it (table_search.h).
 struct ModelFiles {
   EmbeddingModelInfo model;
   size_t dim = 0;

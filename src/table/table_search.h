@@ -99,9 +99,10 @@ struct SearchResult {
 
 Result<SearchResult> SearchTable(Table& table, const float* query, const SearchOptions& options, FileCache* cache);
 
-// Step 1: what a snapshot holds, read once. Immutable after PlanSnapshot (a snapshot never changes),
-// so it may be shared between threads and queries.
 struct ModelFiles;  // one query model's files of a plan, with their statistics (table_search.cc)
+
+// Step 1: what a snapshot holds, read once. Immutable after PlanSnapshot (a snapshot never changes)
+// but for the step-2 memo below, so it may be shared between threads and queries.
 struct SnapshotPlan {
   int64_t snapshot_id = 0;  // 0 = the table has no snapshot yet
   iceberg::SnapshotFiles files;

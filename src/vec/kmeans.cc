@@ -296,7 +296,7 @@ Result<KMeansModel> TrainKMeans(VectorMetric metric, const float* data, size_t n
   // Then Lloyd iterations on the balanced assignment itself (each centre moves to the mean of the
   // rows the capacities let it have), which settles the centres of the regions that must still
   // take overflow.
-  auto balanced_lloyd = [&]() {
+  if (options.balance_slack >= 0 && k > 1) {
     for (size_t it = 0; it < options.max_iterations; ++it) {
       RegionCandidates cand;
       cand.m = std::min<size_t>(k, 8);
@@ -311,8 +311,7 @@ Result<KMeansModel> TrainKMeans(VectorMetric metric, const float* data, size_t n
       update();
       if (static_cast<double>(moved) <= options.tolerance * static_cast<double>(s)) break;
     }
-  };
-  if (options.balance_slack >= 0 && k > 1) balanced_lloyd();
+  }
   return model;
 }
 
