@@ -142,7 +142,9 @@ _AWS_VARS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_EN
 
 @pytest.fixture(scope="module")
 def moto():
-    """A moto S3 server on loopback for this module; yields its endpoint. Its endpoint and test
+    """A moto S3 server on loopback for this module; yields its endpoint. It runs through
+    src/testing/atomic_moto_server.py, which applies each S3 request under one lock (moto alone lets
+    two racing create-if-absent PUTs both win). Its endpoint and test
     credentials are put in the environment (AWS_*) for the module, so ailake in this process and any
     child process (Dask workers) reach it. Fails (never skips) when moto is missing or cannot start."""
     python = moto_python()
@@ -155,7 +157,8 @@ def moto():
     logdir = tempfile.mkdtemp(prefix="ailake-py-moto-")
     logpath = os.path.join(logdir, "moto.log")
     with open(logpath, "wb") as log:
-        proc = subprocess.Popen([python, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        proc = subprocess.Popen([python, str(SOURCE_DIR / "src" / "testing" / "atomic_moto_server.py"),
+                                 "-H", "127.0.0.1", "-p", str(port)],
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_ready(proc, lambda: _port_accepts(port), "moto", logpath)

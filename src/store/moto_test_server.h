@@ -6,7 +6,9 @@
 //   ASSERT_TRUE((*moto)->CreateBucket("b").ok());
 //   auto store = S3Store::Open("s3://b/prefix", o);
 //
-// The server runs as `<python> -m moto.server -H 127.0.0.1 -p <free port>` in its own process
+// The server runs as `<python> src/testing/atomic_moto_server.py -H 127.0.0.1 -p <free port>` (moto's
+// server with each S3 request applied under one lock: moto alone lets two concurrent create-if-absent
+// PUTs both win, see that file) in its own process
 // group, output in a log file under a temp folder; Start() polls (bounded) until the port accepts
 // connections and fails with the log's tail if the process dies first. The destructor stops it
 // (SIGTERM, then SIGKILL if it lingers) and removes the folder. Python: $AILAKE_TEST_PYTHON, else
@@ -29,6 +31,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "ailake/status.h"
 #include "core/uuid.h"
@@ -103,7 +106,13 @@ class MotoServer {
   static constexpr const char* kAccessKey = "ailaketest";
   static constexpr const char* kSecretKey = "ailaketest-secret";
 
-  static Result<std::unique_ptr<MotoServer>> Start(const std::string& python = TestPython()) {
+  // The wrapper that makes moto's conditional writes atomic (tests are built with AILAKE_SOURCE_DIR).
+  static std::string Launcher() { return std::string(AILAKE_SOURCE_DIR) + "/src/testing/atomic_moto_server.py"; }
+
+  // `lookup_delay_s` > 0 makes each of moto's object lookups sleep that long (a race test's
+  // amplifier: it widens the check-then-store gap a missing lock would expose).
+  static Result<std::unique_ptr<MotoServer>> Start(const std::string& python = TestPython(),
+                                                   double lookup_delay_s = 0) {
     std::unique_ptr<MotoServer> s(new MotoServer());
     s->dir_ = std::filesystem::temp_directory_path() / ("ailake-moto-" + Uuid::Random().ToString());
     std::error_code ec;
@@ -122,7 +131,11 @@ class MotoServer {
     for (int tries = 0; tries < 3; ++tries) {
       s->port_ = FreeLoopbackPort();
       if (s->port_ <= 0) return Status::IOError("no free loopback port");
-      s->pid_ = SpawnLogged({python, "-m", "moto.server", "-H", "127.0.0.1", "-p", std::to_string(s->port_)}, log);
+      std::vector<std::string> argv = {python, Launcher()};
+      if (lookup_delay_s > 0) argv.push_back("--lookup-delay=" + std::to_string(lookup_delay_s));
+      for (const char* a : {"-H", "127.0.0.1", "-p"}) argv.push_back(a);
+      argv.push_back(std::to_string(s->port_));
+      s->pid_ = SpawnLogged(argv, log);
       if (s->pid_ < 0) return Status::IOError("fork failed for moto");
       // Bounded poll: up to 60 s (python start-up on a loaded machine), checking the child each time.
       for (int i = 0; i < 1200; ++i) {

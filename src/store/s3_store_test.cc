@@ -7,7 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
+#include <barrier>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -395,6 +398,47 @@ TEST_F(S3StoreTest, OpenStoreByUri) {
   Status put = (*nob)->Put("k", std::string_view("v"));
   EXPECT_EQ(put.code(), StatusCode::kNotFound) << put.ToString();
   EXPECT_NE(put.message().find("does not exist"), std::string::npos) << put.ToString();
+}
+
+// The catalog race tests are only as good as the server's compare-and-set. moto alone checks
+// "absent?" and stores in two unlocked steps, so two racing create-if-absent PUTs could both win
+// (CI once lost a commit that way); atomic_moto_server.py locks each request. Here every object
+// lookup in the server sleeps 2 ms after answering, so without the lock the racers' "absent?"
+// checks overlap and several win in nearly every round.
+TEST(MotoServerTest, ConditionalCreatesAreAtomicUnderRacingThreads) {
+  auto moto = MotoServer::Start(test_util::TestPython(), 0.002);
+  ASSERT_TRUE(moto.ok()) << moto.status().ToString();
+  ASSERT_TRUE((*moto)->CreateBucket("ailake-cas").ok());
+  auto store = S3Store::Open("s3://ailake-cas/wh", (*moto)->Options());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  constexpr int kThreads = 8, kRounds = 40;
+  std::vector<std::array<int, kThreads>> outcome(kRounds);  // 0 won, 1 lost, 2 other error
+  std::barrier start(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int r = 0; r < kRounds; ++r) {
+        start.arrive_and_wait();
+        Status st = (*store)->PutIfAbsent("k" + std::to_string(r), "writer " + std::to_string(t));
+        outcome[static_cast<size_t>(r)][static_cast<size_t>(t)] =
+            st.ok() ? 0 : st.code() == StatusCode::kAlreadyExists ? 1 : 2;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  int bad_rounds = 0;
+  for (int r = 0; r < kRounds; ++r) {
+    const auto& o = outcome[static_cast<size_t>(r)];
+    const int winners = static_cast<int>(std::count(o.begin(), o.end(), 0));
+    const int losers = static_cast<int>(std::count(o.begin(), o.end(), 1));
+    if (winners != 1 || losers != kThreads - 1) {
+      ++bad_rounds;
+      continue;
+    }
+    const auto w = std::find(o.begin(), o.end(), 0) - o.begin();
+    EXPECT_EQ(*(*store)->GetString("k" + std::to_string(r)), "writer " + std::to_string(w)) << "round " << r;
+  }
+  EXPECT_EQ(bad_rounds, 0) << "rounds without exactly one winner and " << kThreads - 1 << " conflicts";
 }
 
 // A missing moto is a failing test that names what to install, not a skip.
