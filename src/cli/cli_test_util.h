@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/cli.h"
+#include "iceberg/manifest_cache.h"
 
 namespace ailake::cli::testing {
 
@@ -15,8 +16,11 @@ struct CliOut {
   std::string out, err;
 };
 
-// Runs the CLI with `args`, adding `--warehouse WAREHOUSE` unless `warehouse` is empty.
+// Runs the CLI with `args`, adding `--warehouse WAREHOUSE` unless `warehouse` is empty. Each run
+// starts, as a fresh `ailake` process does, with an empty manifest cache (iceberg/manifest_cache.h),
+// so request counts and fault points are those of a real command.
 inline CliOut RunCli(std::vector<std::string> args, const std::string& warehouse) {
+  iceberg::ManifestCache::Process().Clear();
   if (!warehouse.empty()) {
     args.push_back("--warehouse");
     args.push_back(warehouse);

@@ -4,6 +4,7 @@
 
 #include "iceberg/avro_file_reader.h"
 #include "iceberg/avro_file_writer.h"
+#include "iceberg/manifest_cache.h"
 
 namespace ailake::iceberg {
 
@@ -69,8 +70,10 @@ Result<ManifestFile> WriteManifest(Store& store, const Locations& loc, const Man
   return mf;
 }
 
-Result<ManifestContents> ReadManifest(Store& store, const Locations& loc, const ManifestFile& manifest) {
-  AILAKE_ASSIGN_OR_RETURN(std::string key, loc.KeyOf(manifest.manifest_path));
+namespace {
+
+// The manifest as stored: entries before sequence-number inheritance, and the vector statistics.
+Result<ManifestContents> DecodeManifest(Store& store, const std::string& key, const ManifestFile& manifest) {
   AILAKE_ASSIGN_OR_RETURN(auto file, store.OpenReadable(key));
   AILAKE_ASSIGN_OR_RETURN(auto reader, AvroFileReader::Open(file));
   ManifestContents out;
@@ -82,10 +85,31 @@ Result<ManifestContents> ReadManifest(Store& store, const Locations& loc, const 
     if (!e.ok()) return e.status().WithContext(manifest.manifest_path);
     out.entries.push_back(std::move(*e));
   }
-  AILAKE_RETURN_IF_ERROR(InheritSequenceNumbers(manifest, &out.entries));
   if (auto stats = reader->Metadata(kVectorStatsKey)) {
     AILAKE_ASSIGN_OR_RETURN(out.vector_stats, VectorStatsFromJson(*stats, manifest.manifest_path));
   }
+  return out;
+}
+
+}  // namespace
+
+Result<ManifestContents> ReadManifest(Store& store, const Locations& loc, const ManifestFile& manifest,
+                                      ManifestRead how) {
+  AILAKE_ASSIGN_OR_RETURN(std::string key, loc.KeyOf(manifest.manifest_path));
+  // One location names one content (UUID names, never rewritten); the store and the recorded length
+  // keep apart what must not share an entry (manifest_cache.h).
+  const std::string cache_key =
+      store.Describe() + "\n" + manifest.manifest_path + "\n" + std::to_string(manifest.manifest_length);
+  ManifestCache& cache = ManifestCache::Process();
+  std::shared_ptr<const ManifestContents> stored;
+  if (how == ManifestRead::kCached) stored = cache.Find(cache_key);
+  if (!stored) {
+    AILAKE_ASSIGN_OR_RETURN(ManifestContents decoded, DecodeManifest(store, key, manifest));
+    stored = std::make_shared<const ManifestContents>(std::move(decoded));
+    cache.Insert(cache_key, stored);
+  }
+  ManifestContents out = *stored;
+  AILAKE_RETURN_IF_ERROR(InheritSequenceNumbers(manifest, &out.entries));
   return out;
 }
 

@@ -50,7 +50,16 @@ struct ManifestContents {
   std::vector<ManifestEntry> entries;  // sequence numbers inherited
   VectorStatsMap vector_stats;
 };
-Result<ManifestContents> ReadManifest(Store& store, const Locations& loc, const ManifestFile& manifest);
+
+// kCached answers from the process's ManifestCache (manifest_cache.h) when it holds the manifest,
+// else reads it and keeps it there; kFromStorage always reads the bytes (and refreshes the cache):
+// `verify` uses it, since checking what is on storage is its job.
+enum class ManifestRead { kCached, kFromStorage };
+
+// The location is confined to the table's folder (Locations::KeyOf) before anything else, cached
+// or not.
+Result<ManifestContents> ReadManifest(Store& store, const Locations& loc, const ManifestFile& manifest,
+                                      ManifestRead how = ManifestRead::kCached);
 
 Status WriteManifestList(Store& store, const std::string& key, int64_t snapshot_id,
                          std::optional<int64_t> parent_snapshot_id, int64_t sequence_number,

@@ -2,12 +2,13 @@
 
 namespace ailake::iceberg {
 
-Result<SnapshotFiles> ReadSnapshotFiles(Store& store, const Locations& loc, const Snapshot* snapshot) {
+Result<SnapshotFiles> ReadSnapshotFiles(Store& store, const Locations& loc, const Snapshot* snapshot,
+                                        ManifestRead how) {
   SnapshotFiles out;
   if (snapshot == nullptr) return out;
   AILAKE_ASSIGN_OR_RETURN(out.manifests, ReadManifestList(store, loc, snapshot->manifest_list));
   for (const auto& m : out.manifests) {
-    AILAKE_ASSIGN_OR_RETURN(ManifestContents c, ReadManifest(store, loc, m));
+    AILAKE_ASSIGN_OR_RETURN(ManifestContents c, ReadManifest(store, loc, m, how));
     for (const auto& e : c.entries) {
       if (e.status == EntryStatus::kDeleted) continue;
       if (e.file.content == FileContent::kData) out.data_files.push_back(e);

@@ -20,7 +20,9 @@ struct SnapshotFiles {
   VectorStatsMap vector_stats;  // union of every manifest's header stats
 };
 
-// Empty for a null snapshot (a table with no snapshot yet).
-Result<SnapshotFiles> ReadSnapshotFiles(Store& store, const Locations& loc, const Snapshot* snapshot);
+// Empty for a null snapshot (a table with no snapshot yet). The manifest list is always read from
+// storage; the manifests as `how` says (manifest_io.h).
+Result<SnapshotFiles> ReadSnapshotFiles(Store& store, const Locations& loc, const Snapshot* snapshot,
+                                        ManifestRead how = ManifestRead::kCached);
 
 }  // namespace ailake::iceberg

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "iceberg/snapshot_files.h"
+#include "iceberg/table_change.h"
 #include "migrate/table_view.h"
 #include "table/commit.h"
 #include "table/data_file_stats.h"
@@ -159,6 +160,15 @@ Result<CommitOutcome> CommitTasks(table::Table& table, const MigrationJobDoc& jo
       change.removed_seen_sequence[r->source] = view.sequence_number();
       removing.insert(r->source);
       ++outcome.committed;
+    }
+    // Position-delete files naming a replaced source go with it, as compaction's do: their rows
+    // were skipped when the task read the source, or carried onto the output above, so the files
+    // would only linger in every later snapshot pointing at a file that is no longer live. A delete
+    // committed on a source after this view makes the commit a conflict (ApplyChange), and the
+    // next attempt carries it.
+    for (const auto& d : view.files.delete_files) {
+      const std::string target = iceberg::PositionDeleteTarget(d.file);
+      if (!target.empty() && removing.count(target)) change.remove_delete_files.push_back(d.file.file_path);
     }
     bool appended_old = false;
     std::string appended_example;

@@ -17,6 +17,8 @@
 #include <thread>
 
 #include "embed/hash_embedder.h"
+#include "iceberg/snapshot_files.h"
+#include "iceberg/table_change.h"
 #include "migrate/job_store.h"
 #include "migrate/migrate_test_util.h"
 #include "migrate/migration_job.h"
@@ -92,6 +94,16 @@ class MigrationScenarioTest : public ::testing::TestWithParam<Strategy> {
     auto v = table::VerifyTable(t);
     ASSERT_TRUE(v.ok()) << v.status().ToString();
     EXPECT_TRUE(v->problems.empty()) << v->problems.front();
+    // No position-delete file outlives the data file it targets: a migration (or compaction) that
+    // replaces a file drops its delete files in the same commit.
+    auto files = iceberg::ReadSnapshotFiles(t.catalog().store(), t.locations(), t.metadata().CurrentSnapshot());
+    ASSERT_TRUE(files.ok()) << files.status().ToString();
+    std::set<std::string> live;
+    for (const auto& e : files->data_files) live.insert(e.file.file_path);
+    for (const auto& d : files->delete_files) {
+      EXPECT_TRUE(live.count(iceberg::PositionDeleteTarget(d.file)))
+          << d.file.file_path << " targets " << iceberg::PositionDeleteTarget(d.file) << ", which is not live";
+    }
   }
 
   // Every staged object the job left is a live data file (nothing orphaned).

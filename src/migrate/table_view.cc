@@ -7,13 +7,6 @@
 
 namespace ailake::migrate {
 
-std::string DeleteTarget(const iceberg::DataFile& f) {
-  auto lo = f.lower_bounds.find(iceberg::kDeleteFilePathFieldId);
-  auto hi = f.upper_bounds.find(iceberg::kDeleteFilePathFieldId);
-  if (lo == f.lower_bounds.end() || hi == f.upper_bounds.end() || lo->second != hi->second) return "";
-  return std::string(lo->second.begin(), lo->second.end());
-}
-
 Result<TableView> ReadTableView(table::Table& table) {
   AILAKE_RETURN_IF_ERROR(table.Refresh());
   TableView v;
@@ -53,7 +46,7 @@ Result<std::vector<int64_t>> TableView::DeletesAfter(table::Table& table, const 
                                                      int64_t after_sequence) const {
   std::vector<iceberg::ManifestEntry> mine;
   for (const auto& d : files.delete_files) {
-    const std::string target = DeleteTarget(d.file);
+    const std::string target = iceberg::PositionDeleteTarget(d.file);
     if (target.empty()) {
       return Status::NotSupported("position-delete file " + d.file.file_path +
                                   " does not name exactly one data file; the migration cannot map its rows");

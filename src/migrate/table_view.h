@@ -39,7 +39,4 @@ Result<TableView> ReadTableView(table::Table& table);
 // threads: another thread may be refreshing the shared Table).
 Result<TableView> ReadLatestView(catalog::Catalog& catalog, const catalog::TableIdent& ident);
 
-// The data file a position-delete file targets ("" when its bounds do not name exactly one).
-std::string DeleteTarget(const iceberg::DataFile& f);
-
 }  // namespace ailake::migrate

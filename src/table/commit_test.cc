@@ -12,6 +12,7 @@
 #include <set>
 
 #include "core/uuid.h"
+#include "iceberg/manifest_cache.h"
 #include "iceberg/snapshot_files.h"
 #include "testing/oracles.h"
 #include "testing/fork_child.h"
@@ -115,6 +116,37 @@ TEST_F(CommitTest, AppendsReplaceAndSummaries) {
   auto old = iceberg::ReadSnapshotFiles(cat_->store(), {cat_->warehouse_uri(), Catalog::TableKey(id_)}, t->metadata.FindSnapshot(snap.snapshot_id));
   ASSERT_TRUE(old.ok());
   EXPECT_EQ(old->data_files.size(), 2u);
+}
+
+// Manifests are immutable and UUID-named, so the process's manifest cache decodes each once: a
+// commit reads only the manifest the previous commit wrote, not the table's whole history (one
+// CLI insert used to open every manifest three times; on S3 each open is a HEAD and a GET).
+TEST_F(CommitTest, ACommitDecodesOnlyManifestsItHasNotSeen) {
+  iceberg::ManifestCache& cache = iceberg::ManifestCache::Process();
+  for (int i = 0; i < 6; ++i) {
+    iceberg::TableChange a;
+    a.add_data_files = {FakeFile(*cat_, id_, "f" + std::to_string(i), 10)};
+    const uint64_t misses = cache.misses(), hits = cache.hits();
+    ASSERT_TRUE(CommitChange(*cat_, id_, a).ok());
+    // The snapshot before commit i lists i manifests (one per append); only the newest is new here.
+    EXPECT_EQ(cache.misses() - misses, i == 0 ? 0u : 1u) << "commit " << i;
+    EXPECT_EQ(cache.hits() - hits, i <= 1 ? 0u : static_cast<uint64_t>(i - 1)) << "commit " << i;
+  }
+  const uint64_t misses = cache.misses();
+  auto files = Files();
+  EXPECT_EQ(files.manifests.size(), 6u);
+  EXPECT_EQ(files.data_files.size(), 6u);
+  EXPECT_EQ(cache.misses() - misses, 1u);  // the last commit's manifest
+  // verify's path reads from storage whatever the cache holds: a deleted manifest is an error.
+  ASSERT_TRUE(cat_->store().Delete(*iceberg::Locations{cat_->warehouse_uri(), Catalog::TableKey(id_)}.KeyOf(
+                                       files.manifests[0].manifest_path)).ok());
+  auto t = cat_->LoadTable(id_);
+  ASSERT_TRUE(t.ok());
+  const iceberg::Locations loc{cat_->warehouse_uri(), Catalog::TableKey(id_)};
+  EXPECT_TRUE(iceberg::ReadSnapshotFiles(cat_->store(), loc, t->metadata.CurrentSnapshot()).ok());
+  EXPECT_EQ(iceberg::ReadSnapshotFiles(cat_->store(), loc, t->metadata.CurrentSnapshot(),
+                                       iceberg::ManifestRead::kFromStorage).status().code(),
+            StatusCode::kNotFound);
 }
 
 TEST_F(CommitTest, NewerDeletesAndSchemaChangesAreConflicts) {

@@ -126,7 +126,9 @@ Result<VerifyReport> VerifyTable(Table& table, const VerifyOptions& options) {
   if (!snap) return report;
   report.snapshot_id = snap->snapshot_id;
   Store& store = table.catalog().store();
-  AILAKE_ASSIGN_OR_RETURN(iceberg::SnapshotFiles files, iceberg::ReadSnapshotFiles(store, table.locations(), snap));
+  // From storage, not the process's manifest cache: what is on storage is what verify checks.
+  AILAKE_ASSIGN_OR_RETURN(iceberg::SnapshotFiles files,
+                          iceberg::ReadSnapshotFiles(store, table.locations(), snap, iceberg::ManifestRead::kFromStorage));
   report.data_files = files.data_files.size();
   report.delete_files = files.delete_files.size();
   const VectorConfig& vc = table.vectors();
