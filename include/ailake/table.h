@@ -65,6 +65,21 @@ struct TableInfo {
   std::map<std::string, std::string> properties{};
 };
 
+// One live file of the current snapshot (`ailake files`): what an engine that reads the files
+// directly must read. The live rows are the data files' rows minus the positions their delete
+// files list; any other file under the table's data/ folder belongs to older snapshots or to no
+// snapshot at all.
+struct LiveFile {
+  std::string kind{};                   // "data", or "deletes" (an Iceberg position-delete file)
+  std::string path{};                   // absolute location, as the table metadata records it
+  int64_t bytes = 0;
+  int64_t rows = 0;                     // data: physical rows; deletes: positions it lists
+  int64_t deleted_rows = 0;             // data: its rows that position deletes hide
+  int64_t sequence_number = 0;          // the Iceberg data sequence number
+  std::string target{};                 // deletes: the data file its positions name ("" = several)
+  std::string model{};                  // data: "NAME@VERSION" of the table's vector column, if stored
+};
+
 // One line of the table's history: a commit, or a rollback that made an older snapshot current.
 struct HistoryEntry {
   std::string event{};                  // "commit" or "rollback"
@@ -280,6 +295,8 @@ class AILAKE_EXPORT Table {
   const std::string& name() const;   // "ns.table"
   Result<TableInfo> Info();
   Result<std::vector<HistoryEntry>> History();
+  // The live data files of the current snapshot, then its live delete files, each in manifest order.
+  Result<std::vector<LiveFile>> Files();
   // Loads the latest snapshot from the catalog.
   Status Refresh();
 

@@ -59,6 +59,14 @@ class Table:
         """Commits and rollbacks, oldest first (dicts)."""
         return self._native.history()
 
+    def files(self):
+        """The live files of the current snapshot (dicts): data files first (``kind`` "data",
+        ``path``, ``bytes``, ``rows``, ``deleted_rows``, ``live_rows``, ``model``), then position-delete
+        files (``kind`` "deletes", ``target``: the data file they name). An engine reading the files
+        directly must read exactly these: the data files' rows minus the (file_path, pos) pairs of the
+        delete files. Other files under data/ belong to older snapshots (``ailake files``)."""
+        return self._native.files()
+
     def refresh(self):
         """Loads the latest snapshot from the catalog."""
         self._native.refresh()

@@ -67,6 +67,23 @@ py::dict HistoryToDict(const ailake::HistoryEntry& h) {
   return d;
 }
 
+py::dict LiveFileToDict(const ailake::LiveFile& f) {
+  py::dict d;
+  d["kind"] = f.kind;
+  d["path"] = f.path;
+  d["bytes"] = f.bytes;
+  d["rows"] = f.rows;
+  d["sequence_number"] = f.sequence_number;
+  if (f.kind == "data") {
+    d["deleted_rows"] = f.deleted_rows;
+    d["live_rows"] = f.rows - f.deleted_rows;
+    d["model"] = f.model.empty() ? py::object(py::none()) : py::object(py::str(f.model));
+  } else {
+    d["target"] = f.target.empty() ? py::object(py::none()) : py::object(py::str(f.target));
+  }
+  return d;
+}
+
 py::dict WriteToDict(const ailake::WriteResult& w) {
   py::dict d;
   d["rows"] = w.rows;
@@ -215,6 +232,12 @@ void RegisterTable(py::module_& m) {
         auto h = Unwrap(NoGil([&] { return t.History(); }));
         py::list out;
         for (const auto& e : h) out.append(HistoryToDict(e));
+        return out;
+      })
+      .def("files", [](ailake::Table& t) {
+        auto files = Unwrap(NoGil([&] { return t.Files(); }));
+        py::list out;
+        for (const auto& f : files) out.append(LiveFileToDict(f));
         return out;
       })
       .def("refresh", [](ailake::Table& t) { Check(NoGil([&] { return t.Refresh(); })); })

@@ -63,6 +63,16 @@ def test_readme_tour(db, warehouse, cli):
     assert len(hist) >= 3 and hist[-1]["is_current"] and hist[-1]["snapshot_id"] == after_delete
     assert hist[-1]["total_live_rows"] == len(tbl)
 
+    files = tbl.files()
+    data = [f for f in files if f["kind"] == "data"]
+    deletes = [f for f in files if f["kind"] == "deletes"]
+    assert files == data + deletes and deletes  # data files first; the delete above wrote some
+    assert sum(f["live_rows"] for f in data) == len(tbl)
+    assert {f["target"] for f in deletes} <= {f["path"] for f in data}
+    info = tbl.info()
+    assert len(data) == info["data_files"] and len(deletes) == info["delete_files"]
+    assert sum(f["deleted_rows"] for f in data) == info["deleted_rows"] >= d["rows_deleted"]
+
     dry = tbl.migrate(EMB384, "hash-384@seed0", new_metric="dot", dry_run=True)
     assert dry["rows"] >= len(tbl) and dry["new_dim"] == 384
     assert tbl.version == after_delete  # a dry run writes nothing

@@ -6,6 +6,7 @@
 #include "api/api_internal.h"
 #include "api/convert.h"
 #include "iceberg/schema.h"
+#include "iceberg/table_change.h"
 
 namespace ailake {
 
@@ -110,6 +111,45 @@ Result<TableInfo> Table::Info() {
   }
   info.properties = m.properties;
   return info;
+}
+
+Result<std::vector<LiveFile>> Table::Files() {
+  std::shared_ptr<table::Table> t = impl_->Current();
+  AILAKE_ASSIGN_OR_RETURN(auto plan, impl_->plans->Get(*t, t->metadata().CurrentSnapshot()));
+  const std::string& column = t->vectors().vector_column;
+  std::vector<LiveFile> out;
+  for (const auto& e : plan->files.data_files) {
+    LiveFile f;
+    f.kind = "data";
+    f.path = e.file.file_path;
+    f.bytes = e.file.file_size_in_bytes;
+    f.rows = e.file.record_count;
+    f.sequence_number = e.sequence_number.value_or(0);
+    if (auto it = plan->deletes.find(f.path); it != plan->deletes.end()) {
+      std::set<int64_t> unique;  // the same position may be listed by several delete files
+      for (int64_t p : it->second) {
+        if (p >= 0 && p < f.rows) unique.insert(p);
+      }
+      f.deleted_rows = static_cast<int64_t>(unique.size());
+    }
+    if (auto it = plan->files.vector_stats.find(f.path); it != plan->files.vector_stats.end()) {
+      for (const auto& vs : it->second) {
+        if (vs.column == column) f.model = vs.model_version.empty() ? vs.model : vs.model + "@" + vs.model_version;
+      }
+    }
+    out.push_back(std::move(f));
+  }
+  for (const auto& e : plan->files.delete_files) {
+    LiveFile f;
+    f.kind = "deletes";
+    f.path = e.file.file_path;
+    f.bytes = e.file.file_size_in_bytes;
+    f.rows = e.file.record_count;
+    f.sequence_number = e.sequence_number.value_or(0);
+    f.target = iceberg::PositionDeleteTarget(e.file);
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 Result<std::vector<HistoryEntry>> Table::History() {

@@ -23,7 +23,7 @@ void PrintUsage(std::ostream& out) {
 }  // namespace
 
 const std::vector<Command>& AllCommands() {
-  static const std::vector<Command> commands = {CreateCommand(), InsertCommand(), SearchCommand(), DeleteCommand(), InfoCommand(), HistoryCommand(), ListCommand(), DropCommand(), AlterCommand(), RollbackCommand(), VerifyCommand(), ExpireCommand(), CompactCommand(),
+  static const std::vector<Command> commands = {CreateCommand(), InsertCommand(), SearchCommand(), DeleteCommand(), InfoCommand(), HistoryCommand(), FilesCommand(), ListCommand(), DropCommand(), AlterCommand(), RollbackCommand(), VerifyCommand(), ExpireCommand(), CompactCommand(),
                                                 MigrateCommand(), MigrateStatusCommand(), MigrateResumeCommand(), MigrateAbortCommand(),
                                                 MigratePlanCommand(), MigrateRunTaskCommand(), MigrateCommitCommand(), MigrateListCommand(),
                                                 InspectCommand(), CatCommand(), KnnCommand(), SampleCommand(), ServeCommand(), EvalCommand()};

@@ -160,6 +160,86 @@ TEST_F(CliTableTest, CorruptMetadataAndMissingManifest) {
   EXPECT_NE(corrupt.err.find("v2.metadata.json"), std::string::npos) << corrupt.err;
 }
 
+// `ailake files` lists what an engine reading files directly must read. DuckDB, reading exactly the
+// listed data files minus the positions in the listed delete files, must see the live rows (the
+// ids left after the deletes), while the data folder holds more files (a compaction's sources).
+TEST_F(CliTableTest, FilesListsWhatAnotherEngineMustReadForTheLiveRows) {
+  ASSERT_TRUE(test_util::DuckDbAvailable());
+  ASSERT_EQ(Cli({"create", "docs", "--dim", "2", "--model", "m@1"}).code, 0);
+  std::set<std::string> live;
+  for (int batch = 0; batch < 3; ++batch) {
+    std::string jsonl;
+    for (int i = 0; i < 40; ++i) {
+      const std::string id = "b" + std::to_string(batch) + "-" + std::to_string(i);
+      live.insert(id);
+      jsonl += nlohmann::json({{"id", id}, {"chunk_text", id}, {"embedding", {i + 1, batch + 1}}}).dump() + "\n";
+    }
+    ASSERT_EQ(Cli({"insert", "docs", Write("in" + std::to_string(batch) + ".jsonl", jsonl), "--target-file-rows", "25"}).code, 0);
+  }
+  ASSERT_EQ(Cli({"compact", "docs", "--where", "id < 'b1'"}).code, 0);  // merges batch 0's two files
+  for (const char* id : {"b0-3", "b1-0", "b1-39", "b2-17"}) live.erase(id);
+  ASSERT_EQ(Cli({"delete", "docs", "--where", "id IN ('b0-3', 'b1-0', 'b1-39', 'b2-17')"}).code, 0);
+
+  auto listed = Cli({"files", "docs", "--format", "json"});
+  ASSERT_EQ(listed.code, 0) << listed.err;
+  const auto files = nlohmann::json::parse(listed.out);
+  const auto info = nlohmann::json::parse(Cli({"info", "docs", "--format", "json"}).out);
+  std::vector<std::string> data, deletes;
+  std::set<std::string> data_set;
+  int64_t rows = 0, deleted = 0;
+  for (const auto& f : files) {
+    const std::string path = f["path"];
+    ASSERT_EQ(path.rfind("file://", 0), 0u) << path;
+    if (f["kind"] == "data") {
+      data.push_back(path.substr(7));
+      data_set.insert(path);
+      rows += f["rows"].get<int64_t>();
+      deleted += f["deleted_rows"].get<int64_t>();
+      EXPECT_EQ(f["live_rows"].get<int64_t>(), f["rows"].get<int64_t>() - f["deleted_rows"].get<int64_t>());
+      EXPECT_EQ(f["model"], "m@1");
+    } else {
+      ASSERT_EQ(f["kind"], "deletes");
+      deletes.push_back(path.substr(7));
+      EXPECT_TRUE(data_set.count(f["target"].get<std::string>())) << f.dump();  // data files come first
+    }
+  }
+  EXPECT_EQ(static_cast<int64_t>(data.size()), info["data_files"].get<int64_t>());
+  EXPECT_EQ(static_cast<int64_t>(deletes.size()), info["delete_files"].get<int64_t>());
+  EXPECT_EQ(rows, info["rows"].get<int64_t>());
+  EXPECT_EQ(deleted, 4);
+  EXPECT_EQ(rows - deleted, static_cast<int64_t>(live.size()));
+  ASSERT_FALSE(deletes.empty());
+  size_t on_disk = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(std::filesystem::path(wh_) / "default/docs/data"))
+    on_disk += e.path().extension() == ".parquet" ? 1 : 0;
+  EXPECT_GT(on_disk, data.size() + deletes.size()) << "the compaction's sources should still be on disk";
+
+  auto list = [](const std::vector<std::string>& paths) {
+    std::string s = "[";
+    for (const auto& p : paths) s += (s.size() > 1 ? ", '" : "'") + p + "'";
+    return s + "]";
+  };
+  auto rows_seen = test_util::DuckDbQuery(
+      {"SELECT d.id FROM read_parquet(" + list(data) + ", filename = true, file_row_number = true) d "
+       "WHERE NOT EXISTS (SELECT 1 FROM read_parquet(" + list(deletes) + ") x "
+       "WHERE x.file_path = 'file://' || d.filename AND x.pos = d.file_row_number) ORDER BY d.id"});
+  std::set<std::string> seen;
+  for (const auto& r : rows_seen) seen.insert(r["id"].get<std::string>());
+  EXPECT_EQ(rows_seen.size(), live.size());  // no id twice
+  EXPECT_EQ(seen, live);
+
+  // --paths: the same data files, bare; bad arguments are usage errors.
+  auto paths = Cli({"files", "docs", "--kind", "data", "--paths"});
+  ASSERT_EQ(paths.code, 0);
+  std::set<std::string> bare;
+  std::istringstream lines(paths.out);
+  for (std::string line; std::getline(lines, line);) bare.insert(line);
+  EXPECT_EQ(bare, data_set);
+  EXPECT_EQ(Cli({"files", "docs", "--kind", "everything"}).code, 2);
+  EXPECT_EQ(Cli({"files", "docs", "--paths", "--format", "json"}).code, 2);
+  EXPECT_EQ(Cli({"files", "nosuch"}).code, 1);
+}
+
 TEST_F(CliTableTest, DeleteWhereAndSearchWhere) {
   ASSERT_EQ(Cli({"create", "docs", "--dim", "2", "--model", "m", "--metric", "euclidean", "--columns", "year:int,lang:string"}).code, 0);
   std::string jsonl;

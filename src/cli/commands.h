@@ -30,6 +30,7 @@ Command InsertCommand();
 Command SearchCommand();
 Command InfoCommand();
 Command HistoryCommand();
+Command FilesCommand();
 Command ListCommand();
 Command DropCommand();
 Command AlterCommand();

@@ -460,6 +460,49 @@ int RunHistory(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+int RunFiles(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  if (int rc = CheckFormat(args, err)) return rc;
+  const std::string kind = args.get("kind");
+  if (kind != "all" && kind != "data" && kind != "deletes") {
+    err << "error: --kind must be all, data or deletes, not '" << kind << "'\n";
+    return 2;
+  }
+  if (args.has("paths") && args.get("format") == "json") {
+    err << "error: --paths prints bare paths; it cannot be combined with --format json\n";
+    return 2;
+  }
+  auto opened = OpenTable(args, args.positional(0));
+  if (!opened.ok()) return ReportError(opened.status(), err);
+  auto files = opened->table->Files();
+  if (!files.ok()) return ReportError(files.status(), err);
+  nlohmann::json arr = nlohmann::json::array();
+  for (const LiveFile& f : *files) {
+    if (kind != "all" && f.kind != kind) continue;
+    if (args.has("paths")) {
+      out << f.path << "\n";
+    } else if (args.get("format") == "json") {
+      nlohmann::json j = {{"kind", f.kind}, {"path", f.path}, {"bytes", f.bytes}, {"rows", f.rows},
+                          {"sequence_number", f.sequence_number}};
+      if (f.kind == "data") {
+        j["deleted_rows"] = f.deleted_rows;
+        j["live_rows"] = f.rows - f.deleted_rows;
+        j["model"] = f.model.empty() ? nlohmann::json() : nlohmann::json(f.model);
+      } else {
+        j["target"] = f.target.empty() ? nlohmann::json() : nlohmann::json(f.target);
+      }
+      arr.push_back(std::move(j));
+    } else if (f.kind == "data") {
+      out << "data     " << f.rows << " rows, " << f.deleted_rows << " deleted, " << f.bytes << " bytes, model "
+          << (f.model.empty() ? std::string("(none)") : f.model) << "  " << f.path << "\n";
+    } else {
+      out << "deletes  " << f.rows << " position(s) in " << (f.target.empty() ? std::string("several files") : f.target)
+          << ", " << f.bytes << " bytes  " << f.path << "\n";
+    }
+  }
+  if (args.get("format") == "json" && !args.has("paths")) out << arr.dump(2) << "\n";
+  return 0;
+}
+
 // delete --ids FILE: one commit for every listed id; ids with no live row are reported, not an error.
 int RunDeleteIds(Table& t, const std::string& path, bool json_out, std::ostream& out, std::ostream& err) {
   auto ids = ReadIdListFile(path);
@@ -632,6 +675,25 @@ Command InfoCommand() {
   spec.positionals = {"TABLE"};
   spec.flags = WithWarehouseFlags({{"format", "", "text|json", "output format", "text"}});
   return {spec, RunInfo};
+}
+
+Command FilesCommand() {
+  CommandSpec spec;
+  spec.name = "files";
+  spec.summary = "List the live data and delete files of a table's current snapshot (for engines that read files directly)";
+  spec.positionals = {"TABLE"};
+  spec.flags = WithWarehouseFlags({
+      {"kind", "", "K", "which files: all, data or deletes", "all"},
+      {"paths", "", "", "print only the paths, one per line", ""},
+      {"format", "", "text|json", "output format", "text"},
+  });
+  spec.details =
+      "The table's live rows are the rows of its data files minus the positions its delete files list:\n"
+      "each delete file is Parquet with columns file_path (a data file's location, as printed here) and\n"
+      "pos (a 0-based row number in that file). Any other file under the table's data/ folder belongs to\n"
+      "an older snapshot or to none, so do not glob data/. The vector column holds stored bytes\n"
+      "(docs/FORMAT.md). Locations are URIs (file:///... or s3://...).";
+  return {spec, RunFiles};
 }
 
 Command HistoryCommand() {
