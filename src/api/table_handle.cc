@@ -60,6 +60,34 @@ Status Table::Refresh() {
   return Status::OK();
 }
 
+namespace {
+
+// Rows of the live data file `e` that the plan's position deletes hide, each counted once (several
+// delete files may list one position). Only positions inside the file count: a delete file may also
+// hold positions of files no longer live (rewritten by a migration or compaction).
+int64_t DeletedRows(const table::SnapshotPlan& plan, const iceberg::ManifestEntry& e) {
+  auto it = plan.deletes.find(e.file.file_path);
+  if (it == plan.deletes.end()) return 0;
+  std::set<int64_t> unique;
+  for (int64_t p : it->second) {
+    if (p >= 0 && p < e.file.record_count) unique.insert(p);
+  }
+  return static_cast<int64_t>(unique.size());
+}
+
+// The fields every live file has, from its manifest entry.
+LiveFile LiveFileOf(const iceberg::ManifestEntry& e, std::string kind) {
+  LiveFile f;
+  f.kind = std::move(kind);
+  f.path = e.file.file_path;
+  f.bytes = e.file.file_size_in_bytes;
+  f.rows = e.file.record_count;
+  f.sequence_number = e.sequence_number.value_or(0);
+  return f;
+}
+
+}  // namespace
+
 Result<TableInfo> Table::Info() {
   std::shared_ptr<table::Table> t = impl_->Current();
   const auto& m = t->metadata();
@@ -95,15 +123,7 @@ Result<TableInfo> Table::Info() {
   for (const auto& e : plan->files.data_files) {
     info.rows += e.file.record_count;
     info.data_bytes += e.file.file_size_in_bytes;
-    // Deleted rows of the live data files only: a delete file may also hold positions of files no
-    // longer live (rewritten by a migration or compaction), which delete nothing any more.
-    auto it = plan->deletes.find(e.file.file_path);
-    if (it == plan->deletes.end()) continue;
-    std::set<int64_t> unique;
-    for (int64_t p : it->second) {
-      if (p >= 0 && p < e.file.record_count) unique.insert(p);
-    }
-    info.deleted_rows += static_cast<int64_t>(unique.size());
+    info.deleted_rows += DeletedRows(*plan, e);
   }
   info.live_rows = info.rows - info.deleted_rows;
   if (auto job = m.properties.find(table::kPropRunningMigration); job != m.properties.end()) {
@@ -119,33 +139,17 @@ Result<std::vector<LiveFile>> Table::Files() {
   const std::string& column = t->vectors().vector_column;
   std::vector<LiveFile> out;
   for (const auto& e : plan->files.data_files) {
-    LiveFile f;
-    f.kind = "data";
-    f.path = e.file.file_path;
-    f.bytes = e.file.file_size_in_bytes;
-    f.rows = e.file.record_count;
-    f.sequence_number = e.sequence_number.value_or(0);
-    if (auto it = plan->deletes.find(f.path); it != plan->deletes.end()) {
-      std::set<int64_t> unique;  // the same position may be listed by several delete files
-      for (int64_t p : it->second) {
-        if (p >= 0 && p < f.rows) unique.insert(p);
-      }
-      f.deleted_rows = static_cast<int64_t>(unique.size());
-    }
+    LiveFile f = LiveFileOf(e, "data");
+    f.deleted_rows = DeletedRows(*plan, e);
     if (auto it = plan->files.vector_stats.find(f.path); it != plan->files.vector_stats.end()) {
       for (const auto& vs : it->second) {
-        if (vs.column == column) f.model = vs.model_version.empty() ? vs.model : vs.model + "@" + vs.model_version;
+        if (vs.column == column) f.model = EmbeddingModelInfo{vs.model, vs.model_version}.Id();
       }
     }
     out.push_back(std::move(f));
   }
   for (const auto& e : plan->files.delete_files) {
-    LiveFile f;
-    f.kind = "deletes";
-    f.path = e.file.file_path;
-    f.bytes = e.file.file_size_in_bytes;
-    f.rows = e.file.record_count;
-    f.sequence_number = e.sequence_number.value_or(0);
+    LiveFile f = LiveFileOf(e, "deletes");
     f.target = iceberg::PositionDeleteTarget(e.file);
     out.push_back(std::move(f));
   }
