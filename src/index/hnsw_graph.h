@@ -10,6 +10,7 @@
 //   the maximum of all levels; node_count == 0 <=> entry_point == kNoNode.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -61,6 +62,13 @@ struct HnswGraph {
   }
   const uint32_t* links(uint32_t node, uint32_t level) const {
     return const_cast<HnswGraph*>(this)->links(node, level);
+  }
+  // Hints the CPU to start loading a node's list (at most its first 4 cache lines: 2M = 32 ids
+  // plus the degree fill 3).
+  void PrefetchLinks(uint32_t node, uint32_t level) const {
+    const char* p = reinterpret_cast<const char*>(links(node, level));
+    const size_t bytes = std::min<size_t>((static_cast<size_t>(capacity(level)) + 1) * sizeof(uint32_t), 256);
+    for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(p + off, 0, 3);
   }
 };
 

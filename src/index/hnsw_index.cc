@@ -164,12 +164,17 @@ void SearchLayer(const RowSpace& space, const HnswGraph& g, SearchContext& ctx, 
       const uint32_t id = list[1 + j];
       if (ctx.FirstVisit(id)) pending.push_back(id);
     }
-    if (!pending.empty()) space.Prefetch(pending[0]);
+    // Rows are hinted kRowsAhead neighbours ahead of the distance that needs them, and the list of
+    // every node entering the frontier as it enters: on a table larger than the last-level cache
+    // both are mostly DRAM misses, and one neighbour ahead left a search waiting on them in turn.
+    constexpr size_t kRowsAhead = 4;
+    for (size_t j = 0; j < std::min(kRowsAhead, pending.size()); ++j) space.Prefetch(pending[j]);
     for (size_t j = 0; j < pending.size(); ++j) {
-      if (j + 1 < pending.size()) space.Prefetch(pending[j + 1]);
+      if (j + kRowsAhead < pending.size()) space.Prefetch(pending[j + kRowsAhead]);
       const uint32_t id = pending[j];
       const float d = space.QueryDistance(q, q_inv, id);
       if (best.size() < ef || d < bound) {
+        g.PrefetchLinks(id, level);
         frontier.push_back({d, id});
         std::push_heap(frontier.begin(), frontier.end(), NearestOnTop{});
         if (!kFiltered || allowed->Contains(id)) {

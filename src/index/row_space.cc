@@ -19,24 +19,6 @@ float I8Scale(const uint8_t* row, size_t dim) {
   return s;
 }
 
-float DotF32I8(const float* q, const uint8_t* row, size_t dim) {
-  const auto* x = reinterpret_cast<const int8_t*>(row);
-  float acc = 0;
-  for (size_t i = 0; i < dim; ++i) acc += q[i] * static_cast<float>(x[i]);
-  return acc * I8Scale(row, dim);
-}
-
-float L2sqF32I8(const float* q, const uint8_t* row, size_t dim) {
-  const auto* x = reinterpret_cast<const int8_t*>(row);
-  const float s = I8Scale(row, dim);
-  float acc = 0;
-  for (size_t i = 0; i < dim; ++i) {
-    const float d = q[i] - s * static_cast<float>(x[i]);
-    acc += d * d;
-  }
-  return acc;
-}
-
 float DotI8I8(const uint8_t* a, const uint8_t* b, size_t dim) {
   const auto* x = reinterpret_cast<const int8_t*>(a);
   const auto* y = reinterpret_cast<const int8_t*>(b);
@@ -85,9 +67,11 @@ float InvSqrtOrZero(float norm_sq) {
 
 RowSpace::RowSpace(const VectorView& view, size_t threads)
     : view_(view), kernels_(&vec::ActiveKernels()), row_bytes_(view.row_bytes()) {
-  // Prefetching a whole 768-byte f16 row costs 12 instructions; the hardware prefetcher follows a
-  // sequential stream after the first few lines, so hint at most 4.
-  prefetch_bytes_ = std::min<size_t>(row_bytes_, 256);
+  // Hint the whole row (up to 16 lines): a warm search of a table larger than the last-level
+  // cache finds most rows in DRAM, and waiting for the hardware prefetcher to pick up the rest of
+  // a row after its first lines cost more than the 12 prefetch instructions of a 384-d f16 row
+  // (docs/BENCHMARKS.md, "Prefetching").
+  prefetch_bytes_ = std::min<size_t>(row_bytes_, 1024);
   if (view_.metric != VectorMetric::kCosine) return;
   inv_norms_.resize(view_.count);
   auto one = [&](size_t r) {
@@ -142,7 +126,12 @@ float RowSpace::QueryDistance(const float* q, float q_inv_norm, uint32_t row) co
       raw = l2 ? kernels_->l2sq_f32(q, f, dim) : kernels_->dot_f32(q, f, dim);
       break;
     }
-    case VectorPrecision::kI8: raw = l2 ? L2sqF32I8(q, p, dim) : DotF32I8(q, p, dim); break;
+    case VectorPrecision::kI8: {
+      const auto* x = reinterpret_cast<const int8_t*>(p);
+      const float scale = I8Scale(p, dim);
+      raw = l2 ? kernels_->l2sq_f32_i8(q, x, scale, dim) : kernels_->dot_f32_i8(q, x, scale, dim);
+      break;
+    }
   }
   return Finish(raw, q_inv_norm, inv_norms_.empty() ? 0.0f : inv_norms_[row]);
 }

@@ -4,9 +4,10 @@
 //   QueryDistance(q, row)   an f32 query against a stored row (searches, and the search half of an
 //                           insert, where the inserted row is decoded to f32 once);
 //   NodeDistance(a, b)      two stored rows (the neighbour-selection heuristic during builds).
-// f32 and f16 rows go through vec::ActiveKernels() (runtime-dispatched SIMD). The vec layer has no
-// int8 kernels yet, so the i8 ones live privately in row_space.cc (plain loops the compiler
-// vectorises); they follow vec/quantize.h's row layout (dim int8 then a float32 scale).
+// Query distances go through vec::ActiveKernels() (runtime-dispatched SIMD) for every precision.
+// The vec layer has no kernels for two int8 rows, so NodeDistance's i8 ones (builds only) live
+// privately in row_space.cc as plain loops; all follow vec/quantize.h's row layout (dim int8 then
+// a float32 scale).
 //
 // Cosine needs |x|: inverse norms of every row are computed once at construction (kept in memory,
 // never stored in a blob). Per types.h a zero-norm vector is at distance 1 from everything.
@@ -37,7 +38,7 @@ class RowSpace {
   float NodeDistance(uint32_t a, uint32_t b) const;
   // Decodes a row to f32 (dim floats).
   void DecodeRow(uint32_t row, float* out) const;
-  // Hints the CPU to start loading a row (searches call this one neighbour ahead).
+  // Hints the CPU to start loading a row (searches call this a few neighbours ahead).
   void Prefetch(uint32_t row) const {
     const char* p = reinterpret_cast<const char*>(view_.data + static_cast<size_t>(row) * row_bytes_);
     for (size_t off = 0; off < prefetch_bytes_; off += 64) __builtin_prefetch(p + off, 0, 3);
