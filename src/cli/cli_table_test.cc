@@ -191,7 +191,7 @@ TEST_F(CliTableTest, FilesListsWhatAnotherEngineMustReadForTheLiveRows) {
     const std::string path = f["path"];
     ASSERT_EQ(path.rfind("file://", 0), 0u) << path;
     if (f["kind"] == "data") {
-      data.push_back(path.substr(7));
+      data.push_back(path);  // as listed: DuckDB reads file:/// URIs
       data_set.insert(path);
       rows += f["rows"].get<int64_t>();
       deleted += f["deleted_rows"].get<int64_t>();
@@ -199,7 +199,7 @@ TEST_F(CliTableTest, FilesListsWhatAnotherEngineMustReadForTheLiveRows) {
       EXPECT_EQ(f["model"], "m@1");
     } else {
       ASSERT_EQ(f["kind"], "deletes");
-      deletes.push_back(path.substr(7));
+      deletes.push_back(path);
       EXPECT_TRUE(data_set.count(f["target"].get<std::string>())) << f.dump();  // data files come first
     }
   }
@@ -222,6 +222,7 @@ TEST_F(CliTableTest, FilesListsWhatAnotherEngineMustReadForTheLiveRows) {
   auto rows_seen = test_util::DuckDbQuery(
       {"SELECT d.id FROM read_parquet(" + list(data) + ", filename = true, file_row_number = true) d "
        "WHERE NOT EXISTS (SELECT 1 FROM read_parquet(" + list(deletes) + ") x "
+       // DuckDB's filename column drops the scheme; the delete files name data files by URI.
        "WHERE x.file_path = 'file://' || d.filename AND x.pos = d.file_row_number) ORDER BY d.id"});
   std::set<std::string> seen;
   for (const auto& r : rows_seen) seen.insert(r["id"].get<std::string>());
