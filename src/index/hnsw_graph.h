@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "index/prefetch.h"
+
 namespace ailake::index {
 
 inline constexpr uint32_t kNoNode = 0xFFFFFFFFu;
@@ -66,9 +68,7 @@ struct HnswGraph {
   // Hints the CPU to start loading a node's list (at most its first 4 cache lines: 2M = 32 ids
   // plus the degree fill 3).
   void PrefetchLinks(uint32_t node, uint32_t level) const {
-    const char* p = reinterpret_cast<const char*>(links(node, level));
-    const size_t bytes = std::min<size_t>((static_cast<size_t>(capacity(level)) + 1) * sizeof(uint32_t), 256);
-    for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(p + off, 0, 3);
+    PrefetchBytes(links(node, level), std::min<size_t>((static_cast<size_t>(capacity(level)) + 1) * sizeof(uint32_t), 256));
   }
 };
 

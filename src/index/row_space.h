@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "index/prefetch.h"
 #include "index/vector_view.h"
 #include "vec/distance.h"
 
@@ -39,10 +40,7 @@ class RowSpace {
   // Decodes a row to f32 (dim floats).
   void DecodeRow(uint32_t row, float* out) const;
   // Hints the CPU to start loading a row (searches call this a few neighbours ahead).
-  void Prefetch(uint32_t row) const {
-    const char* p = reinterpret_cast<const char*>(view_.data + static_cast<size_t>(row) * row_bytes_);
-    for (size_t off = 0; off < prefetch_bytes_; off += 64) __builtin_prefetch(p + off, 0, 3);
-  }
+  void Prefetch(uint32_t row) const { PrefetchBytes(view_.data + static_cast<size_t>(row) * row_bytes_, prefetch_bytes_); }
 
  private:
   float Finish(float raw, float inv_a, float inv_b) const;
