@@ -8,10 +8,16 @@
 //               [--cluster-slack S]   (clustered: a region holds at most rows/files * (1 + S) rows)
 //               [--reuse 1]   (external data: search the table an earlier run left in --dir, as is)
 //               [--probe-patience P]   (SearchOptions::probe_patience for every search; 0 = off)
+//               [--fresh-queries 1]   (external data: each pass searches the next --queries of Q)
 //
 // External data (--base/--query/--gt, e.g. from gen_dataset): the base vectors are ingested in
 // file order (row id = base index) into --files files, the queries are the first --queries of Q,
 // and recall@10 is measured against G (row ids, nearest first) instead of our own exact search.
+// --fresh-queries 1: each search pass (nprobe x ef) takes the next --queries queries of Q instead
+// of the first ones again, wrapping around at the end of Q. Repeating the same queries flatters a
+// table larger than the CPU caches: part of its warmth stays with the rows those queries touched
+// (docs/BENCHMARKS.md, "Where a 1M query's time goes"). Q needs --queries x passes queries for no
+// pass to repeat another; not with --selectivity-list (its exact answers are per query).
 // --layout clustered then rewrites the table into --files region files (compact --cluster,
 // docs/ARCHITECTURE.md "Clustered layout") before searching; its time is printed.
 // --nprobe-list: each ef is measured at each nprobe (0 = every file the exact bound cannot skip; N =
@@ -82,6 +88,7 @@ struct Args {
   std::string metric = "cosine";
   double cluster_slack = -1;        // < 0 = compaction's default
   bool reuse = false;               // search the table an earlier run left in --dir (external data only)
+  bool fresh = false;               // each pass searches the next --queries queries (external data only)
 };
 
 // fvecs/ivecs: per vector an int32 dimension, then that many float32/int32 (the TEXMEX format).
@@ -218,6 +225,10 @@ bool Parse(int argc, char** argv, Args* a) {
       ok = v == "0" || v == "1";
       a->reuse = v == "1";
     }
+    else if (f == "--fresh-queries") {
+      ok = v == "0" || v == "1";
+      a->fresh = v == "1";
+    }
     else if (f == "--clusters") ok = ParseInt(v, &a->clusters);
     else if (f == "--noise") ok = ParseDouble(v, &a->noise);
     else if (f == "--threads") ok = ParseInt(v, &a->threads);
@@ -235,6 +246,7 @@ bool Parse(int argc, char** argv, Args* a) {
   if (external && (a->base.empty() || a->query.empty() || a->gt.empty())) return false;
   if (a->layout != "ingested" && a->layout != "clustered") return false;
   if (a->reuse && !external) return false;  // synthetic queries depend on the ingest's random stream
+  if (a->fresh && (!external || !a->selectivities.empty())) return false;
   return a->rows > 0 && a->files > 0 && a->dim > 0 && a->dim <= 65536 && a->queries > 0 && a->k > 0 &&
          a->clusters > 0 && a->clusters <= a->rows && a->noise >= 0 && a->threads >= 0;
 }
@@ -269,7 +281,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: table_bench [--rows N] [--files F] [--dim D] [--queries Q] [--k K] "
                          "[--ef E | --ef-list E1,E2,...] [--clusters C] [--noise S] [--dir DIR] [--threads T] "
                          "[--base B.fvecs --query Q.fvecs --gt G.ivecs] [--metric M] [--layout ingested|clustered] "
-                         "[--nprobe-list N1,N2,...] [--probe-patience P] [--selectivity-list S1,S2,...] [--cluster-slack S] [--reuse 1]\n");
+                         "[--nprobe-list N1,N2,...] [--probe-patience P] [--selectivity-list S1,S2,...] [--cluster-slack S] [--reuse 1] "
+                         "[--fresh-queries 1]\n");
     return 2;
   }
   const bool external = !a.base.empty();
@@ -404,10 +417,17 @@ int main(int argc, char** argv) {
   std::printf("first search (loads and validates every file): %.2f s\n", Seconds(tw));
 
   // Queries: external, or perturbed members of random clusters, drawn once so every ef sees the same ones.
+  // With --fresh-queries all `held` queries of Q are kept, and pass p searches queries
+  // [p * nq, p * nq + nq) modulo `held`; else every pass searches the first nq.
   const size_t nq = static_cast<size_t>(a.queries);
-  std::vector<float> qs(nq * dim);
+  const size_t held = a.fresh ? queries.count : nq;
+  std::vector<float> qs(held * dim);
+  if (a.fresh) {
+    std::printf("fresh queries: each pass searches the next %zu of the %zu queries (they come round again after %zu passes)\n",
+                nq, held, std::max<size_t>(1, held / nq));
+  }
   if (external) {
-    std::memcpy(qs.data(), queries.f.data(), nq * dim * sizeof(float));
+    std::memcpy(qs.data(), queries.f.data(), held * dim * sizeof(float));
   } else {
     for (size_t qi = 0; qi < nq; ++qi) {
       const size_t c = static_cast<size_t>(rng() % static_cast<uint64_t>(a.clusters));
@@ -422,8 +442,8 @@ int main(int argc, char** argv) {
   // same filter (the ground-truth file knows no filter).
   auto exact_truth = [&](const std::string& where, std::vector<std::set<std::string>>* truth,
                          std::vector<double>* lat) -> Status {
-    truth->assign(nq, {});
-    for (size_t qi = 0; qi < nq; ++qi) {
+    truth->assign(held, {});
+    for (size_t qi = 0; qi < held; ++qi) {
       if (external && where.empty()) {
         for (int64_t j = 0; j < a.k; ++j) (*truth)[qi].insert(std::to_string(gt.i[qi * gt.dim + static_cast<size_t>(j)]));
         continue;
@@ -458,6 +478,7 @@ int main(int argc, char** argv) {
 
   std::vector<double> shares = {0};  // 0 = no filter
   shares.insert(shares.end(), a.selectivities.begin(), a.selectivities.end());
+  size_t pass = 0;
   for (const double share : shares) {
     const std::string where = share > 0 ? FilterFor(share) : "";
     if (share > 0) {
@@ -470,7 +491,10 @@ int main(int argc, char** argv) {
         lat.clear();
         double recall_sum = 0;
         size_t pruned = 0, considered = 0, searched = 0;
-        for (size_t qi = 0; qi < nq; ++qi) {
+        const size_t first_query = a.fresh ? (pass * nq) % held : 0;
+        ++pass;
+        for (size_t j = 0; j < nq; ++j) {
+          const size_t qi = (first_query + j) % held;
           table::SearchOptions fast;
           fast.k = static_cast<size_t>(a.k);
           fast.ef = static_cast<size_t>(ef);
@@ -507,10 +531,11 @@ int main(int argc, char** argv) {
                     static_cast<long long>(a.probe_patience), share,
                     static_cast<long long>(a.queries), p50, p99, qps, recall, per_query,
                     files ? 100.0 * per_query / static_cast<double>(files) : 0.0, files, prune_rate * 100, rss, hwm);
-        std::printf("search layout=%s k=%lld ef=%lld nprobe=%lld patience=%lld filter=%.3f queries=%lld p50_ms=%.3f "
-                    "p99_ms=%.3f qps=%.1f recall10=%.4f files_searched=%.3f pruned=%.3f rss_mb=%.0f peak_rss_mb=%.0f\n",
+        std::printf("search layout=%s k=%lld ef=%lld nprobe=%lld patience=%lld filter=%.3f queries=%lld first_query=%zu "
+                    "p50_ms=%.3f p99_ms=%.3f qps=%.1f recall10=%.4f files_searched=%.3f pruned=%.3f rss_mb=%.0f peak_rss_mb=%.0f\n",
                     a.layout.c_str(), static_cast<long long>(a.k), static_cast<long long>(ef),
-                    static_cast<long long>(nprobe), static_cast<long long>(a.probe_patience), share, static_cast<long long>(a.queries), p50, p99, qps, recall,
+                    static_cast<long long>(nprobe), static_cast<long long>(a.probe_patience), share, static_cast<long long>(a.queries),
+                    first_query, p50, p99, qps, recall,
                     per_query, prune_rate, rss, hwm);
         std::fflush(stdout);
       }
