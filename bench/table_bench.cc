@@ -9,6 +9,7 @@
 //               [--reuse 1]   (external data: search the table an earlier run left in --dir, as is)
 //               [--probe-patience P]   (SearchOptions::probe_patience for every search; 0 = off)
 //               [--fresh-queries 1]   (external data: each pass searches the next --queries of Q)
+//               [--precision f16|i8|f32]   (the table's stored vector precision; default f16)
 //
 // External data (--base/--query/--gt, e.g. from gen_dataset): the base vectors are ingested in
 // file order (row id = base index) into --files files, the queries are the first --queries of Q,
@@ -41,7 +42,7 @@
 //
 // The same queries, and one exact (brute-force) answer each, are reused for every ef so the ef rows
 // differ only in ef. Prints a table and one key=value line per measurement:
-//   ingest rows=... files=... dim=... seconds=... rows_per_s=...
+//   ingest rows=... files=... dim=... precision=... seconds=... rows_per_s=...
 //   data clusters=... noise=... query_noise=...
 //   exact p50_ms=... p99_ms=...
 //   search layout=... k=... ef=... nprobe=... filter=... p50_ms=... p99_ms=... recall10=... files_searched=...
@@ -86,6 +87,7 @@ struct Args {
   std::string base, query, gt;      // external data (all three or none)
   std::string layout = "ingested";  // ingested | clustered
   std::string metric = "cosine";
+  std::string precision = "f16";    // the table's stored precision (a new table only)
   double cluster_slack = -1;        // < 0 = compaction's default
   bool reuse = false;               // search the table an earlier run left in --dir (external data only)
   bool fresh = false;               // each pass searches the next --queries queries (external data only)
@@ -238,6 +240,7 @@ bool Parse(int argc, char** argv, Args* a) {
     else if (f == "--gt") a->gt = v;
     else if (f == "--layout") a->layout = v;
     else if (f == "--metric") a->metric = v;
+    else if (f == "--precision") a->precision = v;
     else return false;
     if (!ok) return false;
   }
@@ -282,7 +285,7 @@ int main(int argc, char** argv) {
                          "[--ef E | --ef-list E1,E2,...] [--clusters C] [--noise S] [--dir DIR] [--threads T] "
                          "[--base B.fvecs --query Q.fvecs --gt G.ivecs] [--metric M] [--layout ingested|clustered] "
                          "[--nprobe-list N1,N2,...] [--probe-patience P] [--selectivity-list S1,S2,...] [--cluster-slack S] [--reuse 1] "
-                         "[--fresh-queries 1]\n");
+                         "[--fresh-queries 1] [--precision f16|i8|f32]\n");
     return 2;
   }
   const bool external = !a.base.empty();
@@ -303,13 +306,15 @@ int main(int argc, char** argv) {
   }
   auto metric = ParseMetric(a.metric);
   if (!metric.ok()) return Fail(metric.status());
+  auto precision = ParsePrecision(a.precision);
+  if (!precision.ok()) return Fail(precision.status());
   std::error_code ec;
   if (!a.reuse) std::filesystem::remove_all(a.dir, ec);  // a stale table from an earlier run; absent is fine
   auto cat = catalog::OpenCatalog("fs", a.dir);
   if (!cat.ok()) return Fail(cat.status());
   table::TableOptions o;
   o.model = {"bench-model", "1", static_cast<uint32_t>(a.dim), *metric, *metric == VectorMetric::kCosine};
-  o.policy.precision = VectorPrecision::kF16;
+  o.policy.precision = *precision;
   o.target_file_rows = (a.rows + a.files - 1) / a.files;
   o.extra_columns = {{"bucket", "long"}};
   auto t = a.reuse ? table::Table::Open(**cat, *catalog::TableIdent::Parse("bench"))
@@ -364,10 +369,13 @@ int main(int argc, char** argv) {
     if (!committed.ok()) return Fail(committed.status());
     const double ingest_s = Seconds(t0);
     files = (*w)->last_commit_files();
-    std::printf("ingest: %lld rows, %zu files, %lld-d f16, HNSW per file: %.1f s, %.0f rows/s\n",
-                static_cast<long long>(a.rows), files, static_cast<long long>(a.dim), ingest_s, a.rows / ingest_s);
-    std::printf("ingest rows=%lld files=%zu dim=%lld seconds=%.2f rows_per_s=%.0f\n", static_cast<long long>(a.rows),
-                files, static_cast<long long>(a.dim), ingest_s, a.rows / ingest_s);
+    const std::string prec(PrecisionName(*precision));
+    std::printf("ingest: %lld rows, %zu files, %lld-d %s, HNSW per file: %.1f s, %.0f rows/s\n",
+                static_cast<long long>(a.rows), files, static_cast<long long>(a.dim), prec.c_str(), ingest_s,
+                a.rows / ingest_s);
+    std::printf("ingest rows=%lld files=%zu dim=%lld precision=%s seconds=%.2f rows_per_s=%.0f\n",
+                static_cast<long long>(a.rows), files, static_cast<long long>(a.dim), prec.c_str(), ingest_s,
+                a.rows / ingest_s);
     if (external) {
       std::printf("data base=%s queries=%lld gt=%s\n", a.base.c_str(), static_cast<long long>(a.queries), a.gt.c_str());
     } else {
