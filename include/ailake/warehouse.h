@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,23 @@ struct WarehouseOptions {
   bool create = false;
   // Byte budget of each opened table's cache of validated indexes, vectors and footers (LRU).
   uint64_t table_cache_bytes = 1ull << 30;
+  // Bound of the process-wide cache of decoded Iceberg manifests, which every warehouse and table
+  // of the process shares (commits, search plans and deletes read a snapshot's manifests through
+  // it; committed manifests never change, so it never serves stale content). 64 MiB until an Open
+  // sets it; when set, Open resizes it (evicting least recently used first), and the last Open
+  // that sets it wins. 0 turns it off: every plan and commit reads its manifests from storage.
+  std::optional<uint64_t> manifest_cache_bytes{};
 };
+
+// The process-wide manifest cache's state (WarehouseOptions::manifest_cache_bytes), for monitoring.
+struct ManifestCacheStats {
+  uint64_t capacity_bytes = 0;  // the bound
+  uint64_t bytes = 0;           // an estimate of the memory the cached manifests hold (<= the bound)
+  uint64_t entries = 0;         // manifests cached
+  uint64_t hits = 0;            // manifest reads answered from the cache since the process started
+  uint64_t misses = 0;          // manifest reads that went to storage (verify's reads are not counted)
+};
+AILAKE_EXPORT ManifestCacheStats GetManifestCacheStats();
 
 struct ColumnSpec {
   std::string name{};

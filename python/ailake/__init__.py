@@ -25,6 +25,7 @@ from ._table import Table
 __version__ = _ailake.__version__
 
 parse_instant_ms = _ailake.parse_instant_ms
+manifest_cache_stats = _ailake.manifest_cache_stats  # {capacity_bytes, bytes, entries, hits, misses}
 format_instant_ms = _ailake.format_instant_ms
 
 
@@ -118,23 +119,26 @@ class Connection:
         return f"ailake.connect({self._native.describe()!r})"
 
 
-def connect(warehouse=None, catalog=None, create=True, cache_bytes=None):
+def connect(warehouse=None, catalog=None, create=True, cache_bytes=None, manifest_cache_bytes=None):
     """Opens a warehouse: a local folder (created when missing unless create=False) or an S3 location
     ("s3://bucket/prefix", credentials and endpoint from the AWS_* variables: docs/STORAGE.md) with the
     "fs" (default), "sqlite" (local only) or PostgreSQL ("postgresql://user@host:port/db") catalog.
-    Defaults come from AILAKE_WAREHOUSE / AILAKE_CATALOG, else "./warehouse" and "fs". cache_bytes: each opened table's warm-search cache budget (default 1 GiB)."""
+    Defaults come from AILAKE_WAREHOUSE / AILAKE_CATALOG, else "./warehouse" and "fs". cache_bytes: each opened table's warm-search cache budget (default 1 GiB).
+    manifest_cache_bytes: when given, the bound of the process-wide cache of decoded Iceberg manifests
+    (64 MiB until set; shared by every connection; 0 turns it off). manifest_cache_stats() reports it."""
     if warehouse is None:
         warehouse = _os.environ.get("AILAKE_WAREHOUSE", "warehouse")
     if catalog is None:
         catalog = _os.environ.get("AILAKE_CATALOG", "fs")
-    conn = Connection(_ailake._Warehouse.open(_os.fspath(warehouse), catalog, create, cache_bytes))
+    conn = Connection(_ailake._Warehouse.open(_os.fspath(warehouse), catalog, create, cache_bytes,
+                                              manifest_cache_bytes))
     conn._catalog = catalog  # ailake.dask reopens the table on workers from (uri, catalog)
     return conn
 
 
 __all__ = [
     "connect", "Connection", "Table", "SearchResult", "SearchResults", "Migration", "embedder",
-    "parse_instant_ms", "format_instant_ms",
+    "parse_instant_ms", "format_instant_ms", "manifest_cache_stats",
     "Error", "InvalidArgument", "NotFound", "AlreadyExists", "Corruption", "IOError", "NotSupported",
     "OutOfRange", "CommitConflict", "Internal", "Unavailable", "Timeout", "Aborted", "ResourceExhausted",
 ]

@@ -18,14 +18,16 @@ std::vector<ailake::ColumnSpec> Specs(const std::vector<std::pair<std::string, s
 void RegisterWarehouse(py::module_& m) {
   py::class_<ailake::Warehouse, WarehousePtr>(m, "_Warehouse")
       .def_static("open", [](const std::string& uri, const std::string& catalog, bool create,
-                             std::optional<uint64_t> cache_bytes) {
+                             std::optional<uint64_t> cache_bytes, std::optional<uint64_t> manifest_cache_bytes) {
         ailake::WarehouseOptions o;
         o.catalog = catalog;
         o.create = create;
         if (cache_bytes) o.table_cache_bytes = *cache_bytes;
+        o.manifest_cache_bytes = manifest_cache_bytes;
         auto wh = Unwrap(NoGil([&] { return ailake::Warehouse::Open(uri, o); }));
         return WarehousePtr(std::move(wh));
-      }, py::arg("uri"), py::arg("catalog") = "fs", py::arg("create") = false, py::arg("cache_bytes") = py::none())
+      }, py::arg("uri"), py::arg("catalog") = "fs", py::arg("create") = false, py::arg("cache_bytes") = py::none(),
+         py::arg("manifest_cache_bytes") = py::none())
       .def_property_readonly("uri", &ailake::Warehouse::uri)
       .def("describe", &ailake::Warehouse::Describe)
       .def("create_table", [](ailake::Warehouse& w, const std::string& name, const std::string& model, uint32_t dim,
@@ -84,6 +86,16 @@ void RegisterWarehouse(py::module_& m) {
         return d;
       }, py::arg("name"), py::arg("add_columns") = std::vector<std::pair<std::string, std::string>>{},
          py::arg("renames") = std::vector<std::pair<std::string, std::string>>{});
+  m.def("manifest_cache_stats", [] {
+    const ailake::ManifestCacheStats st = ailake::GetManifestCacheStats();
+    py::dict d;
+    d["capacity_bytes"] = st.capacity_bytes;
+    d["bytes"] = st.bytes;
+    d["entries"] = st.entries;
+    d["hits"] = st.hits;
+    d["misses"] = st.misses;
+    return d;
+  });
 }
 
 }  // namespace ailake_py

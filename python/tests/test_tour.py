@@ -153,3 +153,31 @@ def test_batch_search_matches_single(db):
     assert [r.ids[0] for r in exact] == [f"r{i}" for i in range(20)]
     df = batch.to_pandas()
     assert list(df.columns[:3]) == ["query", "id", "_distance"] and len(df) == 100
+
+
+def test_manifest_cache_bound(warehouse):
+    """connect(manifest_cache_bytes=) resizes the process-wide manifest cache; stats show its use."""
+    initial = ailake.manifest_cache_stats()["capacity_bytes"]
+    try:
+        db = ailake.connect(warehouse, manifest_cache_bytes=0)
+        assert ailake.manifest_cache_stats()["capacity_bytes"] == 0
+        tbl = db.create_table("t", dim=4, model="m@1")
+        for i in range(3):  # three commits: a plan reads three manifests
+            tbl.add([{"id": str(i), "chunk_text": "x", "embedding": np.eye(4, dtype=np.float32)[i]}])
+        before = ailake.manifest_cache_stats()
+        assert db.open_table("t").search([1, 0, 0, 0], k=1).ids == ["0"]
+        off = ailake.manifest_cache_stats()
+        assert off["entries"] == 0 and off["hits"] == before["hits"] and off["misses"] >= before["misses"] + 3
+
+        db = ailake.connect(warehouse, manifest_cache_bytes=1 << 20)
+        for _ in range(2):
+            assert db.open_table("t").search([0, 1, 0, 0], k=1).ids == ["1"]
+        on = ailake.manifest_cache_stats()
+        assert on["capacity_bytes"] == 1 << 20 and on["entries"] >= 3 and 0 < on["bytes"] <= 1 << 20
+        assert on["hits"] >= off["hits"] + 3
+
+        with pytest.raises(TypeError):
+            ailake.connect(warehouse, manifest_cache_bytes=-1)
+        assert ailake.manifest_cache_stats()["capacity_bytes"] == 1 << 20
+    finally:
+        ailake.connect(warehouse, manifest_cache_bytes=initial)

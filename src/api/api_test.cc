@@ -1,11 +1,12 @@
 // The public C++ API end to end (include/ailake/ only): the README tour, errors naming API fields,
 // write modes through Add, exact vs HNSW, batch == single, concurrent searches while another thread
-// writes, the cache budget, and a Table outliving its Warehouse.
+// writes, the cache budget, the manifest cache's bound, and a Table outliving its Warehouse.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
@@ -357,6 +358,61 @@ TEST_F(ApiTest, CacheBoundedByBudget) {
   }
   EXPECT_GT(max_seen, 0u);  // some files fit
   EXPECT_LE(max_seen, 20000u);
+}
+
+// WarehouseOptions::manifest_cache_bytes resizes the process-wide manifest cache: 0 sends every
+// manifest read to storage, a bound keeps what fits, and a failed Open leaves the bound alone.
+TEST_F(ApiTest, ManifestCacheBoundFromOpen) {
+  const uint64_t initial = GetManifestCacheStats().capacity_bytes;
+  auto reopen = [&](std::optional<uint64_t> bound) {
+    wh_.reset();
+    auto wh = Warehouse::Open(dir_.string(), {.manifest_cache_bytes = bound});
+    ASSERT_TRUE(wh.ok()) << wh.status().ToString();
+    wh_ = std::move(*wh);
+  };
+  reopen(0);
+  EXPECT_EQ(GetManifestCacheStats().capacity_bytes, 0u);
+  EXPECT_EQ(GetManifestCacheStats().entries, 0u);  // evicted down to the new bound
+  auto t = Create("docs", IndexKind::kFlat, 100);
+  ASSERT_TRUE(t);
+  std::vector<float> vecs;
+  for (int c = 0; c < 3; ++c) {  // three commits, so a plan reads three manifests
+    RecordBatch rows = Rows(c * 50, 50, &vecs);
+    ASSERT_TRUE(t->Add(rows, vecs.data(), 32).ok());
+  }
+  const auto q = Query("tide harbor keel");
+  const ManifestCacheStats off = GetManifestCacheStats();
+  auto t2 = wh_->OpenTable("docs");  // a new handle plans the snapshot again
+  ASSERT_TRUE(t2.ok());
+  auto r = (*t2)->Search(q.data(), 32, {.k = 5});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->ids.size(), 5u);
+  const ManifestCacheStats after_off = GetManifestCacheStats();
+  EXPECT_EQ(after_off.entries, 0u);
+  EXPECT_EQ(after_off.hits, off.hits);
+  EXPECT_GE(after_off.misses, off.misses + 3);
+
+  reopen(1u << 20);
+  EXPECT_EQ(GetManifestCacheStats().capacity_bytes, uint64_t{1} << 20);
+  for (int pass = 0; pass < 2; ++pass) {
+    auto h = wh_->OpenTable("docs");
+    ASSERT_TRUE(h.ok());
+    ASSERT_TRUE((*h)->Search(q.data(), 32, {.k = 5}).ok());
+  }
+  const ManifestCacheStats on = GetManifestCacheStats();
+  EXPECT_GE(on.entries, 3u);
+  EXPECT_GT(on.bytes, 0u);
+  EXPECT_LE(on.bytes, on.capacity_bytes);
+  EXPECT_GE(on.hits, after_off.hits + 3);  // the second handle's plan read them from the cache
+
+  reopen(std::nullopt);  // unset: the bound stays as the last Open set it
+  EXPECT_EQ(GetManifestCacheStats().capacity_bytes, uint64_t{1} << 20);
+  auto missing = Warehouse::Open((dir_ / "absent").string(), {.manifest_cache_bytes = 5});
+  EXPECT_FALSE(missing.ok());
+  EXPECT_EQ(GetManifestCacheStats().capacity_bytes, uint64_t{1} << 20);  // a failed Open changes nothing
+
+  reopen(initial);
+  EXPECT_EQ(GetManifestCacheStats().capacity_bytes, initial);
 }
 
 TEST_F(ApiTest, TableOutlivesWarehouse) {

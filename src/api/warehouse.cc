@@ -6,6 +6,7 @@
 #include "api/api_internal.h"
 #include "api/convert.h"
 #include "catalog/pg_catalog.h"
+#include "iceberg/manifest_cache.h"
 #include "store/store_uri.h"
 #include "table/table_alter.h"
 #include "table/table_drop.h"
@@ -64,7 +65,22 @@ Result<std::unique_ptr<Warehouse>> Warehouse::Open(const std::string& uri, const
   // An s3:// warehouse is a bucket and a key prefix: there is no folder to create; the catalog
   // opens the S3 store (and fails if the bucket is unreachable).
   AILAKE_ASSIGN_OR_RETURN(impl->catalog, impl->OpenCatalog());
+  // Resized only once the warehouse opened, so a failed Open changes nothing.
+  if (options.manifest_cache_bytes) {
+    iceberg::ManifestCache::Process().set_capacity_bytes(static_cast<size_t>(*options.manifest_cache_bytes));
+  }
   return std::unique_ptr<Warehouse>(new Warehouse(std::move(impl)));
+}
+
+ManifestCacheStats GetManifestCacheStats() {
+  const iceberg::ManifestCache& cache = iceberg::ManifestCache::Process();
+  ManifestCacheStats s;
+  s.capacity_bytes = cache.capacity_bytes();
+  s.bytes = cache.bytes();
+  s.entries = cache.entries();
+  s.hits = cache.hits();
+  s.misses = cache.misses();
+  return s;
 }
 
 std::string Warehouse::Describe() const {
