@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "core/thread_pool.h"
 #include "vec/quantize.h"
@@ -12,12 +11,6 @@ namespace ailake::index {
 namespace {
 
 // --- private int8 kernels (row = dim x int8, then float32 scale) ---------------------------------
-
-float I8Scale(const uint8_t* row, size_t dim) {
-  float s;
-  std::memcpy(&s, row + dim, 4);
-  return s;
-}
 
 float DotI8I8(const uint8_t* a, const uint8_t* b, size_t dim) {
   const auto* x = reinterpret_cast<const int8_t*>(a);
@@ -34,13 +27,13 @@ float DotI8I8(const uint8_t* a, const uint8_t* b, size_t dim) {
     }
   }
   wide += acc;
-  return static_cast<float>(wide) * I8Scale(a, dim) * I8Scale(b, dim);
+  return static_cast<float>(wide) * vec::I8RowScale(a, dim) * vec::I8RowScale(b, dim);
 }
 
 float L2sqI8I8(const uint8_t* a, const uint8_t* b, size_t dim) {
   const auto* x = reinterpret_cast<const int8_t*>(a);
   const auto* y = reinterpret_cast<const int8_t*>(b);
-  const float sa = I8Scale(a, dim), sb = I8Scale(b, dim);
+  const float sa = vec::I8RowScale(a, dim), sb = vec::I8RowScale(b, dim);
   float acc = 0;
   for (size_t i = 0; i < dim; ++i) {
     const float d = sa * static_cast<float>(x[i]) - sb * static_cast<float>(y[i]);
@@ -53,7 +46,7 @@ float NormSqI8(const uint8_t* row, size_t dim) {
   const auto* x = reinterpret_cast<const int8_t*>(row);
   float acc = 0;
   for (size_t i = 0; i < dim; ++i) acc += static_cast<float>(x[i]) * static_cast<float>(x[i]);
-  const float s = I8Scale(row, dim);
+  const float s = vec::I8RowScale(row, dim);
   return acc * s * s;
 }
 
@@ -128,7 +121,7 @@ float RowSpace::QueryDistance(const float* q, float q_inv_norm, uint32_t row) co
     }
     case VectorPrecision::kI8: {
       const auto* x = reinterpret_cast<const int8_t*>(p);
-      const float scale = I8Scale(p, dim);
+      const float scale = vec::I8RowScale(p, dim);
       raw = l2 ? kernels_->l2sq_f32_i8(q, x, scale, dim) : kernels_->dot_f32_i8(q, x, scale, dim);
       break;
     }

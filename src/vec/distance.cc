@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -155,11 +154,7 @@ void RowsLoop(VectorMetric metric, const RowKernels<Elem>& k, const float* q, fl
 void RowsLoopI8(VectorMetric metric, const Kernels& k, const float* q, float q_inv_norm, const uint8_t* rows,
                 size_t stride, size_t dim, size_t count, float* out) {
   auto values = [&](size_t r) { return reinterpret_cast<const int8_t*>(rows + r * stride); };
-  auto scale = [&](size_t r) {
-    float s;
-    std::memcpy(&s, rows + r * stride + dim, sizeof s);  // unaligned for most dims
-    return s;
-  };
+  auto scale = [&](size_t r) { return I8RowScale(rows + r * stride, dim); };
   switch (metric) {
     case VectorMetric::kEuclidean:
       for (size_t r = 0; r < count; ++r) out[r] = k.l2sq_f32_i8(q, values(r), scale(r), dim);

@@ -51,8 +51,7 @@ void DecodeRow(VectorPrecision precision, const uint8_t* in, size_t dim, float* 
       HalfToFloatN(reinterpret_cast<const uint16_t*>(in), out, dim);
       return;
     case VectorPrecision::kI8: {
-      float scale;
-      std::memcpy(&scale, in + dim, 4);
+      const float scale = I8RowScale(in, dim);
       for (size_t i = 0; i < dim; ++i) out[i] = static_cast<float>(static_cast<int8_t>(in[i])) * scale;
       return;
     }

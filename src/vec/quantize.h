@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "ailake/status.h"
 #include "ailake/types.h"
@@ -16,6 +17,13 @@
 namespace ailake::vec {
 
 size_t RowBytes(VectorPrecision precision, size_t dim);
+
+// The float32 scale of an i8 row (its bytes after the dim int8 values; unaligned for most dims).
+inline float I8RowScale(const uint8_t* row, size_t dim) {
+  float s;
+  std::memcpy(&s, row + dim, sizeof s);
+  return s;
+}
 
 // Encodes one f32 vector into its row bytes (out has RowBytes(precision, dim) bytes).
 void EncodeRow(VectorPrecision precision, const float* in, size_t dim, uint8_t* out);
