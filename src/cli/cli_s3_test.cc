@@ -1,9 +1,11 @@
 // The CLI on an S3 warehouse (moto) with the PostgreSQL catalog (a throwaway PostgreSQL 15), both
 // started by the test: every command end to end, forked committers racing through the catalog, and
 // commands under injected S3 faults (s3_fault_proxy): random faults the retries absorb, and outages
-// longer than the retries, where commands must fail cleanly and leave the table at a valid snapshot.
+// longer than the retries, where commands must fail cleanly and leave the table at a valid snapshot;
+// and `ailake serve` on that warehouse.
 // AILAKE_S3_SOAK=N multiplies the race and fault rounds for longer soaks.
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +27,7 @@
 #include "store/moto_test_server.h"
 #include "store/s3_fault_proxy.h"
 #include "testing/fork_child.h"
+#include "testing/serve_child.h"
 #include "testing/temp_dir.h"
 
 namespace ailake::cli {
@@ -166,6 +169,41 @@ TEST_F(CliS3Test, EveryCommandOnS3WithThePostgresCatalog) {
   EXPECT_GT(json::parse(x.out).dump().size(), 2u);
   Verify();
   EXPECT_EQ(Ids("hash:dim=24,seed=2").size(), 199u);
+}
+
+// `ailake serve` takes the warehouse and catalog as every command does: an S3 warehouse with the
+// PostgreSQL catalog from $AILAKE_WAREHOUSE / $AILAKE_CATALOG (set by SetUp), with its cache flags.
+TEST_F(CliS3Test, ServeOnS3WithThePostgresCatalog) {
+  const std::string e32 = "hash:dim=32,seed=0";
+  ASSERT_EQ(Cli({"create", "t", "--dim", "32", "--model", "hash-32@seed0", "--target-file-rows", "50"}).code, 0);
+  for (int c = 0; c < 2; ++c) {
+    auto ins = Cli({"insert", "t", Rows("s" + std::to_string(c) + ".jsonl", c * 60, c * 60 + 60), "--embedder", e32});
+    ASSERT_EQ(ins.code, 0) << ins.err;
+  }
+  auto child = test_util::ServeChild::Start(std::string(AILAKE_BINARY_DIR) + "/ailake",
+                                            {"--embedder", e32, "--manifest-cache-mb", "3", "--table-cache-mb", "8"},
+                                            (tmp_.path() / "serve.err").string());
+  ASSERT_TRUE(child.ok()) << child.status().ToString();
+  const json listening = json::parse((*child)->listening_line());
+  EXPECT_NE(listening["warehouse"].get<std::string>().find(bucket_), std::string::npos) << listening.dump();
+  EXPECT_EQ(listening["warehouse"].get<std::string>().find("password"), std::string::npos);
+  httplib::Client c("127.0.0.1", (*child)->port());
+  auto tables = c.Get("/v1/tables");
+  ASSERT_TRUE(tables);
+  EXPECT_EQ(tables->status, 200) << tables->body;
+  EXPECT_NE(tables->body.find("default.t"), std::string::npos) << tables->body;
+  auto r = c.Post("/v1/tables/t/search", R"({"text": "alpha row 77", "k": 3})", "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(json::parse(r->body)["hits"][0]["id"], "r77") << r->body;
+  auto h = c.Get("/healthz");
+  ASSERT_TRUE(h);
+  const json mc = json::parse(h->body)["manifest_cache"];
+  EXPECT_EQ(mc["capacity_bytes"], 3 << 20) << h->body;
+  EXPECT_GE(mc["entries"].get<int>(), 2) << h->body;  // the two inserts' manifests, read from S3 once
+  std::string rest;
+  EXPECT_EQ((*child)->Stop(&rest), 0) << test_util::ReadWholeFile((tmp_.path() / "serve.err").string());
+  EXPECT_NE(rest.find("\"stopped\""), std::string::npos) << rest;
 }
 
 TEST_F(CliS3Test, EightProcessesCommitThroughThePostgresCatalog) {

@@ -11,6 +11,7 @@
 #include "ailake/embedder.h"
 #include "ailake/warehouse.h"
 #include "cli/commands.h"
+#include "cli/table_context.h"
 #include "serve/server.h"
 
 namespace ailake::cli {
@@ -32,10 +33,7 @@ int CheckFormatFlag(const ParsedArgs& args, std::ostream& err) {
 }
 
 int RunServe(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
-  const std::string dir = FromFlagOrEnv(args, "warehouse", "AILAKE_WAREHOUSE", "./warehouse");
-  const std::string catalog = FromFlagOrEnv(args, "catalog", "AILAKE_CATALOG", "fs");
   if (int rc = CheckFormatFlag(args, err)) return rc;
-  if (dir.empty()) return ReportError(Status::InvalidArgument("--warehouse is empty: give the warehouse folder"), err);
 
   serve::ServerOptions o;
   o.host = args.get("host");
@@ -48,7 +46,10 @@ int RunServe(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   auto timeout = args.GetInt("request-timeout-ms", 1, 24ll * 3600 * 1000);
   auto conc = args.GetInt("max-concurrency", 1, 4000);
   auto threads = args.GetInt("threads", 0, 4096);
-  for (const Status* st : {&body.status(), &k.status(), &timeout.status(), &conc.status(), &threads.status()}) {
+  auto table_cache = args.GetInt("table-cache-mb", 1, 1ll << 24);
+  auto manifest_cache = args.GetInt("manifest-cache-mb", 0, 1ll << 24);
+  for (const Status* st : {&body.status(), &k.status(), &timeout.status(), &conc.status(), &threads.status(),
+                           &table_cache.status(), &manifest_cache.status()}) {
     if (!st->ok()) return ReportError(*st, err);
   }
   o.limits.max_body_bytes = static_cast<size_t>(*body);
@@ -73,8 +74,9 @@ int RunServe(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     o.embedder = embedder.get();
   }
   WarehouseOptions wo;
-  wo.catalog = catalog;
-  auto wh = Warehouse::Open(dir, wo);
+  wo.table_cache_bytes = static_cast<uint64_t>(*table_cache) << 20;
+  wo.manifest_cache_bytes = static_cast<uint64_t>(*manifest_cache) << 20;
+  auto wh = OpenWarehouse(args, /*create_warehouse=*/false, wo);
   if (!wh.ok()) return ReportError(wh.status(), err);
 
   // SIGINT/SIGTERM are taken by one thread (sigwait); every other thread, the server's workers
@@ -130,9 +132,7 @@ Command ServeCommand() {
   CommandSpec spec;
   spec.name = "serve";
   spec.summary = "Serve the warehouse's tables over HTTP/JSON (search, rows, status, OpenAPI, dashboard)";
-  spec.flags = {
-      {"warehouse", "", "DIR", "warehouse folder (else $AILAKE_WAREHOUSE, else ./warehouse)", ""},
-      {"catalog", "", "fs|sqlite", "catalog kind (else $AILAKE_CATALOG, else fs)", ""},
+  spec.flags = WithWarehouseFlags({
       {"host", "", "ADDR", "address to listen on; anything but loopback needs a token", "127.0.0.1"},
       {"port", "", "N", "port (0 = a free one, printed at start)", "8080"},
       {"token", "", "T", "bearer token for /v1/ (else $AILAKE_SERVE_TOKEN; prefer the variable: flags show in ps)", ""},
@@ -142,8 +142,10 @@ Command ServeCommand() {
       {"request-timeout-ms", "", "MS", "socket read/write timeout per request", "30000"},
       {"max-concurrency", "", "N", "requests worked on at once (503 + Retry-After beyond)", "64"},
       {"threads", "", "N", "HTTP worker threads (0 = max-concurrency + 4; must exceed max-concurrency)", "0"},
+      {"table-cache-mb", "", "N", "each open table's cache of decoded vectors, indexes and footers, in MiB (LRU)", "1024"},
+      {"manifest-cache-mb", "", "N", "the process's cache of decoded Iceberg manifests, in MiB (0 = off)", "64"},
       {"format", "", "text|json", "start/stop lines as text or one JSON object each ({\"event\": \"listening\", \"port\": N, ...})", "text"},
-  };
+  });
   spec.details =
       "Endpoints: GET /v1/tables, /v1/tables/{name}, .../history, .../migration, .../eval; POST .../search, .../rows, "
       ".../delete; GET /openapi.json, /healthz, / (dashboard). SIGINT/SIGTERM stop accepting, finish in-flight "

@@ -65,9 +65,10 @@ Status CheckWarehouseArgs(const ParsedArgs& args, bool create_warehouse) {
 
 }  // namespace
 
-Result<std::unique_ptr<Warehouse>> OpenWarehouse(const ParsedArgs& args, bool create_warehouse) {
+Result<std::unique_ptr<Warehouse>> OpenWarehouse(const ParsedArgs& args, bool create_warehouse,
+                                                 WarehouseOptions options) {
   AILAKE_RETURN_IF_ERROR(CheckWarehouseArgs(args, create_warehouse));
-  WarehouseOptions o;
+  WarehouseOptions o = std::move(options);
   o.catalog = CatalogKindFromArgs(args);
   o.create = create_warehouse;
   return Warehouse::Open(WarehouseFromArgs(args), o);

@@ -13,7 +13,7 @@
 
 namespace ailake::cli {
 
-// --warehouse DIR and --catalog fs|sqlite. A flag wins over the environment variable, which wins
+// --warehouse DIR|s3://... and --catalog fs|sqlite|postgresql://... A flag wins over the environment variable, which wins
 // over the default (./warehouse, fs).
 inline constexpr const char* kWarehouseEnv = "AILAKE_WAREHOUSE";
 inline constexpr const char* kCatalogEnv = "AILAKE_CATALOG";
@@ -25,7 +25,9 @@ std::string CatalogKindFromArgs(const ParsedArgs& args);
 // `flags` followed by the warehouse flags.
 std::vector<FlagSpec> WithWarehouseFlags(std::vector<FlagSpec> flags);
 // The warehouse folder must exist unless create_warehouse (only `ailake create` makes one).
-Result<std::unique_ptr<Warehouse>> OpenWarehouse(const ParsedArgs& args, bool create_warehouse = false);
+// `options` gives the rest (cache bounds); its catalog and create fields are set from the flags.
+Result<std::unique_ptr<Warehouse>> OpenWarehouse(const ParsedArgs& args, bool create_warehouse = false,
+                                                 WarehouseOptions options = {});
 struct OpenedHandle {
   std::unique_ptr<Warehouse> warehouse;
   std::unique_ptr<Table> table;

@@ -125,7 +125,11 @@ constexpr const char* kEval = R"({"type": "object", "properties": {"table": {"ty
 
 constexpr const char* kHealth = R"({"type": "object", "properties": {"status": {"type": "string"},
   "requests": {"type": "integer"}, "in_flight": {"type": "integer"}, "refused": {"type": "integer"},
-  "warm_tables": {"type": "integer"}, "uptime_s": {"type": "number"}}})";
+  "warm_tables": {"type": "integer"},
+  "manifest_cache": {"type": "object", "description": "the process's cache of decoded Iceberg manifests, bounded by --manifest-cache-mb",
+    "properties": {"capacity_bytes": {"type": "integer"}, "bytes": {"type": "integer"}, "entries": {"type": "integer"},
+      "hits": {"type": "integer"}, "misses": {"type": "integer"}}},
+  "uptime_s": {"type": "number"}}})";
 
 constexpr const char* kHtml = R"({"type": "string"})";
 

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "ailake/migration.h"
+#include "ailake/warehouse.h"
 #include "serve/routes.h"
 
 namespace ailake::serve {
@@ -110,11 +111,17 @@ Result<Reply> HandleEval(ServeContext& ctx, const RouteRequest& req) {
 
 Result<Reply> HandleHealth(ServeContext& ctx, const RouteRequest&) {
   const double up = std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count();
+  const ManifestCacheStats mc = GetManifestCacheStats();
   return Reply::Json({{"status", "ok"},
                       {"requests", ctx.requests.load()},
                       {"in_flight", ctx.gate.in_flight()},
                       {"refused", ctx.gate.refused()},
                       {"warm_tables", ctx.tables.open_count()},
+                      {"manifest_cache", {{"capacity_bytes", mc.capacity_bytes},
+                                          {"bytes", mc.bytes},
+                                          {"entries", mc.entries},
+                                          {"hits", mc.hits},
+                                          {"misses", mc.misses}}},
                       {"uptime_s", up}});
 }
 

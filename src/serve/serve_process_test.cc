@@ -1,5 +1,5 @@
 // The `ailake serve` process: refuses a non-loopback bind without a token (exit 2), prints its
-// port, answers, and exits 0 on SIGTERM after finishing what it was doing.
+// port, answers, and exits 0 on SIGTERM after finishing what it was doing; its cache flags.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <fcntl.h>
@@ -8,14 +8,12 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <thread>
 
 #include "serve/serve_test_util.h"
-
-extern char** environ;
+#include "testing/fork_child.h"
+#include "testing/serve_child.h"
 
 namespace ailake::serve::test {
 namespace {
@@ -28,34 +26,15 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& out, const 
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> all = {Binary()};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (char** e = environ; *e; ++e) {
-    if (std::string(*e).rfind("AILAKE_SERVE_TOKEN=", 0) != 0) envp.push_back(*e);
-  }
-  envp.push_back(nullptr);
-  pid_t pid = -1;
-  if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data()) != 0) pid = -1;
+  int error = 0;
+  const pid_t pid = test_util::SpawnWithoutServeToken(Binary(), args, &fa, &error);
   posix_spawn_file_actions_destroy(&fa);
   return pid;
 }
 
-std::string ReadFile(const std::string& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string ReadFile(const std::string& p) { return test_util::ReadWholeFile(p); }
 
-int WaitExit(pid_t pid) {
-  int st = 0;
-  if (waitpid(pid, &st, 0) != pid) return -1;
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
+int WaitExit(pid_t pid) { return test_util::WaitChild(pid); }
 
 TEST(ServeProcess, NonLoopbackWithoutTokenIsAUsageError) {
   Fixture fx(0);
@@ -93,6 +72,44 @@ TEST(ServeProcess, PrintsPortServesAndStopsOnSigterm) {
   EXPECT_NE(ReadFile(out).find("stopped (SIGTERM)"), std::string::npos) << ReadFile(out);
   auto after = c.Get("/healthz");
   EXPECT_FALSE(after);
+}
+
+// --table-cache-mb and --manifest-cache-mb: out-of-range values are usage errors naming the flag;
+// the manifest bound is what /healthz reports, and 0 caches nothing.
+TEST(ServeProcess, CacheFlags) {
+  Fixture fx(3);
+  const std::string err = (fx.dir() / "err.txt").string();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
+      {{"--table-cache-mb", "0"}, "--table-cache-mb"}, {{"--manifest-cache-mb", "-1"}, "--manifest-cache-mb"},
+      {{"--manifest-cache-mb", "lots"}, "--manifest-cache-mb"}};
+  for (const auto& [flags, named] : bad) {
+    std::vector<std::string> args = {"--warehouse", fx.dir().str()};
+    args.insert(args.end(), flags.begin(), flags.end());
+    auto child = test_util::ServeChild::Start(Binary(), args, err);
+    ASSERT_FALSE(child.ok()) << flags[0];
+    EXPECT_NE(child.status().message().find("exited with 2"), std::string::npos) << child.status().ToString();
+    EXPECT_NE(child.status().message().find(named), std::string::npos) << child.status().ToString();
+  }
+  for (const auto& [mb, expect_entries] : std::vector<std::pair<std::string, bool>>{{"0", false}, {"5", true}}) {
+    auto child = test_util::ServeChild::Start(
+        Binary(), {"--warehouse", fx.dir().str(), "--embedder", kEmbedSpec, "--manifest-cache-mb", mb, "--table-cache-mb", "1"},
+        err);
+    ASSERT_TRUE(child.ok()) << child.status().ToString();
+    httplib::Client c("127.0.0.1", (*child)->port());
+    auto r = c.Post("/v1/tables/docs/search", R"({"text": "seed text 1", "k": 2})", "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+    auto h = c.Get("/healthz");
+    ASSERT_TRUE(h);
+    const auto mc = nlohmann::json::parse(h->body)["manifest_cache"];
+    EXPECT_EQ(mc["capacity_bytes"].get<uint64_t>(), std::stoull(mb) << 20) << h->body;
+    EXPECT_GE(mc["misses"].get<uint64_t>(), 1u) << h->body;  // the table's manifests were read
+    EXPECT_EQ(mc["entries"].get<uint64_t>() > 0, expect_entries) << h->body;
+    if (!expect_entries) {
+      EXPECT_EQ(mc["hits"].get<uint64_t>(), 0u) << h->body;
+    }
+    EXPECT_EQ((*child)->Stop(), 0) << ReadFile(err);
+  }
 }
 
 }  // namespace
