@@ -56,6 +56,7 @@
 #include "index/index.h"
 #include "vec/distance.h"
 #include "vec/quantize.h"
+#include "vecs_file.h"
 
 namespace {
 
@@ -69,40 +70,7 @@ double ThreadCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-struct Vecs {
-  size_t count = 0, dim = 0;
-  std::vector<float> f;    // fvecs
-  std::vector<int32_t> i;  // ivecs
-};
-
-bool ReadVecs(const std::string& path, bool ints, Vecs& out) {
-  FILE* fp = std::fopen(path.c_str(), "rb");
-  if (fp == nullptr) return false;
-  int32_t d = 0;
-  while (std::fread(&d, 4, 1, fp) == 1) {
-    if (d <= 0 || (out.dim != 0 && static_cast<size_t>(d) != out.dim)) {
-      std::fclose(fp);
-      return false;
-    }
-    out.dim = static_cast<size_t>(d);
-    const size_t at = out.count * out.dim;
-    bool ok;
-    if (ints) {
-      out.i.resize(at + out.dim);
-      ok = std::fread(out.i.data() + at, 4, out.dim, fp) == out.dim;
-    } else {
-      out.f.resize(at + out.dim);
-      ok = std::fread(out.f.data() + at, 4, out.dim, fp) == out.dim;
-    }
-    if (!ok) {
-      std::fclose(fp);
-      return false;
-    }
-    ++out.count;
-  }
-  std::fclose(fp);
-  return out.count > 0;
-}
+using bench::Vecs;
 
 std::vector<size_t> ParseList(const std::string& s) {
   std::vector<size_t> v;
@@ -162,9 +130,9 @@ int main(int argc, char** argv) {
   const bool run_hnswlib = libs.find("hnswlib") != std::string::npos;
 
   Vecs base, query, gt;
-  if (!ReadVecs(base_path, false, base)) Die("cannot read " + base_path);
-  if (!ReadVecs(query_path, false, query)) Die("cannot read " + query_path);
-  if (!ReadVecs(gt_path, true, gt)) Die("cannot read " + gt_path);
+  if (!bench::ReadVecs(base_path, false, &base)) Die("cannot read " + base_path);
+  if (!bench::ReadVecs(query_path, false, &query)) Die("cannot read " + query_path);
+  if (!bench::ReadVecs(gt_path, true, &gt)) Die("cannot read " + gt_path);
   if (query.dim != base.dim) Die("query and base dimensions differ");
   if (gt.count < query.count || gt.dim < 10) Die("ground truth needs >= 10 ids per query");
   const size_t n = base.count, dim = base.dim, nq = query.count;

@@ -1,7 +1,7 @@
 // mem_walk_bench: what this machine's memory charges a graph walk, with no index in the way.
 //
 //   mem_walk_bench [--files-list 10,100] [--rows-per-file 10000] [--row-bytes-list 768,384,192,64]
-//                  [--rows-per-query 400] [--prefetch 4] [--queries 3000] [--seed 42]
+//                  [--rows-per-query 400] [--prefetch 4] [--queries 3000] [--seed 42] [--huge 0|1]
 //
 // A table of F region files of N rows each is modelled as one buffer of F * N rows of B bytes (the
 // bytes a search reads per visited row: 768 for a 384-d f16 row). Each "query" picks one file at
@@ -15,8 +15,10 @@
 // index's: the 10-file buffer sits partly in the last-level cache, the 100-file one does not.
 //
 // Prints one key=value line per (files, row bytes):
-//   walk files=F rows_per_file=N row_bytes=B buffer_mb=... rows_per_query=R prefetch=P p50_us=... p99_us=... ns_per_row=...
+//   walk huge=H anon_huge_mb=... files=F rows_per_file=N row_bytes=B buffer_mb=... rows_per_query=R prefetch=P p50_us=... p99_us=... ns_per_row=...
 // The first 500 queries of each line warm the caches and are not counted.
+// --huge 1 marks the buffer MADV_HUGEPAGE before its first touch (2 MiB-aligned), as
+// core/huge_pages.h does for a loaded file's rows; anon_huge_mb reports what the kernel gave.
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -24,10 +26,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <sys/mman.h>
+
+#include "core/huge_pages.h"
 
 namespace {
 
@@ -41,6 +46,7 @@ struct Args {
   long prefetch = 4;
   long queries = 3000;
   long seed = 42;
+  long huge = 0;  // 1: back the buffer with transparent huge pages (madvise)
 };
 
 bool ParseLong(const char* s, long* out) {
@@ -82,6 +88,7 @@ bool Parse(int argc, char** argv, Args* a) {
     else if (f == "--prefetch") ok = ParseLong(v, &a->prefetch);
     else if (f == "--queries") ok = ParseLong(v, &a->queries);
     else if (f == "--seed") ok = ParseLong(v, &a->seed);
+    else if (f == "--huge") ok = ParseLong(v, &a->huge) && (a->huge == 0 || a->huge == 1);
     else return false;
     if (!ok) return false;
   }
@@ -103,14 +110,19 @@ bool Run(const Args& a, long files, long row_bytes) {
                  a.rows_per_file, row_bytes);
     return false;
   }
-  const size_t bytes = (rows * rb + 4095) / 4096 * 4096;
-  std::unique_ptr<uint64_t[]> buf(new (std::nothrow) uint64_t[bytes / 8]);
-  if (!buf) {
+  constexpr size_t kHuge = size_t{2} << 20;
+  const size_t bytes = (rows * rb + kHuge - 1) / kHuge * kHuge;
+  void* mem = mmap(nullptr, bytes + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) {
     std::fprintf(stderr, "mem_walk_bench: cannot allocate %zu bytes\n", bytes);
     return false;
   }
+  // 2 MiB-aligned start so every huge page is whole.
+  auto* buf = reinterpret_cast<uint64_t*>((reinterpret_cast<uintptr_t>(mem) + kHuge - 1) / kHuge * kHuge);
+  if (a.huge == 1 && madvise(buf, bytes, MADV_HUGEPAGE) != 0) std::perror("mem_walk_bench: madvise");
   for (size_t i = 0; i < bytes / 8; ++i) buf[i] = i * 0x9E3779B97F4A7C15ull;  // touch every page
-  const auto* base_all = reinterpret_cast<const uint8_t*>(buf.get());
+  const auto* base_all = reinterpret_cast<const uint8_t*>(buf);
+  const long long huge_bytes = ailake::core::AnonHugePageBytes();  // -1: the kernel does not say
   std::mt19937_64 rng(static_cast<uint64_t>(a.seed));
   std::vector<uint32_t> order(static_cast<size_t>(a.rows_per_query));
   std::vector<double> us;
@@ -142,11 +154,12 @@ bool Run(const Args& a, long files, long row_bytes) {
   std::sort(us.begin(), us.end());
   const double p50 = us[us.size() / 2], p99 = us[std::min(us.size() - 1, us.size() * 99 / 100)];
   std::printf(
-      "walk files=%ld rows_per_file=%ld row_bytes=%ld buffer_mb=%.0f rows_per_query=%ld prefetch=%ld "
+      "walk huge=%ld anon_huge_mb=%ld files=%ld rows_per_file=%ld row_bytes=%ld buffer_mb=%.0f rows_per_query=%ld prefetch=%ld "
       "p50_us=%.1f p99_us=%.1f ns_per_row=%.0f checksum=%llu\n",
-      files, a.rows_per_file, row_bytes, static_cast<double>(rows * rb) / 1e6, a.rows_per_query, a.prefetch, p50,
+      a.huge, huge_bytes < 0 ? -1 : static_cast<long>(huge_bytes >> 20), files, a.rows_per_file, row_bytes, static_cast<double>(rows * rb) / 1e6, a.rows_per_query, a.prefetch, p50,
       p99, p50 * 1000 / static_cast<double>(a.rows_per_query), static_cast<unsigned long long>(sink % 1000));
   std::fflush(stdout);
+  munmap(mem, bytes + kHuge);
   return true;
 }
 
@@ -157,7 +170,7 @@ int main(int argc, char** argv) {
   if (!Parse(argc, argv, &a)) {
     std::fprintf(stderr,
                  "usage: mem_walk_bench [--files-list F1,F2,...] [--rows-per-file N] [--row-bytes-list B1,B2,...] "
-                 "[--rows-per-query R] [--prefetch P] [--queries Q (> %d)] [--seed S]\n"
+                 "[--rows-per-query R] [--prefetch P] [--queries Q (> %d)] [--seed S] [--huge 0|1]\n"
                  "  row bytes: multiples of 8 up to 65536; files up to 100000\n",
                  kWarmQueries);
     return 2;

@@ -137,7 +137,7 @@ Result<AilkSection> AiLakeFileReader::ReadSection(const VectorColumnMeta& m) con
   return s;
 }
 
-Status AiLakeFileReader::ReadVectors(const VectorColumnMeta& m, std::vector<uint8_t>* rows,
+Status AiLakeFileReader::ReadVectors(const VectorColumnMeta& m, core::HugeVector<uint8_t>* rows,
                                      std::vector<uint8_t>* nulls) {
   const size_t rb = vec::RowBytes(m.precision, m.model.dim);
   const uint64_t n = static_cast<uint64_t>(parquet_->num_rows());
@@ -172,7 +172,7 @@ Result<std::unique_ptr<LoadedVectorColumn>> AiLakeFileReader::LoadColumn(const s
   AILAKE_ASSIGN_OR_RETURN(out->section_, ReadSection(*m));
   AILAKE_RETURN_IF_ERROR(ReadVectors(*m, &out->rows_, &out->nulls_));
   for (uint8_t b : out->nulls_) out->any_null_ |= b != 0;
-  FillNullRows(m->precision, m->model.dim, out->section_.centroid, out->nulls_, &out->rows_);
+  FillNullRows(m->precision, m->model.dim, out->section_.centroid, out->nulls_, out->rows_);
   index::VectorView view{out->rows_.data(), m->precision, m->model.dim, out->nulls_.size(), m->model.metric};
   auto idx = index::LoadIndex(m->index_kind, out->section_.index_blob, view);
   if (!idx.ok()) return idx.status().WithContext(file_->name() + " column '" + m->name + "'");

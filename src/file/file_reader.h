@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ailake/status.h"
+#include "core/huge_pages.h"
 #include "core/io.h"
 #include "file/ailk_section.h"
 #include "file/vector_column.h"
@@ -27,7 +28,7 @@ class LoadedVectorColumn {
   const VectorColumnMeta& meta() const { return meta_; }
   const AilkSection& section() const { return section_; }  // index_blob is released after loading
   const index::VectorIndex& index() const { return *index_; }
-  const std::vector<uint8_t>& rows() const { return rows_; }
+  const core::HugeVector<uint8_t>& rows() const { return rows_; }
   const std::vector<uint8_t>& nulls() const { return nulls_; }  // one byte per row, 1 = no vector
   size_t count() const { return nulls_.size(); }
 
@@ -39,7 +40,7 @@ class LoadedVectorColumn {
   friend class AiLakeFileReader;
   VectorColumnMeta meta_;
   AilkSection section_;
-  std::vector<uint8_t> rows_;
+  core::HugeVector<uint8_t> rows_;  // on huge pages: searches read it at random
   std::vector<uint8_t> nulls_;
   bool any_null_ = false;
   std::unique_ptr<index::VectorIndex> index_;
@@ -60,7 +61,7 @@ class AiLakeFileReader {
 
   Result<AilkSection> ReadSection(const VectorColumnMeta& column) const;
   // Decoded rows (stored precision, contiguous) and the null map, across all row groups.
-  Status ReadVectors(const VectorColumnMeta& column, std::vector<uint8_t>* rows, std::vector<uint8_t>* nulls);
+  Status ReadVectors(const VectorColumnMeta& column, core::HugeVector<uint8_t>* rows, std::vector<uint8_t>* nulls);
   // Section + vectors + validated index.
   Result<std::unique_ptr<LoadedVectorColumn>> LoadColumn(const std::string& name);
 

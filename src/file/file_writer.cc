@@ -5,6 +5,7 @@
 #include <cstring>
 #include <set>
 
+#include "core/huge_pages.h"
 #include "file/ailk_section.h"
 #include "file/vector_fill.h"
 #include "index/index.h"
@@ -18,7 +19,7 @@ namespace {
 struct ColumnState {
   VectorColumnSpec spec;
   size_t row_bytes = 0;
-  std::vector<uint8_t> encoded;  // rows x row_bytes, null rows zero until Finish fills them
+  core::HugeVector<uint8_t> encoded;  // rows x row_bytes, null rows zero until Finish fills them
   std::vector<uint8_t> nulls;    // one byte per row, 1 = null
   uint64_t non_null = 0;
 };
@@ -127,7 +128,7 @@ class FileWriterImpl final : public AiLakeFileWriter {
       // Centroid and radius over the rows that have a vector.
       vec::CentroidRadius cr = CentroidOfPresentRows(spec.model.metric, spec.policy.precision, dim, col.encoded,
                                                      col.nulls, count);
-      FillNullRows(spec.policy.precision, dim, cr.centroid, col.nulls, &col.encoded);
+      FillNullRows(spec.policy.precision, dim, cr.centroid, col.nulls, col.encoded);
       index::VectorView view{col.encoded.data(), spec.policy.precision, dim, count, spec.model.metric};
       VectorStoragePolicy policy = spec.policy;
       if (options_.build_threads) policy.build_threads = options_.build_threads;
@@ -178,7 +179,7 @@ class FileWriterImpl final : public AiLakeFileWriter {
       wc.section_offset = offset;
       result.columns.push_back(std::move(wc));
       // The encoded rows are no longer needed; free them before the next column's build.
-      std::vector<uint8_t>().swap(col.encoded);
+      core::HugeVector<uint8_t>().swap(col.encoded);
     }
     parquet_->AddKeyValue(kFormatVersionKey, "1");
     parquet_->AddKeyValue(kVectorColumnsKey, names);

@@ -11,7 +11,7 @@
 namespace ailake::file {
 
 vec::CentroidRadius CentroidOfPresentRows(VectorMetric metric, VectorPrecision precision, size_t dim,
-                                          const std::vector<uint8_t>& rows, const std::vector<uint8_t>& nulls,
+                                          std::span<const uint8_t> rows, const std::vector<uint8_t>& nulls,
                                           size_t count) {
   const size_t rb = vec::RowBytes(precision, dim);
   const bool any_null = std::any_of(nulls.begin(), nulls.end(), [](uint8_t b) { return b != 0; });
@@ -30,12 +30,12 @@ vec::CentroidRadius CentroidOfPresentRows(VectorMetric metric, VectorPrecision p
 }
 
 void FillNullRows(VectorPrecision precision, size_t dim, const std::vector<float>& centroid,
-                  const std::vector<uint8_t>& nulls, std::vector<uint8_t>* rows) {
+                  const std::vector<uint8_t>& nulls, std::span<uint8_t> rows) {
   const size_t rb = vec::RowBytes(precision, dim);
   std::vector<uint8_t> encoded(rb);
   vec::EncodeRow(precision, centroid.data(), dim, encoded.data());
   for (size_t r = 0; r < nulls.size(); ++r) {
-    if (nulls[r]) std::memcpy(rows->data() + r * rb, encoded.data(), rb);
+    if (nulls[r]) std::memcpy(rows.data() + r * rb, encoded.data(), rb);
   }
 }
 

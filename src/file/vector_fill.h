@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "ailake/status.h"
@@ -16,12 +17,12 @@ namespace ailake::file {
 
 // Centroid/radius over the rows whose nulls[r] == 0 (nulls may be empty: no nulls).
 vec::CentroidRadius CentroidOfPresentRows(VectorMetric metric, VectorPrecision precision, size_t dim,
-                                          const std::vector<uint8_t>& rows, const std::vector<uint8_t>& nulls,
+                                          std::span<const uint8_t> rows, const std::vector<uint8_t>& nulls,
                                           size_t count);
 
 // Writes the encoded centroid into every null row of `rows`.
 void FillNullRows(VectorPrecision precision, size_t dim, const std::vector<float>& centroid,
-                  const std::vector<uint8_t>& nulls, std::vector<uint8_t>* rows);
+                  const std::vector<uint8_t>& nulls, std::span<uint8_t> rows);
 
 // InvalidArgument unless every value of the vector is finite and representable in `precision`:
 // f16 holds magnitudes up to 65504 (a value that would round to infinity is refused, never stored

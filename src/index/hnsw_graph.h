@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/huge_pages.h"
 #include "index/prefetch.h"
 
 namespace ailake::index {
@@ -36,7 +37,7 @@ struct HnswGraph {
   uint32_t max_level = 0;
   uint32_t entry_point = kNoNode;
   std::vector<uint8_t> levels;          // per node
-  std::vector<uint32_t> level0;         // node_count * (2M + 1)
+  core::HugeVector<uint32_t> level0;   // node_count * (2M + 1); on huge pages (searches read it at random)
   std::vector<uint32_t> upper_offset;   // per node, into upper, or kNoUpper
   std::vector<uint32_t> upper;
 

@@ -54,7 +54,8 @@ inline Result<std::map<std::string, ScannedRow>> ScanTable(table::Table& t, cons
     AILAKE_ASSIGN_OR_RETURN(auto reader, file::AiLakeFileReader::Open(readable));
     AILAKE_ASSIGN_OR_RETURN(auto idx, reader->parquet().FieldIndices({"id", t.vectors().text_column}));
     AILAKE_ASSIGN_OR_RETURN(parquet::Batch b, reader->parquet().ReadAll(idx));
-    std::vector<uint8_t> rows, nulls;
+    core::HugeVector<uint8_t> rows;
+    std::vector<uint8_t> nulls;
     const file::VectorColumnMeta* meta = nullptr;
     if (!column.empty()) {
       AILAKE_ASSIGN_OR_RETURN(meta, reader->FindVectorColumn(column));
