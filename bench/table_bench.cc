@@ -8,6 +8,7 @@
 //               [--cluster-slack S]   (clustered: a region holds at most rows/files * (1 + S) rows)
 //               [--reuse 1]   (external data: search the table an earlier run left in --dir, as is)
 //               [--probe-patience P]   (SearchOptions::probe_patience for every search; 0 = off)
+//               [--adaptive-list 0,0.05,0.1]   (SearchOptions::adaptive_probe per pass; 0 = off)
 //               [--fresh-queries 1]   (external data: each pass searches the next --queries of Q)
 //               [--precision f16|i8|f32]   (the table's stored vector precision; default f16)
 //
@@ -21,6 +22,7 @@
 // pass to repeat another; not with --selectivity-list (its exact answers are per query).
 // --layout clustered then rewrites the table into --files region files (compact --cluster,
 // docs/ARCHITECTURE.md "Clustered layout") before searching; its time is printed.
+// --adaptive-list: each nprobe x ef is measured at each adaptive probing factor (0 = off; default 0).
 // --nprobe-list: each ef is measured at each nprobe (0 = every file the exact bound cannot skip; N =
 // only the N files whose regions are nearest the query). --selectivity-list: after the unfiltered
 // rows, each ef x nprobe is measured again with a filter keeping that share of the rows (a
@@ -29,7 +31,8 @@
 // Searches take the warm path of the public API (ailake::Table): cached snapshot plans, one thread
 // pool, the file cache (table::SearchTableBatch with one query).
 // Per ef, besides recall and latency: QPS (one query at a time, 1 / mean latency), files searched
-// per query (after pruning) and the process RSS (current and peak, from /proc/self/status).
+// per query (after pruning), the process RSS (current and peak, from /proc/self/status) and the MB
+// the kernel backs with huge pages (core/huge_pages.h).
 //
 // Data: L2-normalised vectors around `clusters` random unit centres, ingested in cluster order (as
 // when documents arrive grouped), so files hold a few clusters each and pruning has something to
@@ -61,10 +64,12 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "core/huge_pages.h"
 #include "core/thread_pool.h"
 #include "table/compact.h"
 #include "table/table_search.h"
 #include "table/table_writer.h"
+#include "vecs_file.h"
 
 using namespace ailake;
 
@@ -79,6 +84,7 @@ struct Args {
   std::vector<int64_t> efs = {64};
   std::vector<int64_t> nprobes = {0};
   int64_t probe_patience = 0;
+  std::vector<double> adaptive = {0};  // SearchOptions::adaptive_probe values (0 = off)
   std::vector<double> selectivities;
   int64_t clusters = 100;
   double noise = 0.03;
@@ -93,37 +99,8 @@ struct Args {
   bool fresh = false;               // each pass searches the next --queries queries (external data only)
 };
 
-// fvecs/ivecs: per vector an int32 dimension, then that many float32/int32 (the TEXMEX format).
-struct Vecs {
-  size_t count = 0, dim = 0;
-  std::vector<float> f;
-  std::vector<int32_t> i;
-};
-
-bool ReadVecs(const std::string& path, bool ints, Vecs* out) {
-  FILE* fp = std::fopen(path.c_str(), "rb");
-  if (fp == nullptr) return false;
-  int32_t d = 0;
-  bool ok = true;
-  while (ok && std::fread(&d, 4, 1, fp) == 1) {
-    if (d <= 0 || d > 65536 || (out->dim != 0 && static_cast<size_t>(d) != out->dim)) {
-      ok = false;
-      break;
-    }
-    out->dim = static_cast<size_t>(d);
-    const size_t at = out->count * out->dim;
-    if (ints) {
-      out->i.resize(at + out->dim);
-      ok = std::fread(out->i.data() + at, 4, out->dim, fp) == out->dim;
-    } else {
-      out->f.resize(at + out->dim);
-      ok = std::fread(out->f.data() + at, 4, out->dim, fp) == out->dim;
-    }
-    if (ok) ++out->count;
-  }
-  std::fclose(fp);
-  return ok && out->count > 0;
-}
+using bench::ReadVecs;
+using bench::Vecs;
 
 // VmRSS and VmHWM of this process in MB (0 when /proc is unavailable).
 std::pair<double, double> RssMb() {
@@ -182,6 +159,11 @@ bool ParseList(const std::string& s, std::vector<int64_t>* out, bool allow_zero 
   return ParseCommaList(s, out, ParseInt, [&](int64_t v) { return v >= (allow_zero ? 0 : 1); });
 }
 
+// "0,0.1" -> {0, 0.1}; every entry finite and >= 0.
+bool ParseFactors(const std::string& s, std::vector<double>* out) {
+  return ParseCommaList(s, out, ParseDouble, [](double v) { return std::isfinite(v) && v >= 0; });
+}
+
 // "0.01,0.5" -> {0.01, 0.5}; every entry in (0, 1].
 bool ParseFractions(const std::string& s, std::vector<double>* out) {
   return ParseCommaList(s, out, ParseDouble, [](double v) { return v > 0 && v <= 1; });
@@ -220,6 +202,7 @@ bool Parse(int argc, char** argv, Args* a) {
     }
     else if (f == "--ef-list") ok = ParseList(v, &a->efs);
     else if (f == "--nprobe-list") ok = ParseList(v, &a->nprobes, /*allow_zero=*/true);
+    else if (f == "--adaptive-list") ok = ParseFactors(v, &a->adaptive);
     else if (f == "--probe-patience") ok = ParseInt(v, &a->probe_patience) && a->probe_patience >= 0;
     else if (f == "--selectivity-list") ok = ParseFractions(v, &a->selectivities);
     else if (f == "--cluster-slack") ok = ParseDouble(v, &a->cluster_slack) && a->cluster_slack >= 0;
@@ -284,7 +267,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: table_bench [--rows N] [--files F] [--dim D] [--queries Q] [--k K] "
                          "[--ef E | --ef-list E1,E2,...] [--clusters C] [--noise S] [--dir DIR] [--threads T] "
                          "[--base B.fvecs --query Q.fvecs --gt G.ivecs] [--metric M] [--layout ingested|clustered] "
-                         "[--nprobe-list N1,N2,...] [--probe-patience P] [--selectivity-list S1,S2,...] [--cluster-slack S] [--reuse 1] "
+                         "[--nprobe-list N1,N2,...] [--probe-patience P] [--adaptive-list A1,A2,...] [--selectivity-list S1,S2,...] [--cluster-slack S] [--reuse 1] "
                          "[--fresh-queries 1] [--precision f16|i8|f32]\n");
     return 2;
   }
@@ -495,6 +478,7 @@ int main(int argc, char** argv) {
       std::printf("filter \"%s\" (selectivity %.3f)\n", where.c_str(), share);
     }
     for (const int64_t nprobe : a.nprobes) {
+     for (const double adaptive : a.adaptive) {
       for (const int64_t ef : a.efs) {
         lat.clear();
         double recall_sum = 0;
@@ -508,6 +492,7 @@ int main(int argc, char** argv) {
           fast.ef = static_cast<size_t>(ef);
           fast.nprobe = static_cast<size_t>(nprobe);
           fast.probe_patience = static_cast<size_t>(a.probe_patience);
+          fast.adaptive_probe = adaptive;
           fast.threads = static_cast<size_t>(a.threads);
           fast.columns = {"id"};
           fast.where = where;
@@ -532,21 +517,23 @@ int main(int argc, char** argv) {
         const double prune_rate = considered ? double(pruned) / double(considered) : 0;
         const double per_query = static_cast<double>(searched) / static_cast<double>(nq);
         const auto [rss, hwm] = RssMb();
-        std::printf("search: k=%lld ef=%lld nprobe=%lld patience=%lld filter=%.3f over %lld queries: p50 %.2f ms, "
+        const double huge_mb = static_cast<double>(std::max<long long>(core::AnonHugePageBytes(), 0)) / (1 << 20);
+        std::printf("search: k=%lld ef=%lld nprobe=%lld patience=%lld adaptive=%g filter=%.3f over %lld queries: p50 %.2f ms, "
                     "p99 %.2f ms, %.0f QPS, recall@10 %.4f, files searched %.2f/query (%.1f%% of %zu), pruned %.1f%%, "
-                    "RSS %.0f MB (peak %.0f)\n",
+                    "RSS %.0f MB (peak %.0f, %.0f MB on huge pages)\n",
                     static_cast<long long>(a.k), static_cast<long long>(ef), static_cast<long long>(nprobe),
-                    static_cast<long long>(a.probe_patience), share,
+                    static_cast<long long>(a.probe_patience), adaptive, share,
                     static_cast<long long>(a.queries), p50, p99, qps, recall, per_query,
-                    files ? 100.0 * per_query / static_cast<double>(files) : 0.0, files, prune_rate * 100, rss, hwm);
-        std::printf("search layout=%s k=%lld ef=%lld nprobe=%lld patience=%lld filter=%.3f queries=%lld first_query=%zu "
-                    "p50_ms=%.3f p99_ms=%.3f qps=%.1f recall10=%.4f files_searched=%.3f pruned=%.3f rss_mb=%.0f peak_rss_mb=%.0f\n",
+                    files ? 100.0 * per_query / static_cast<double>(files) : 0.0, files, prune_rate * 100, rss, hwm, huge_mb);
+        std::printf("search layout=%s k=%lld ef=%lld nprobe=%lld patience=%lld adaptive=%g filter=%.3f queries=%lld first_query=%zu "
+                    "p50_ms=%.3f p99_ms=%.3f qps=%.1f recall10=%.4f files_searched=%.3f pruned=%.3f rss_mb=%.0f peak_rss_mb=%.0f huge_mb=%.0f\n",
                     a.layout.c_str(), static_cast<long long>(a.k), static_cast<long long>(ef),
-                    static_cast<long long>(nprobe), static_cast<long long>(a.probe_patience), share, static_cast<long long>(a.queries),
+                    static_cast<long long>(nprobe), static_cast<long long>(a.probe_patience), adaptive, share, static_cast<long long>(a.queries),
                     first_query, p50, p99, qps, recall,
-                    per_query, prune_rate, rss, hwm);
+                    per_query, prune_rate, rss, hwm, huge_mb);
         std::fflush(stdout);
       }
+     }
     }
   }
   return 0;

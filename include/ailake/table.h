@@ -188,6 +188,14 @@ struct SearchOptions {
   // in 100 regions (docs/BENCHMARKS.md); on an unclustered table every file holds neighbours, so
   // it rarely stops.
   size_t probe_patience = 0;
+  // Adaptive probing (approximate, for clustered tables; cosine and euclidean metrics; 0 = off):
+  // the file of nearest centroid is searched first, alone; another file is then searched only
+  // while the query's distance to the hyperplane halfway between that file's centroid and the
+  // nearest one (as a distance) is below adaptive_probe x the k-th best distance found so far.
+  // nprobe, when set, caps the candidates. 0.02-0.05 searched 1.2-1.4 files per query at recall@10
+  // 0.95 on 100k and 1M rows in 10 and 100 regions, with a lower p50 and a higher p99 than nprobe
+  // alone (docs/BENCHMARKS.md). A finite value >= 0, else InvalidArgument.
+  double adaptive_probe = 0;
 };
 
 struct SearchResult {

@@ -120,7 +120,8 @@ class Table:
 
     # ---- search ----------------------------------------------------------------------------------
     def search(self, query, k=10, where=None, columns=None, ef=64, exact=False, embedder=None, model=None,
-               snapshot_id=None, as_of=None, threads=0, prune=True, nprobe=0, probe_patience=0):
+               snapshot_id=None, as_of=None, threads=0, prune=True, nprobe=0, probe_patience=0,
+               adaptive_probe=0.0):
         """Nearest rows to ``query``.
 
         query: a 1-D vector -> SearchResult; a 2-D (n, dim) matrix -> SearchResults (one per row);
@@ -130,11 +131,15 @@ class Table:
         model "NAME@VERSION" (default: the table's); exact: brute force; nprobe: search only the
         nprobe files whose regions are nearest the query (a clustered table, see compact(cluster=True);
         0 = every file the exact bound cannot skip); probe_patience: stop early once P files in a row
-        (per lane, after the first file per thread) add no hit to the k best (approximate; 0 = never).
+        (per lane, after the first file per thread) add no hit to the k best (approximate; 0 = never);
+        adaptive_probe: search the nearest region's file first, then another only while the query
+        lies within adaptive_probe x the k-th best distance of the boundary between the two regions
+        (approximate, cosine or euclidean; 0.02-0.05 is a good start; 0 = off).
         """
         opts = dict(k=k, ef=ef, exact=exact, snapshot_id=snapshot_id, as_of_ms=_data.to_ms(as_of),
                     columns=list(columns or []), where=where or "", model=model or "", threads=threads,
-                    prune=prune, nprobe=nprobe, probe_patience=probe_patience)
+                    prune=prune, nprobe=nprobe, probe_patience=probe_patience,
+                    adaptive_probe=float(adaptive_probe))
         texts = None
         if isinstance(query, str):
             texts = [query]

@@ -193,7 +193,7 @@ void CheckFinite(const float* p, size_t n, size_t dim, const char* what) {
 ailake::SearchOptions MakeSearchOptions(size_t k, size_t ef, bool exact, std::optional<int64_t> snapshot_id,
                                         std::optional<int64_t> as_of_ms, std::vector<std::string> columns,
                                         std::string where, std::string model, size_t threads, bool prune,
-                                        size_t nprobe, size_t probe_patience) {
+                                        size_t nprobe, size_t probe_patience, double adaptive_probe) {
   ailake::SearchOptions o;
   o.k = k;
   o.ef = ef;
@@ -207,6 +207,7 @@ ailake::SearchOptions MakeSearchOptions(size_t k, size_t ef, bool exact, std::op
   o.prune = prune;
   o.nprobe = nprobe;
   o.probe_patience = probe_patience;
+  o.adaptive_probe = adaptive_probe;
   return o;
 }
 
@@ -220,7 +221,7 @@ py::list WrapAll(std::vector<ailake::SearchResult>&& rs) {
   py::arg("k") = 10, py::arg("ef") = 64, py::arg("exact") = false, py::arg("snapshot_id") = py::none(),     \
       py::arg("as_of_ms") = py::none(), py::arg("columns") = std::vector<std::string>{},                     \
       py::arg("where") = "", py::arg("model") = "", py::arg("threads") = 0, py::arg("prune") = true,  \
-      py::arg("nprobe") = 0, py::arg("probe_patience") = 0
+      py::arg("nprobe") = 0, py::arg("probe_patience") = 0, py::arg("adaptive_probe") = 0.0
 
 }  // namespace
 
@@ -312,26 +313,26 @@ void RegisterTable(py::module_& m) {
       .def("search", [](ailake::Table& t, py::object query, size_t k, size_t ef, bool exact,
                         std::optional<int64_t> snapshot_id, std::optional<int64_t> as_of_ms,
                         std::vector<std::string> columns, std::string where, std::string model, size_t threads,
-                        bool prune, size_t nprobe, size_t probe_patience) {
+                        bool prune, size_t nprobe, size_t probe_patience, double adaptive_probe) {
         auto q = AsF32Matrix(query, "query");
         if (q.ndim() != 1) ThrowInvalid("query must be a 1-D vector; got " + std::to_string(q.ndim()) + "-D");
         const size_t dim = static_cast<size_t>(q.shape(0));
         CheckFinite(q.data(), 1, dim, "query");
         auto o = MakeSearchOptions(k, ef, exact, snapshot_id, as_of_ms, std::move(columns), std::move(where),
-                                   std::move(model), threads, prune, nprobe, probe_patience);
+                                   std::move(model), threads, prune, nprobe, probe_patience, adaptive_probe);
         auto r = Unwrap(NoGil([&] { return t.Search(q.data(), dim, o); }));
         return WrapResult(std::move(r));
       }, py::arg("query"), SEARCH_ARGS)
       .def("search_batch", [](ailake::Table& t, py::object queries, size_t k, size_t ef, bool exact,
                               std::optional<int64_t> snapshot_id, std::optional<int64_t> as_of_ms,
                               std::vector<std::string> columns, std::string where, std::string model, size_t threads,
-                              bool prune, size_t nprobe, size_t probe_patience) {
+                              bool prune, size_t nprobe, size_t probe_patience, double adaptive_probe) {
         auto q = AsF32Matrix(queries, "queries");
         if (q.ndim() != 2) ThrowInvalid("queries must be a 2-D array (n, dim); got " + std::to_string(q.ndim()) + "-D");
         const size_t n = static_cast<size_t>(q.shape(0)), dim = static_cast<size_t>(q.shape(1));
         CheckFinite(q.data(), n, dim, "query");
         auto o = MakeSearchOptions(k, ef, exact, snapshot_id, as_of_ms, std::move(columns), std::move(where),
-                                   std::move(model), threads, prune, nprobe, probe_patience);
+                                   std::move(model), threads, prune, nprobe, probe_patience, adaptive_probe);
         auto rs = Unwrap(NoGil([&] { return t.SearchBatch(q.data(), n, dim, o); }));
         return WrapAll(std::move(rs));
       }, py::arg("queries"), SEARCH_ARGS)
@@ -339,11 +340,11 @@ void RegisterTable(py::module_& m) {
                              const std::string& embedder_model, uint32_t embedder_dim, size_t k, size_t ef, bool exact,
                              std::optional<int64_t> snapshot_id, std::optional<int64_t> as_of_ms,
                              std::vector<std::string> columns, std::string where, std::string model, size_t threads,
-                             bool prune, size_t nprobe, size_t probe_patience) {
+                             bool prune, size_t nprobe, size_t probe_patience, double adaptive_probe) {
         std::shared_ptr<EmbedderHandle> emb = ResolveEmbedder(embedder, embedder_model, embedder_dim);
         if (!emb) ThrowInvalid("a text query needs an embedder (embedder=callable, spec string or ailake.embedder(...))");
         auto o = MakeSearchOptions(k, ef, exact, snapshot_id, as_of_ms, std::move(columns), std::move(where),
-                                   std::move(model), threads, prune, nprobe, probe_patience);
+                                   std::move(model), threads, prune, nprobe, probe_patience, adaptive_probe);
         auto rs = NoGil([&] { return t.SearchText(texts, *emb->embedder, o); });
         return WrapAll(UnwrapWith(std::move(rs), emb.get()));
       }, py::arg("texts"), py::arg("embedder"), py::arg("embedder_model") = "", py::arg("embedder_dim") = 0,

@@ -37,6 +37,18 @@ def test_cluster_compaction_and_nprobe(db):
         st = patient.stats()
         assert st["files_searched"] + st["files_pruned"] == 4
         assert st["files_searched"] < 4
+        # adaptive_probe reaches the native search: at a factor near 0 only the region of nearest
+        # centroid is searched; at one no bisector bound reaches, the answer is the exact one.
+        nearest_only = tbl.search(q, k=10, exact=True, prune=False, adaptive_probe=1e-9)
+        assert nearest_only.stats()["files_searched"] == 1
+        loose = tbl.search(q, k=10, exact=True, prune=False, adaptive_probe=1e9)
+        assert loose.ids.tolist() == exact.ids.tolist()
+    try:
+        tbl.search(queries[0], k=10, adaptive_probe=-1)
+    except ailake.InvalidArgument as e:
+        assert "adaptive probing" in str(e)
+    else:
+        raise AssertionError("a negative adaptive_probe was accepted")
 
 
 def test_cluster_files_without_cluster_is_refused(db):

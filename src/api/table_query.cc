@@ -31,6 +31,7 @@ Result<table::SearchOptions> ToInternal(const table::Table& t, const SearchOptio
   s.prune = o.prune;
   s.nprobe = o.nprobe;
   s.probe_patience = o.probe_patience;
+  s.adaptive_probe = o.adaptive_probe;
   if (!o.model.empty()) {
     auto m = EmbeddingModelInfo::ParseId(o.model);
     if (!m.ok()) return m.status().WithContext("SearchOptions.model");

@@ -1,6 +1,8 @@
 #include "cli/args.h"
 
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <sstream>
 
 namespace ailake::cli {
@@ -22,6 +24,21 @@ Result<long long> ParsedArgs::GetInt(const std::string& flag, long long min, lon
   if (out < min || out > max) {
     return Status::InvalidArgument("--" + flag + " must be between " + std::to_string(min) + " and " +
                                    std::to_string(max) + ", got " + v);
+  }
+  return out;
+}
+
+Result<double> ParsedArgs::GetDouble(const std::string& flag, double min, double max) const {
+  std::string v = get(flag);
+  double out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size() || !std::isfinite(out)) {
+    return Status::InvalidArgument("--" + flag + " expects a number, got '" + v + "'");
+  }
+  if (out < min || out > max) {
+    char range[64];
+    std::snprintf(range, sizeof range, "%g and %g", min, max);
+    return Status::InvalidArgument("--" + flag + " must be between " + range + ", got " + v);
   }
   return out;
 }

@@ -41,6 +41,8 @@ class ParsedArgs {
   std::string get(const std::string& flag) const;
   // Integer value with range check; usage error naming the flag when malformed.
   Result<long long> GetInt(const std::string& flag, long long min, long long max) const;
+  // Finite decimal number in [min, max]; usage error naming the flag when malformed.
+  Result<double> GetDouble(const std::string& flag, double min, double max) const;
 
  private:
   friend Result<ParsedArgs> Parse(const CommandSpec& spec, const std::vector<std::string>& args);

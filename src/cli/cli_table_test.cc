@@ -426,6 +426,19 @@ TEST_F(CliTableTest, CompactClusterAndSearchNprobe) {
   auto zero = Cli({"search", "docs", "--vector-file", qf, "--probe-patience", "0"});
   EXPECT_NE(zero.code, 0);
   EXPECT_NE(zero.err.find("probe-patience"), std::string::npos) << zero.err;
+  // --adaptive-probe 1: the query's region is searched, the other lies far beyond the bisector
+  // between the two centroids and is skipped; the answer is the exact one. Bad factors are refused.
+  auto adaptive = Cli({"search", "docs", "--vector-file", qf, "-k", "3", "--adaptive-probe", "1", "--format", "json"});
+  ASSERT_EQ(adaptive.code, 0) << adaptive.err;
+  auto a = nlohmann::json::parse(adaptive.out);
+  EXPECT_EQ(a["results"], all["results"]);
+  EXPECT_EQ(a["files"]["searched"], 1);
+  EXPECT_EQ(a["files"]["pruned"], 1);
+  for (const char* bad : {"-1", "x", "nan", "inf", "1001"}) {
+    auto r = Cli({"search", "docs", "--vector-file", qf, "--adaptive-probe", bad});
+    EXPECT_EQ(r.code, 2) << bad;
+    EXPECT_NE(r.err.find("--adaptive-probe"), std::string::npos) << bad << ": " << r.err;
+  }
 }
 
 TEST_F(CliTableTest, DuckDbReadsTableDataFiles) {

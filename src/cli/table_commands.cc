@@ -274,6 +274,11 @@ int RunSearch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (!n.ok()) return ReportError(n.status(), err);
     o.probe_patience = static_cast<size_t>(*n);
   }
+  if (args.has("adaptive-probe")) {
+    auto a = args.GetDouble("adaptive-probe", 0, 1000);
+    if (!a.ok()) return ReportError(a.status(), err);
+    o.adaptive_probe = *a;
+  }
   o.where = args.get("where");
   o.columns = args.has("columns") ? SplitCommaList(args.get("columns")) : std::vector<std::string>{"id", info->text_column};
   if (args.has("snapshot")) {
@@ -658,6 +663,10 @@ Command SearchCommand() {
       {"probe-patience", "", "P", "stop early: after the first files (one per thread), a lane of the rest stops once P "
                                   "of its files in a row add no hit to its k best (approximate; for clustered tables, "
                                   "with --nprobe as the cap); default: never", ""},
+      {"adaptive-probe", "", "A", "adaptive probing (approximate; clustered tables, cosine or euclidean): search the "
+                                  "nearest region's file first, then another only while the query lies within A x the "
+                                  "k-th best distance of the boundary between the two regions; 0.02-0.05 is a good "
+                                  "start, --nprobe caps the files; default: off", ""},
       {"columns", "", "a,b,...", "columns to print (default: id and the text column)", ""},
       {"where", "", "EXPR", "only rows matching EXPR, e.g. \"year >= 2020 AND lang IN ('en','fr')\"", ""},
       {"snapshot", "", "ID", "search this snapshot (time travel)", ""},

@@ -1,6 +1,7 @@
 #include "serve/json_codec.h"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 
@@ -104,6 +105,19 @@ Result<std::optional<int64_t>> Fields::Int(const char* name, int64_t min, int64_
     return Status::InvalidArgument(what_ + ": field '" + name + "' is " + std::to_string(x) + "; it must be " + range.substr(3));
   }
   return std::optional<int64_t>(x);
+}
+
+Result<std::optional<double>> Fields::Number(const char* name, double min, double max) const {
+  if (!Has(name)) return std::optional<double>();
+  const Json& v = obj_.at(name);
+  char range[96];
+  std::snprintf(range, sizeof range, "a number in [%g, %g]", min, max);
+  if (!v.is_number()) return Bad(name, range);
+  const double x = v.get<double>();
+  if (!std::isfinite(x) || x < min || x > max) {
+    return Status::InvalidArgument(what_ + ": field '" + name + "' is " + v.dump() + "; it must be " + (range + 2));
+  }
+  return std::optional<double>(x);
 }
 
 Result<std::optional<bool>> Fields::Bool(const char* name) const {

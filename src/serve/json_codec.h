@@ -34,6 +34,8 @@ class Fields {
   Status OnlyKnown(std::initializer_list<std::string_view> known) const;
   bool Has(const char* name) const;
   Result<std::optional<int64_t>> Int(const char* name, int64_t min, int64_t max) const;
+  // A JSON number (integer or not) in [min, max].
+  Result<std::optional<double>> Number(const char* name, double min, double max) const;
   Result<std::optional<bool>> Bool(const char* name) const;
   Result<std::optional<std::string>> String(const char* name) const;
   Result<std::vector<std::string>> StringList(const char* name, size_t max_items) const;

@@ -70,7 +70,9 @@ constexpr const char* kSearchRequest = R"({"type": "object", "description":
     "exact": {"type": "boolean", "default": false}, "model": {"type": "string"},
     "nprobe": {"type": "integer", "minimum": 1, "description": "search only the N files of nearest centroid"},
     "probe_patience": {"type": "integer", "minimum": 1,
-      "description": "stop a search lane once this many of its files in a row add no hit"}}})";
+      "description": "stop a search lane once this many of its files in a row add no hit"},
+    "adaptive_probe": {"type": "number", "minimum": 0, "maximum": 1000, "default": 0,
+      "description": "adaptive probing: search the nearest region first, then another only while the query lies within this factor x the k-th best distance of their boundary; 0 = off"}}})";
 
 constexpr const char* kSearchResult = R"({"type": "object", "properties": {
   "snapshot_id": {"type": "integer"},

@@ -1,6 +1,6 @@
 // POST /v1/tables/{name}/search: one vector, a batch of vectors, or text(s) for the server's
 // embedder; the options of Table::Search (k, ef, where, columns, snapshot_id/as_of, exact, model,
-// nprobe, probe_patience).
+// nprobe, probe_patience, adaptive_probe).
 #include "ailake/time.h"
 #include "serve/routes.h"
 
@@ -26,6 +26,8 @@ Result<SearchOptions> ParseSearchOptions(const Fields& f, const ServeLimits& lim
   if (nprobe) o.nprobe = static_cast<size_t>(*nprobe);
   AILAKE_ASSIGN_OR_RETURN(auto patience, f.Int("probe_patience", 1, 1000000));
   if (patience) o.probe_patience = static_cast<size_t>(*patience);
+  AILAKE_ASSIGN_OR_RETURN(auto adaptive, f.Number("adaptive_probe", 0, 1000));
+  if (adaptive) o.adaptive_probe = *adaptive;
   AILAKE_ASSIGN_OR_RETURN(auto exact, f.Bool("exact"));
   if (exact) o.exact = *exact;
   AILAKE_ASSIGN_OR_RETURN(auto where, f.String("where"));
@@ -89,7 +91,7 @@ Result<Reply> HandleSearch(ServeContext& ctx, const RouteRequest& req) {
   AILAKE_ASSIGN_OR_RETURN(Json body, ParseBody(req.body, ctx.limits.max_json_depth));
   Fields f(body, "search");
   AILAKE_RETURN_IF_ERROR(f.OnlyKnown({"vector", "vectors", "text", "texts", "k", "ef", "where", "columns", "snapshot_id",
-                                      "as_of", "exact", "model", "nprobe", "probe_patience"}));
+                                      "as_of", "exact", "model", "nprobe", "probe_patience", "adaptive_probe"}));
   const int given = int(f.Has("vector")) + int(f.Has("vectors")) + int(f.Has("text")) + int(f.Has("texts"));
   if (given != 1) {
     return Status::InvalidArgument("search: give exactly one of 'vector', 'vectors', 'text', 'texts' (got " +

@@ -100,6 +100,15 @@ TEST(Serve, ConcurrentSearchesAndInsertsLoseNothing) {
   ASSERT_TRUE(patient);
   ASSERT_EQ(patient->status, 200) << patient->body;
   EXPECT_LT(Body(patient)["files"]["searched"].get<int64_t>(), Body(patient)["files"]["total"].get<int64_t>());
+  // adaptive_probe reaches the search: at a factor near 0 no other file's bisector bound is below
+  // it, so only the file of nearest centroid is searched.
+  auto adaptive = c->Post("/v1/tables/docs/search",
+                          Json({{"vector", inserted[0][0]}, {"k", 1}, {"exact", true}, {"adaptive_probe", 1e-9}}).dump(),
+                          "application/json");
+  ASSERT_TRUE(adaptive);
+  ASSERT_EQ(adaptive->status, 200) << adaptive->body;
+  EXPECT_EQ(Body(adaptive)["files"]["searched"], 1);
+  EXPECT_GT(Body(adaptive)["files"]["total"].get<int64_t>(), 1);
   // History: one commit per insert.
   auto h = c->Get("/v1/tables/docs/history");
   ASSERT_TRUE(h);
@@ -179,6 +188,10 @@ TEST(Serve, ErrorsAreJsonWithMappedCodes) {
       {"/v1/tables/docs/search", R"({"vector": [1,2,3,4,5,6,7,8], "nprobe": 0})", 400, "InvalidArgument", "'nprobe'"},
       {"/v1/tables/docs/search", R"({"vector": [1,2,3,4,5,6,7,8], "probe_patience": 0})", 400, "InvalidArgument",
        "'probe_patience'"},
+      {"/v1/tables/docs/search", R"({"vector": [1,2,3,4,5,6,7,8], "adaptive_probe": -1})", 400, "InvalidArgument",
+       "'adaptive_probe'"},
+      {"/v1/tables/docs/search", R"({"vector": [1,2,3,4,5,6,7,8], "adaptive_probe": "0.1"})", 400, "InvalidArgument",
+       "'adaptive_probe'"},
       {"/v1/tables/docs/search", R"({"text": "hello"})", 400, "InvalidArgument", "--embedder"},
       {"/v1/tables/docs/search", R"({"vector": [1,2,3,4,5,6,7,8], "where": "nocol = 1"})", 400, "InvalidArgument", "nocol"},
       {"/v1/tables/docs/search", R"({"vector": [1,2,)", 400, "InvalidArgument", "not valid JSON"},

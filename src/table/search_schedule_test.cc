@@ -8,10 +8,15 @@
 //   - pruning does skip files (the test data has topics, so it could);
 //   - probe_patience stops a lane once its files stop adding hits: a query inside a topic still
 //     gets the exact answer (its topic's files come first) from fewer files, and the schedule stays
-//     deterministic (alone == in a batch).
+//     deterministic (alone == in a batch);
+//   - adaptive_probe (not for dot): with a factor too large to skip anything it equals the exact
+//     answer; at 1 an in-topic query still gets the exact answer while the other topics' files,
+//     far beyond their bisectors with the nearest file, are skipped; bad factors are refused.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <random>
 #include <tuple>
 
@@ -98,6 +103,23 @@ class SearchScheduleTest : public ::testing::TestWithParam<VectorMetric> {
     return batch;
   }
 
+  // k = 8, exact, every file searched (no pruning): the reference answer and file count.
+  static SearchOptions ExactEverywhere() {
+    SearchOptions o;
+    o.k = 8;
+    o.exact = true;
+    o.prune = false;
+    return o;
+  }
+
+  // Every query of `batch` in one call; an error fails the test (and gives empty results).
+  std::vector<SearchResult> SearchAll(const std::vector<float>& batch, const SearchOptions& o,
+                                      const SearchContext& ctx) {
+    auto r = SearchTableBatch(*table_, batch.data(), kQueries, o, ctx);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? std::move(*r) : std::vector<SearchResult>(kQueries);
+  }
+
   static std::vector<std::tuple<std::string, uint32_t, float>> Hits(const SearchResult& r) {
     std::vector<std::tuple<std::string, uint32_t, float>> out;
     for (const auto& h : r.hits) out.emplace_back(h.file, h.row, h.distance);
@@ -160,20 +182,15 @@ TEST_P(SearchScheduleTest, ProbePatienceStopsOnceFilesAddNothing) {
   for (size_t threads : {1u, 2u}) {
     ThreadPool pool(threads);
     SearchContext ctx{&cache, &plans, &pool};
-    SearchOptions full;
-    full.k = 8;
-    full.exact = true;
-    full.prune = false;  // every file searched: the reference answer and file count
+    const SearchOptions full = ExactEverywhere();
     SearchOptions patient = full;
     patient.probe_patience = 1;
-    auto want = SearchTableBatch(*table_, batch.data(), kQueries, full, ctx);
-    ASSERT_TRUE(want.ok()) << want.status().ToString();
-    auto got = SearchTableBatch(*table_, batch.data(), kQueries, patient, ctx);
-    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    const std::vector<SearchResult> want = SearchAll(batch, full, ctx);
+    const std::vector<SearchResult> got = SearchAll(batch, patient, ctx);
     size_t searched_full = 0, searched_patient = 0;
     for (int64_t q = 0; q < kQueries; ++q) {
-      const SearchResult& w = (*want)[static_cast<size_t>(q)];
-      const SearchResult& g = (*got)[static_cast<size_t>(q)];
+      const SearchResult& w = want[static_cast<size_t>(q)];
+      const SearchResult& g = got[static_cast<size_t>(q)];
       searched_full += w.files_searched;
       searched_patient += g.files_searched;
       EXPECT_EQ(g.files_searched + g.files_pruned, static_cast<size_t>(kFiles)) << q;
@@ -191,6 +208,68 @@ TEST_P(SearchScheduleTest, ProbePatienceStopsOnceFilesAddNothing) {
     // The other topics' 8 files add nothing to an in-topic query, so a lane stops at its first one
     // (about 5-6 of 12 files per query; queries between two topics search more).
     EXPECT_LT(searched_patient * 3, searched_full * 2) << threads;
+  }
+}
+
+TEST_P(SearchScheduleTest, AdaptiveProbeSkipsFilesBeyondTheirBisector) {
+  const std::vector<float> batch = Queries();
+  FileCache cache;
+  SnapshotPlanCache plans;
+  for (double bad : {-0.5, std::nan(""), std::numeric_limits<double>::infinity()}) {
+    ThreadPool pool(1);
+    SearchContext ctx{&cache, &plans, &pool};
+    SearchOptions o;
+    o.adaptive_probe = bad;
+    auto r = SearchTableBatch(*table_, batch.data(), 1, o, ctx);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find("adaptive probing"), std::string::npos) << r.status().ToString();
+  }
+  if (GetParam() == VectorMetric::kDot) {
+    ThreadPool pool(1);
+    SearchContext ctx{&cache, &plans, &pool};
+    SearchOptions o;
+    o.adaptive_probe = 0.1;
+    auto r = SearchTableBatch(*table_, batch.data(), 1, o, ctx);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find("uses dot"), std::string::npos) << r.status().ToString();
+    return;
+  }
+  for (size_t threads : {1u, 2u}) {
+    ThreadPool pool(threads);
+    SearchContext ctx{&cache, &plans, &pool};
+    const SearchOptions full = ExactEverywhere();
+    const std::vector<SearchResult> want = SearchAll(batch, full, ctx);
+    SearchOptions never = full;  // a factor no bisector bound reaches: nothing skipped by it
+    never.prune = true;
+    never.adaptive_probe = 1e9;
+    SearchOptions one = full;
+    one.adaptive_probe = 1;
+    const std::vector<SearchResult> loose = SearchAll(batch, never, ctx);
+    const std::vector<SearchResult> tight = SearchAll(batch, one, ctx);
+    size_t searched_full = 0, searched_tight = 0;
+    for (int64_t q = 0; q < kQueries; ++q) {
+      const size_t i = static_cast<size_t>(q);
+      const SearchResult& w = want[i];
+      EXPECT_EQ(Hits(loose[i]), Hits(w)) << "threads " << threads << " query " << q;
+      const SearchResult& t = tight[i];
+      EXPECT_EQ(t.files_searched + t.files_pruned, static_cast<size_t>(kFiles)) << q;
+      ASSERT_EQ(t.hits.size(), full.k) << q;
+      searched_full += w.files_searched;
+      searched_tight += t.files_searched;
+      if (q % 2 == 0) {
+        // Inside a topic: its 4 files' centroids nearly coincide (bisector bounds near 0) and the
+        // other topics' lie far beyond theirs.
+        EXPECT_EQ(Hits(t), Hits(w)) << "threads " << threads << " query " << q;
+        EXPECT_LE(t.files_searched, 6u) << q;
+      }
+      auto alone = SearchTableBatch(*table_, batch.data() + q * kDim, 1, one, ctx);
+      ASSERT_TRUE(alone.ok()) << alone.status().ToString();
+      EXPECT_EQ(Hits((*alone)[0]), Hits(t)) << "threads " << threads << " query " << q;
+      EXPECT_EQ((*alone)[0].files_searched, t.files_searched) << q;
+    }
+    EXPECT_LT(searched_tight, searched_full) << threads;  // queries between topics search more
   }
 }
 

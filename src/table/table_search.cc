@@ -29,6 +29,7 @@ struct Candidate {
   const ModelFile* file;
   double lower_bound;
   double centre_distance;  // query to the file's centroid, in the metric's space (nprobe ranking)
+  double bisector = 0;     // SearchOptions::adaptive_probe's bound (0 for the nearest file, or when off)
 };
 
 // The query's distance to a file's centroid in the metric's space (the visiting order and the
@@ -213,10 +214,33 @@ Result<std::shared_ptr<const ModelFiles>> PlannedModelFiles(Table& table, const 
   return made;
 }
 
+// SearchOptions::adaptive_probe: each candidate's bisector bound against the nearest centroid's
+// file, which goes first; the rest follow in ascending bound (ties by centre distance, then
+// manifest order). centre_distance is |q - c|^2 in the metric's space (unit query for cosine).
+void AdaptiveOrder(const ModelFiles& mf, std::vector<Candidate>* candidates) {
+  if (candidates->size() < 2) return;
+  const auto nearer = [](const Candidate& a, const Candidate& b) {
+    return a.centre_distance != b.centre_distance ? a.centre_distance < b.centre_distance : a.file < b.file;
+  };
+  auto nearest = std::min_element(candidates->begin(), candidates->end(), nearer);
+  std::iter_swap(candidates->begin(), nearest);
+  const Candidate& first = candidates->front();
+  const float* c1 = first.file->stats->centroid.data();
+  const bool unit = first.file->stats->metric != VectorMetric::kEuclidean;
+  for (auto c = candidates->begin() + 1; c != candidates->end(); ++c) {
+    const double gap2 = vec::ActiveKernels().l2sq_f32(c1, c->file->stats->centroid.data(), mf.dim);
+    const double h = gap2 > 0 ? std::max(0.0, c->centre_distance - first.centre_distance) / (2 * std::sqrt(gap2)) : 0.0;
+    c->bisector = unit ? h * h / 2 : h * h;
+  }
+  std::sort(candidates->begin() + 1, candidates->end(), [&](const Candidate& a, const Candidate& b) {
+    return a.bisector != b.bisector ? a.bisector < b.bisector : nearer(a, b);
+  });
+}
+
 // Step 3: the files in ascending lower-bound order for one query (equal bounds by centroid
 // distance); with nprobe > 0 only the nprobe files of nearest centroid (ties by manifest order, so
-// the choice is deterministic).
-std::vector<Candidate> PruningOrder(const ModelFiles& mf, const float* query, size_t nprobe) {
+// the choice is deterministic). With adaptive probing, AdaptiveOrder's order instead.
+std::vector<Candidate> PruningOrder(const ModelFiles& mf, const float* query, size_t nprobe, bool adaptive) {
   const double qnorm = std::sqrt(double(vec::ActiveKernels().norm_sq_f32(query, mf.dim)));
   std::vector<float> unit(query, query + mf.dim);
   if (qnorm > 0) {
@@ -237,6 +261,10 @@ std::vector<Candidate> PruningOrder(const ModelFiles& mf, const float* query, si
                        return a.centre_distance != b.centre_distance ? a.centre_distance < b.centre_distance : a.file < b.file;
                      });
     candidates.resize(nprobe);
+  }
+  if (adaptive) {
+    AdaptiveOrder(mf, &candidates);
+    return candidates;
   }
   // Equal bounds (every bound is 0 when the query is inside each file's ball, as in high dimension)
   // fall back to centroid distance, so the likeliest files still come first (probe_patience).
@@ -499,7 +527,8 @@ Result<SearchResult> SearchOne(Table& table, const float* query, const SearchOpt
   result.files_other_model = mf.other_model;
   result.other_models = mf.other_models;
   std::atomic<size_t> skipped_groups{0};
-  const std::vector<Candidate> candidates = PruningOrder(mf, query, o.nprobe);
+  const bool adaptive = o.adaptive_probe > 0;
+  const std::vector<Candidate> candidates = PruningOrder(mf, query, o.nprobe, adaptive);
   // Files nprobe left out count as pruned: files_searched + files_pruned = files_total still holds.
   result.files_pruned = mf.files.size() - candidates.size();
   const size_t lanes = std::max<size_t>(1, pool.size());
@@ -526,8 +555,9 @@ Result<SearchResult> SearchOne(Table& table, const float* query, const SearchOpt
       for (size_t i = 0; i < n; ++i) fn(i);
     }
   };
-  // The first files: one per lane.
-  const size_t first = std::min(lanes, candidates.size());
+  // The first files: one per lane (adaptive probing: the nearest file alone, whose k-th best
+  // distance then decides which others are worth a walk).
+  const size_t first = std::min(adaptive ? size_t{1} : lanes, candidates.size());
   std::vector<Lane> head(first);
   run_parallel(first, [&](size_t i) { head[i].status = search_file(head[i], candidates[i]); });
   std::vector<SearchHit> best;
@@ -542,19 +572,34 @@ Result<SearchResult> SearchOne(Table& table, const float* query, const SearchOpt
   };
   for (Lane& lane : head) AILAKE_RETURN_IF_ERROR(absorb(lane));
   MergeTopK(&best, o.k);
-  // The rest, lane by lane.
-  if (candidates.size() > first) {
-    std::vector<Lane> tail(std::min(lanes, candidates.size() - first));
+  // The rest, lane by lane. Adaptive probing first drops the files the nearest file's hits already
+  // rule out (the lanes would skip them too), so a query that needs no other file, the common
+  // case, does not wait for the pool, and one that needs one more searches it on this thread.
+  std::vector<const Candidate*> rest;
+  for (size_t i = first; i < candidates.size(); ++i) {
+    const Candidate& c = candidates[i];
+    if (adaptive && best.size() >= o.k &&
+        ((o.prune && c.lower_bound > best.back().distance) || c.bisector >= o.adaptive_probe * best.back().distance)) {
+      ++result.files_pruned;
+      continue;
+    }
+    rest.push_back(&c);
+  }
+  if (!rest.empty()) {
+    std::vector<Lane> tail(std::min(lanes, rest.size()));
     run_parallel(tail.size(), [&](size_t l) {
       Lane& lane = tail[l];
       lane.best = best;
       size_t idle = 0;  // the lane's last files in a row that put no hit into its k best
-      for (size_t i = first + l; i < candidates.size(); i += tail.size()) {
-        const Candidate& c = candidates[i];
+      for (size_t i = l; i < rest.size(); i += tail.size()) {
+        const Candidate& c = *rest[i];
         // Its bound cannot beat the lane's k-th best: no row of this file can enter the answer.
-        // Or the lane has run out of patience (SearchOptions::probe_patience).
-        if ((o.prune && lane.best.size() >= o.k && c.lower_bound > lane.best.back().distance) ||
-            (o.probe_patience > 0 && idle >= o.probe_patience)) {
+        // Or the lane has run out of patience (SearchOptions::probe_patience), or (adaptive
+        // probing) the file's region lies too far beyond its bisector with the nearest region.
+        const bool full = lane.best.size() >= o.k;
+        if ((o.prune && full && c.lower_bound > lane.best.back().distance) ||
+            (o.probe_patience > 0 && idle >= o.probe_patience) ||
+            (adaptive && full && c.bisector >= o.adaptive_probe * lane.best.back().distance)) {
           ++lane.pruned;
           continue;
         }
@@ -608,7 +653,15 @@ Result<std::shared_ptr<const SnapshotPlan>> SnapshotPlanCache::Get(Table& table,
 Result<std::vector<SearchResult>> SearchTableBatch(Table& table, const float* queries, size_t n,
                                                    const SearchOptions& o, const SearchContext& ctx) {
   if (o.k == 0) return Status::InvalidArgument("k must be at least 1");
+  if (!std::isfinite(o.adaptive_probe) || o.adaptive_probe < 0) {
+    return Status::InvalidArgument("adaptive probing's factor must be a finite number >= 0 (0 = off), not " +
+                                   std::to_string(o.adaptive_probe));
+  }
   AILAKE_ASSIGN_OR_RETURN(ModelFiles mf, ResolveQueryModel(table, o));
+  if (o.adaptive_probe > 0 && mf.model.metric == VectorMetric::kDot) {
+    return Status::InvalidArgument("adaptive probing needs the cosine or euclidean metric; model '" + mf.model.Id() +
+                                   "' uses dot (search with nprobe instead)");
+  }
   for (size_t q = 0; q < n; ++q) {
     for (size_t i = 0; i < mf.dim; ++i) {
       if (!std::isfinite(queries[q * mf.dim + i])) {

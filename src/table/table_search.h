@@ -63,6 +63,17 @@ struct SearchOptions {
   // A clustered table's neighbours sit in few regions, so the files ranked after them add
   // nothing and are skipped; an unclustered table's files each hold some neighbours, so few are.
   size_t probe_patience = 0;
+  // Adaptive probing (approximate; 0 = off; cosine and euclidean metrics). The file of nearest
+  // centroid is searched first and alone; then a further file is searched only while its
+  // bisector bound is below adaptive_probe x the k-th best distance found so far. The bisector
+  // bound of file i is the query's distance to the hyperplane halfway between its centroid c_i and
+  // the nearest centroid c_1, h = (|q - c_i|^2 - |q - c_1|^2) / (2 |c_i - c_1|), in the metric's
+  // units (h^2 for euclidean, h^2 / 2 for cosine's unit vectors): no point on c_i's side of that
+  // hyperplane is nearer the query. In a clustered table each file is a k-means region, so its
+  // rows lie (nearly) on their centroid's side, and 1 skips only files that such a partition
+  // says cannot help; the bound is loose in high dimension, so values near 0.1 keep recall and
+  // skip far more (docs/BENCHMARKS.md). Combines with nprobe (the candidates) and the exact bound.
+  double adaptive_probe = 0;
   // How a file's --where allow-list is searched. A predicate that leaves few rows makes a filtered
   // graph walk slow (most visited nodes are rejected, the walk widens, recall drops), so when the
   // matching rows are fewer than max(k * 50, 2% of the file's rows) they are scanned exactly
