@@ -14,8 +14,8 @@
 //
 // Smaller buffers go to operator new: rounding a 100 KB buffer up to 2 MiB would waste memory for
 // no gain. A buffer between kHugePageMinBytes and 2 MiB still takes a whole huge page (at most half
-// of it unused); file cache budgets count the requested bytes, so they can run up to 2x over for
-// such buffers, and under 1% over for the multi-MB row buffers this exists for.
+// of it unused), and a larger one is rounded up to whole huge pages; HugeFootprint says what a
+// buffer really occupies, and the file cache counts that against its budget.
 //
 // Throws std::bad_alloc when the mapping fails, as std::allocator does.
 #pragma once
@@ -63,6 +63,17 @@ struct HugePageAllocator {
 
 template <class T>
 using HugeVector = std::vector<T, HugePageAllocator<T>>;
+
+// The memory a HugePageAllocator allocation of `bytes` occupies: `bytes` below kHugePageMinBytes,
+// else `bytes` rounded up to whole huge pages.
+inline size_t HugeFootprint(size_t bytes) {
+  if (bytes < kHugePageMinBytes) return bytes;
+  return (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+}
+template <class T>
+size_t HugeFootprint(const HugeVector<T>& v) {
+  return HugeFootprint(v.capacity() * sizeof(T));
+}
 
 // Bytes of this process backed by anonymous huge pages right now (AnonHugePages of
 // /proc/self/smaps_rollup), or -1 when the kernel does not report it. For benchmarks and tests.

@@ -79,6 +79,17 @@ TEST(HugePages, GrowingPastTheThresholdKeepsTheContents) {
   EXPECT_EQ(v[9], 9u * 2654435761u);
 }
 
+TEST(HugePages, FootprintIsWhatTheMappingTakes) {
+  EXPECT_EQ(HugeFootprint(0), 0u);
+  EXPECT_EQ(HugeFootprint(kHugePageMinBytes - 1), kHugePageMinBytes - 1);  // operator new
+  EXPECT_EQ(HugeFootprint(kHugePageMinBytes), kHugePageBytes);
+  EXPECT_EQ(HugeFootprint(kHugePageBytes), kHugePageBytes);
+  EXPECT_EQ(HugeFootprint(kHugePageBytes + 1), 2 * kHugePageBytes);
+  HugeVector<uint32_t> v;
+  v.reserve(kHugePageBytes / 4 + 1);  // footprint follows the capacity, not the size
+  EXPECT_EQ(HugeFootprint(v), 2 * kHugePageBytes);
+}
+
 TEST(HugePages, AnImpossibleSizeThrowsBadAlloc) {
   HugePageAllocator<uint8_t> a;
   EXPECT_THROW((void)a.allocate(static_cast<size_t>(-1) - 100), std::bad_alloc);

@@ -165,6 +165,11 @@ Status AiLakeFileReader::ReadVectors(const VectorColumnMeta& m, core::HugeVector
   return Status::OK();
 }
 
+size_t LoadedVectorColumn::MemoryBytes() const {
+  return core::HugeFootprint(rows_) + nulls_.capacity() + (index_ ? index_->MemoryBytes() : 0) +
+         (flat_ ? flat_->MemoryBytes() : 0);
+}
+
 Result<std::unique_ptr<LoadedVectorColumn>> AiLakeFileReader::LoadColumn(const std::string& name) {
   AILAKE_ASSIGN_OR_RETURN(const VectorColumnMeta* m, FindVectorColumn(name));
   auto out = std::unique_ptr<LoadedVectorColumn>(new LoadedVectorColumn());

@@ -31,6 +31,9 @@ class LoadedVectorColumn {
   const core::HugeVector<uint8_t>& rows() const { return rows_; }
   const std::vector<uint8_t>& nulls() const { return nulls_; }  // one byte per row, 1 = no vector
   size_t count() const { return nulls_.size(); }
+  // Bytes held in memory: the rows (as their huge-page mapping takes them), the null map and the
+  // indexes' own memory (index::VectorIndex::MemoryBytes), for cache budgets.
+  size_t MemoryBytes() const;
 
   // k nearest rows with a vector (and in `allowed`, when given). exact = scan every row.
   Result<std::vector<index::Neighbor>> Search(const float* query, size_t k, size_t ef, bool exact,

@@ -32,6 +32,7 @@ class FlatIndex final : public VectorIndex {
   Result<std::vector<Neighbor>> Search(const float* query, size_t k, size_t ef,
                                        const AllowedRows* allowed) const override;
   std::vector<uint8_t> Serialize() const override;
+  size_t MemoryBytes() const override { return space_.MemoryBytes(); }
 
  private:
   RowSpace space_;

@@ -43,6 +43,11 @@ struct HnswGraph {
 
   uint32_t capacity(uint32_t level) const { return level == 0 ? 2 * m : m; }
 
+  // Memory the adjacency occupies (level0 as its huge-page mapping really takes it).
+  size_t MemoryBytes() const {
+    return levels.capacity() + core::HugeFootprint(level0) + (upper_offset.capacity() + upper.capacity()) * sizeof(uint32_t);
+  }
+
   // Sizes level0/upper/upper_offset for the given levels (all degrees 0).
   void Allocate(std::vector<uint8_t> node_levels) {
     levels = std::move(node_levels);

@@ -432,6 +432,15 @@ Result<std::unique_ptr<VectorIndex>> HnswIndex::Load(std::span<const uint8_t> bl
 
 std::vector<uint8_t> HnswIndex::Serialize() const { return EncodeHnswBlob(graph_); }
 
+size_t HnswIndex::MemoryBytes() const {
+  size_t scratch = 0;
+  {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    for (const auto& c : pool_) scratch += c->visited.capacity() * sizeof(uint16_t);
+  }
+  return space_.MemoryBytes() + graph_.MemoryBytes() + scratch;
+}
+
 Result<std::vector<Neighbor>> HnswIndex::Search(const float* query, size_t k, size_t ef,
                                                 const AllowedRows* allowed) const {
   if (query == nullptr) return Status::InvalidArgument("search: null query");

@@ -33,6 +33,8 @@ class HnswIndex final : public VectorIndex {
   Result<std::vector<Neighbor>> Search(const float* query, size_t k, size_t ef,
                                        const AllowedRows* allowed) const override;
   std::vector<uint8_t> Serialize() const override;
+  // The graph, the inverse norms and the pooled search scratch (one visited tag per node each).
+  size_t MemoryBytes() const override;
 
   const HnswGraph& graph() const { return graph_; }
 

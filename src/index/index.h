@@ -66,6 +66,10 @@ class VectorIndex {
 
   // The blob (graph only, never vectors) in the documented little-endian layout.
   virtual std::vector<uint8_t> Serialize() const = 0;
+
+  // Bytes this index holds in memory besides the vectors it was built or loaded over (the graph,
+  // per-row norms), for cache budgets.
+  virtual size_t MemoryBytes() const = 0;
 };
 
 // Builds an index over view. kind kAuto picks flat when view.count < policy.flat_threshold_rows,

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "core/huge_pages.h"
 #include "index/hnsw_index.h"
 #include "index/test_data.h"
 
@@ -133,6 +134,27 @@ TEST(IndexTest, AutoPicksFlatBelowThreshold) {
   auto big = BuildIndex(d.view, p);
   ASSERT_TRUE(big.ok());
   EXPECT_EQ((*big)->kind(), IndexKind::kHnsw);
+}
+
+TEST(IndexTest, MemoryBytesCountsTheGraphNormsAndScratch) {
+  // 9000 nodes at M 12: level-0 lists take 9000 * 25 * 4 = 900000 bytes, under the huge-page
+  // threshold; at M 16, 9000 * 33 * 4 = 1188000, over it, so they occupy a whole 2 MiB page.
+  TestData d = MakeClustered(9000, 8, VectorPrecision::kF16, VectorMetric::kCosine);
+  auto flat = BuildIndex(d.view, HnswPolicy(), IndexKind::kFlat);
+  ASSERT_TRUE(flat.ok());
+  EXPECT_EQ((*flat)->MemoryBytes(), 9000u * sizeof(float));  // the cosine inverse norms
+  auto small = BuildIndex(d.view, HnswPolicy(12), IndexKind::kHnsw);
+  auto large = BuildIndex(d.view, HnswPolicy(16), IndexKind::kHnsw);
+  ASSERT_TRUE(small.ok() && large.ok());
+  const size_t norms = 9000 * sizeof(float);
+  EXPECT_GE((*small)->MemoryBytes(), norms + 900000u + 9000u);
+  // Upper levels and pooled scratch are a few % more.
+  EXPECT_LT((*small)->MemoryBytes(), norms + 900000u + 9000u + 200000u);
+  EXPECT_GE((*large)->MemoryBytes(), norms + core::kHugePageBytes + 9000u);
+  // After a search its scratch (one visited tag per node) is pooled, and counted.
+  const auto q = testing::MakeQuery(8, 3);
+  ASSERT_TRUE((*small)->Search(q.data(), 5, 32).ok());
+  EXPECT_GE((*small)->MemoryBytes(), norms + 900000u + 9000u + 9000u * sizeof(uint16_t));
 }
 
 TEST(IndexTest, AllowedRowsFilterIsRespected) {

@@ -40,6 +40,8 @@ class RowSpace {
   // Decodes a row to f32 (dim floats).
   void DecodeRow(uint32_t row, float* out) const;
   // Hints the CPU to start loading a row (searches call this a few neighbours ahead).
+  // The inverse norms this object keeps (the rows are the view's, not counted).
+  size_t MemoryBytes() const { return inv_norms_.capacity() * sizeof(float); }
   void Prefetch(uint32_t row) const { PrefetchBytes(view_.data + static_cast<size_t>(row) * row_bytes_, prefetch_bytes_); }
 
  private:

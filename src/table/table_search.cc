@@ -286,9 +286,10 @@ Result<std::shared_ptr<CachedFile>> LoadFile(Table& table, const ModelFile& f, F
   AILAKE_ASSIGN_OR_RETURN(auto reader, file::AiLakeFileReader::Open(readable));
   AILAKE_ASSIGN_OR_RETURN(auto column, reader->LoadColumn(f.stats->column));
   cf = std::make_shared<CachedFile>();
-  // Room for the filter memos and the decoded-column memo, which fill up later.
+  // The loaded column as it sits in memory (rows on huge pages, graph), about 64 bytes per id, and
+  // room for the filter memos and the decoded-column memo, which fill up later.
   cf->column_budget = std::min<uint64_t>(column->rows().size() / 4, CachedFile::kMaxColumnBytes);
-  cf->bytes = column->rows().size() + column->count() * 64 + CachedFile::kMaxFilterMemos * (column->count() / 8 + 64) +
+  cf->bytes = column->MemoryBytes() + column->count() * 64 + CachedFile::kMaxFilterMemos * (column->count() / 8 + 64) +
               cf->column_budget;
   // Ids by field id (a file written before a rename still has its id column under the same id).
   const iceberg::NestedField* id_field = table.schema().FindField("id");
