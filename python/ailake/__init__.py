@@ -123,7 +123,7 @@ def connect(warehouse=None, catalog=None, create=True, cache_bytes=None, manifes
     """Opens a warehouse: a local folder (created when missing unless create=False) or an S3 location
     ("s3://bucket/prefix", credentials and endpoint from the AWS_* variables: docs/STORAGE.md) with the
     "fs" (default), "sqlite" (local only) or PostgreSQL ("postgresql://user@host:port/db") catalog.
-    Defaults come from AILAKE_WAREHOUSE / AILAKE_CATALOG, else "./warehouse" and "fs". cache_bytes: each opened table's warm-search cache budget (default 1 GiB).
+    Defaults come from AILAKE_WAREHOUSE / AILAKE_CATALOG, else "./warehouse" and "fs". cache_bytes: each opened table's warm-search cache budget (default 2 GiB).
     manifest_cache_bytes: when given, the bound of the process-wide cache of decoded Iceberg manifests
     (64 MiB until set; shared by every connection; 0 turns it off). manifest_cache_stats() reports it."""
     if warehouse is None:

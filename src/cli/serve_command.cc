@@ -142,7 +142,7 @@ Command ServeCommand() {
       {"request-timeout-ms", "", "MS", "socket read/write timeout per request", "30000"},
       {"max-concurrency", "", "N", "requests worked on at once (503 + Retry-After beyond)", "64"},
       {"threads", "", "N", "HTTP worker threads (0 = max-concurrency + 4; must exceed max-concurrency)", "0"},
-      {"table-cache-mb", "", "N", "each open table's cache of decoded vectors, indexes and footers, in MiB (LRU)", "1024"},
+      {"table-cache-mb", "", "N", "each open table's cache of decoded vectors, indexes and footers, in MiB (LRU)", "2048"},
       {"manifest-cache-mb", "", "N", "the process's cache of decoded Iceberg manifests, in MiB (0 = off)", "64"},
       {"format", "", "text|json", "start/stop lines as text or one JSON object each ({\"event\": \"listening\", \"port\": N, ...})", "text"},
   });
