@@ -7,19 +7,10 @@
 
 namespace ailake::core {
 
-namespace {
-
-// 0 when the rounded size (plus the huge page AllocateHugeMapping over-maps) would not fit a size_t.
-size_t RoundUpToHugePages(size_t bytes) {
-  if (bytes > static_cast<size_t>(-1) - 2 * kHugePageBytes) return 0;
-  return (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
-}
-
-}  // namespace
-
 void* AllocateHugeMapping(size_t bytes) {
-  const size_t len = RoundUpToHugePages(bytes);
-  if (len == 0) throw std::bad_alloc();
+  // The rounded size plus the huge page over-mapped below must fit a size_t.
+  if (bytes > static_cast<size_t>(-1) - 2 * kHugePageBytes) throw std::bad_alloc();
+  const size_t len = HugeFootprint(bytes);
   // Over-map by one huge page and trim both ends, so the kept range starts on a 2 MiB boundary
   // (mmap only promises 4 KiB alignment, and a huge page must be aligned in virtual memory).
   void* raw = mmap(nullptr, len + kHugePageBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -38,7 +29,7 @@ void* AllocateHugeMapping(size_t bytes) {
 
 void FreeHugeMapping(void* p, size_t bytes) noexcept {
   if (p == nullptr) return;
-  munmap(p, RoundUpToHugePages(bytes));
+  munmap(p, HugeFootprint(bytes));
 }
 
 long long AnonHugePageBytes() {

@@ -576,11 +576,17 @@ Result<SearchResult> SearchOne(Table& table, const float* query, const SearchOpt
   // The rest, lane by lane. Adaptive probing first drops the files the nearest file's hits already
   // rule out (the lanes would skip them too), so a query that needs no other file, the common
   // case, does not wait for the pool, and one that needs one more searches it on this thread.
+  // A file no row of which can enter `k_best` (its bound cannot beat the k-th), or (adaptive
+  // probing) whose region lies too far beyond its bisector with the nearest region.
+  auto ruled_out = [&](const Candidate& c, const std::vector<SearchHit>& k_best) {
+    if (k_best.size() < o.k) return false;
+    const float kth = k_best.back().distance;
+    return (o.prune && c.lower_bound > kth) || (adaptive && c.bisector >= o.adaptive_probe * kth);
+  };
   std::vector<const Candidate*> rest;
   for (size_t i = first; i < candidates.size(); ++i) {
     const Candidate& c = candidates[i];
-    if (adaptive && best.size() >= o.k &&
-        ((o.prune && c.lower_bound > best.back().distance) || c.bisector >= o.adaptive_probe * best.back().distance)) {
+    if (adaptive && ruled_out(c, best)) {
       ++result.files_pruned;
       continue;
     }
@@ -594,13 +600,9 @@ Result<SearchResult> SearchOne(Table& table, const float* query, const SearchOpt
       size_t idle = 0;  // the lane's last files in a row that put no hit into its k best
       for (size_t i = l; i < rest.size(); i += tail.size()) {
         const Candidate& c = *rest[i];
-        // Its bound cannot beat the lane's k-th best: no row of this file can enter the answer.
-        // Or the lane has run out of patience (SearchOptions::probe_patience), or (adaptive
-        // probing) the file's region lies too far beyond its bisector with the nearest region.
-        const bool full = lane.best.size() >= o.k;
-        if ((o.prune && full && c.lower_bound > lane.best.back().distance) ||
-            (o.probe_patience > 0 && idle >= o.probe_patience) ||
-            (adaptive && full && c.bisector >= o.adaptive_probe * lane.best.back().distance)) {
+        // Ruled out by the lane's k best, or the lane has run out of patience
+        // (SearchOptions::probe_patience).
+        if (ruled_out(c, lane.best) || (o.probe_patience > 0 && idle >= o.probe_patience)) {
           ++lane.pruned;
           continue;
         }
