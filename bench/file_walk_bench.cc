@@ -18,7 +18,6 @@
 //   walk files=F resident_mb=... huge_mb=... ef=E k=K pass=P queries=Q p50_us=... p90_us=... p99_us=...
 // where resident_mb counts the loaded rows and huge_mb what the kernel backs with huge pages.
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -29,26 +28,20 @@
 
 #include "core/huge_pages.h"
 #include "file/file_reader.h"
+#include "bench_args.h"
 #include "vecs_file.h"
 
 using namespace ailake;
 
 namespace {
 
+using bench::ParseLong;
+
 struct Args {
   std::string dir, query, column = "embedding";
   long newest = 0;  // 0 = every file
   long ef = 28, k = 10, passes = 3;
 };
-
-bool ParseLong(const char* s, long lo, long hi, long* out) {
-  char* end = nullptr;
-  errno = 0;
-  const long v = std::strtol(s, &end, 10);
-  if (end == s || *end != '\0' || errno != 0 || v < lo || v > hi) return false;
-  *out = v;
-  return true;
-}
 
 bool Parse(int argc, char** argv, Args* a) {
   for (int i = 1; i < argc; i += 2) {
